@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// LossCast: predict a language-model pretraining run's loss from its configuration.
+// Data flows left to right; a module depends only on modules to its left:
+//   COpenBLAS -> Tensors -> Autograd -> Optimization -> SafeTensors -> ... -> LossCastCLI
+import PackageDescription
+
+let package = Package(
+    name: "LossCast",
+    platforms: [.macOS(.v14)],
+
+    // MARK: - Products
+    products: [
+        .executable(name: "losscast", targets: ["LossCastCLI"]),
+        .library(name: "Tensors", targets: ["Tensors"]),
+        .library(name: "Autograd", targets: ["Autograd"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: - System libraries
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // MARK: - Library targets
+        .target(name: "Tensors", dependencies: ["COpenBLAS"]),
+        .target(name: "Autograd", dependencies: ["Tensors"]),
+        .target(name: "Layers", dependencies: ["Tensors", "Autograd"]),
+        .target(name: "Optimization", dependencies: ["Tensors", "Autograd"]),
+        .target(name: "SafeTensors", dependencies: ["Tensors"]),
+        .target(name: "Plots"),
+
+        // MARK: - Executables
+        .executableTarget(
+            name: "LossCastCLI",
+            dependencies: [
+                "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Tensors", "Autograd"]),
+        .testTarget(name: "OptimizationTests", dependencies: ["Tensors", "Autograd", "Layers", "Optimization"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["Tensors", "SafeTensors"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

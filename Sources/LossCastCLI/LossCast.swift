@@ -1,0 +1,19 @@
+// The `losscast` command. Thin by design: each subcommand parses its options, calls one
+// library function and prints. Before any of that, the OpenBLAS kernel is settled (see
+// Tensors/BLAS+Kernel.swift), which may re-execute the process once.
+import ArgumentParser
+import Tensors
+
+@main
+struct LossCast: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "losscast",
+        abstract: "Predict a language-model pretraining run's loss from its configuration.",
+        subcommands: [Doctor.self, Demo.self]
+    )
+
+    static func main() {
+        KernelSelection.settle()
+        main(nil)
+    }
+}
