@@ -11,6 +11,7 @@ let package = Package(
     // MARK: - Products
     products: [
         .executable(name: "losscast", targets: ["LossCastCLI"]),
+        .executable(name: "losscast-bench", targets: ["LossCastBench"]),
         .library(name: "Tensors", targets: ["Tensors"]),
         .library(name: "Autograd", targets: ["Autograd"]),
     ],
@@ -42,11 +43,20 @@ let package = Package(
             ]
         ),
 
+        .executableTarget(
+            name: "LossCastBench",
+            dependencies: ["Tensors", "Autograd", "Layers", "Optimization"],
+            path: "Tools/bench/LossCastBench"
+        ),
+
         // MARK: - Tests
-        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
-        .testTarget(name: "AutogradTests", dependencies: ["Tensors", "Autograd"]),
-        .testTarget(name: "OptimizationTests", dependencies: ["Tensors", "Autograd", "Layers", "Optimization"]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["Tensors", "SafeTensors"]),
+        .target(name: "TestSupport", dependencies: ["Tensors", "Autograd"], path: "Tests/TestSupport"),
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
+        .testTarget(name: "AutogradTests", dependencies: ["Tensors", "Autograd", "TestSupport"]),
+        .testTarget(name: "OptimizationTests",
+                    dependencies: ["Tensors", "Autograd", "Layers", "Optimization", "TestSupport"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["Tensors", "SafeTensors", "TestSupport"]),
+        .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -20,13 +20,19 @@ private func weightedMean(inputs: [Variable], weights: Tensor?, name: String,
     let w = weights?.scalars ?? [Float](repeating: 1, count: count)
     let totalWeight = max(w.reduce(0, +), Float.leastNormalMagnitude)
     var total: Double = 0
-    var derivatives = inputs.map { _ in [Float](repeating: 0, count: count) }
-    for i in 0..<count where w[i] != 0 {
-        let (loss, first, second) = terms(i)
-        total += Double(w[i] * loss)
-        derivatives[0][i] = w[i] * first / totalWeight
-        if inputs.count > 1 { derivatives[1][i] = w[i] * second / totalWeight }
+    var firstDerivative = [Float](repeating: 0, count: count)
+    var secondDerivative = [Float](repeating: 0, count: inputs.count > 1 ? count : 0)
+    firstDerivative.withUnsafeMutableBufferPointer { first in
+        secondDerivative.withUnsafeMutableBufferPointer { second in
+            for i in 0..<count where w[i] != 0 {
+                let (loss, d0, d1) = terms(i)
+                total += Double(w[i] * loss)
+                first[i] = w[i] * d0 / totalWeight
+                if inputs.count > 1 { second[i] = w[i] * d1 / totalWeight }
+            }
+        }
     }
+    let derivatives = [firstDerivative, secondDerivative]
     let value = Tensor(Float(total / Double(totalWeight)))
     return Variable(value: value, parents: inputs) { gradient in
         for (k, input) in inputs.enumerated() {

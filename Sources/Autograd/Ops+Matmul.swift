@@ -40,9 +40,22 @@ public func matmul(_ a: Variable, _ b: Variable,
     }
 }
 
-/// x W + b: a dense layer. x (B, In) or (..., In), weight (In, Out), bias (Out).
+/// x W + b: a dense layer, computed as one sgemm with the bias as C's starting value.
+/// x (..., In), weight (In, Out), bias (Out). Backward, with rows folded:
+///   dx = dy W^T,  dW = x^T dy,  db = sum of dy over rows.
 public func linear(_ input: Variable, weight: Variable, bias: Variable?) -> Variable {
-    let product = matmul(input, weight)
-    guard let bias else { return product }
-    return product + bias
+    guard let bias else { return matmul(input, weight) }
+    let output = Tensor.affine(input.value, weight: weight.value, bias: bias.value)
+    return Variable(value: output, parents: [input, weight, bias]) { gradient in
+        let inner = weight.shape[0], columns = weight.shape[1]
+        let dy = gradient.reshaped([gradient.count / columns, columns])
+        if input.requiresGradient {
+            input.accumulate(Tensor.matmul(dy, weight.value, transposeB: true).reshaped(input.shape))
+        }
+        if weight.requiresGradient {
+            let x = input.value.reshaped([input.value.count / inner, inner])
+            weight.accumulate(Tensor.matmul(x, dy, transposeA: true))
+        }
+        bias.accumulate(dy.sum(alongAxis: 0))
+    }
 }

@@ -73,8 +73,15 @@ struct Doctor: ParsableCommand {
         abstract: "Report the toolchain, the OpenBLAS kernel and why, and where LossCast keeps its files.")
 
     @Flag(help: "Print the report as JSON.") var json = false
+    @Flag(help: "Print only the kernel name, for scripts that run other programs under it.") var kernel = false
 
-    func run() throws { try Doctor.printReport(json: json) }
+    func run() throws {
+        if kernel {
+            print(KernelSelection.decision().coreName)
+            return
+        }
+        try Doctor.printReport(json: json)
+    }
 
     static func printReport(json: Bool) throws {
         let report = DoctorReporter.report()

@@ -4,6 +4,7 @@
 //   m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2
 //   p <- p - lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
 import Autograd
+import Foundation
 import Tensors
 
 public final class AdamW {
@@ -37,22 +38,21 @@ public final class AdamW {
     public func step() {
         stepCount += 1
         let correction1 = 1 - Float(Double(beta1).power(stepCount))
-        let correction2 = 1 - Float(Double(beta2).power(stepCount))
-        let (lr, b1, b2, eps) = (learningRate, beta1, beta2, epsilon)
+        let rootCorrection2 = (1 - Float(Double(beta2).power(stepCount))).squareRoot()
+        // As torch.optim.AdamW computes it: denominator = sqrt(v) / sqrt(1 - b2^t) + eps,
+        // step size = lr / (1 - b1^t).
+        let constants = Constants(beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: learningRate / correction1,
+                                  rootCorrection2: rootCorrection2, decayFactor: 1)
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.gradient?.scalars else { continue }
-            let decayFactor = decays[index] ? 1 - lr * weightDecay : 1
+            var own = constants
+            own.decayFactor = decays[index] ? 1 - learningRate * weightDecay : 1
             parameter.value.updateScalars { values in
                 values.withUnsafeMutableBufferPointer { p in
                     firstMoments[index].withUnsafeMutableBufferPointer { m in
                         secondMoments[index].withUnsafeMutableBufferPointer { v in
                             gradient.withUnsafeBufferPointer { g in
-                                for i in 0..<p.count {
-                                    m[i] = b1 * m[i] + (1 - b1) * g[i]
-                                    v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i]
-                                    let update = (m[i] / correction1) / ((v[i] / correction2).squareRoot() + eps)
-                                    p[i] = p[i] * decayFactor - lr * update
-                                }
+                                AdamW.update(p, m, v, g, own)
                             }
                         }
                     }
@@ -61,9 +61,65 @@ public final class AdamW {
         }
     }
 
+    struct Constants {
+        var beta1, beta2, epsilon, stepSize, rootCorrection2, decayFactor: Float
+    }
+
+    /// The elementwise update, split over the cores for large parameters (each element is
+    /// independent, so the split does not change a single bit of the result).
+    static func update(_ p: UnsafeMutableBufferPointer<Float>, _ m: UnsafeMutableBufferPointer<Float>,
+                       _ v: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ c: Constants) {
+        let count = p.count
+        let chunks = count >= 1 << 15 ? ProcessInfo.processInfo.activeProcessorCount : 1
+        let chunkSize = (count + chunks - 1) / chunks
+        let body = { (chunk: Int) in
+            let start = chunk * chunkSize, end = min(count, start + chunkSize)
+            guard start < end else { return }
+            // Sixteen lanes at a time (the compiler does not vectorize the scalar loop over
+            // four buffers it cannot prove distinct), then the tail one by one.
+            let lanes = 16
+            var i = start
+            while i + lanes <= end {
+                let gradient = load(g.baseAddress! + i)
+                let first = c.beta1 * load(m.baseAddress! + i) + (1 - c.beta1) * gradient
+                let second = c.beta2 * load(v.baseAddress! + i) + (1 - c.beta2) * gradient * gradient
+                let denominator = second.squareRoot() / c.rootCorrection2 + c.epsilon
+                store(first, m.baseAddress! + i)
+                store(second, v.baseAddress! + i)
+                store(load(p.baseAddress! + i) * c.decayFactor - c.stepSize * first / denominator, p.baseAddress! + i)
+                i += lanes
+            }
+            while i < end {
+                let gradient = g[i]
+                let first = c.beta1 * m[i] + (1 - c.beta1) * gradient
+                let second = c.beta2 * v[i] + (1 - c.beta2) * gradient * gradient
+                m[i] = first
+                v[i] = second
+                p[i] = p[i] * c.decayFactor - c.stepSize * first / (second.squareRoot() / c.rootCorrection2 + c.epsilon)
+                i += 1
+            }
+        }
+        if chunks == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: chunks, execute: body) }
+    }
+
     public func zeroGradients() {
         for parameter in parameters { parameter.zeroGradient() }
     }
+}
+
+@inline(__always)
+private func load(_ pointer: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+@inline(__always)
+private func load(_ pointer: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(pointer).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+@inline(__always)
+private func store(_ value: SIMD16<Float>, _ pointer: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: SIMD16<Float>.self)
 }
 
 extension Double {

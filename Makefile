@@ -1,0 +1,47 @@
+# LossCast's two commands: `make demo` and `make test`. Both install what is missing
+# (Debian's libopenblas-dev, and Python's safetensors for the cross-reader test), build
+# in release mode (numeric code is 10-100x slower in debug), then run.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# -enable-testing lets release-built tests use @testable import.
+SWIFT_FLAGS := -c release -Xswiftc -enable-testing
+LOSSCAST := .build/release/losscast
+
+.PHONY: demo test build deps python-deps bench clean
+
+deps:
+	@if ! pkg-config --exists openblas 2>/dev/null || ! [ -f /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h -o -f /usr/include/cblas.h ]; then \
+		echo "== installing libopenblas-dev and pkg-config"; \
+		$(SUDO) apt-get update -qq; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev pkg-config >/dev/null; \
+	fi
+
+python-deps:
+	@python3 -c 'import safetensors, numpy' 2>/dev/null || { \
+		echo "== installing Python's safetensors (an independent reader for the checkpoint tests)"; \
+		python3 -m pip install -q --disable-pip-version-check safetensors numpy 2>&1 | grep -v WARNING || true; }
+
+build: deps
+	swift build $(SWIFT_FLAGS)
+
+demo: build
+	$(LOSSCAST) demo
+
+# Tests run under the OpenBLAS kernel losscast selects for this CPU (unless the user set
+# OPENBLAS_CORETYPE), and end with a "N passed, N failed" line.
+test: build python-deps
+	@kernel=$${OPENBLAS_CORETYPE:-$$($(LOSSCAST) doctor --kernel)}; \
+	echo "== swift test under the OpenBLAS kernel $$kernel"; \
+	OPENBLAS_CORETYPE=$$kernel LOSSCAST_EXPECT_SELECTED_KERNEL=1 \
+		swift test $(SWIFT_FLAGS) --disable-swift-testing 2>&1 | tee .build/test.log | grep -vE "^Test Case '.*' (started|passed)"; \
+	summary=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
+	total=$$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$$summary"); \
+	failed=$$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$$summary"); \
+	echo "$$((total - failed)) passed, $$failed failed"
+
+bench: build
+	bash Tools/bench/run.sh
+
+clean:
+	rm -rf .build demo-output

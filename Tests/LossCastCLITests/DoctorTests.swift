@@ -1,0 +1,64 @@
+// The `losscast` binary itself: doctor's JSON, the user's kernel choice, and the
+// re-execution that replaces a generic kernel.
+import Foundation
+import Tensors
+import TestSupport
+import XCTest
+
+final class DoctorTests: XCTestCase {
+    /// Runs the built `losscast` with extra environment; returns stdout and the exit status.
+    func runLossCast(_ arguments: [String], environment: [String: String] = [:]) throws -> (String, Int32) {
+        let candidates = [".build/release/losscast", ".build/debug/losscast"].map { repositoryRoot + "/" + $0 }
+        guard let binary = candidates.first(where: FileManager.default.isExecutableFile) else {
+            throw XCTSkip("losscast is not built (swift build -c release)")
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["OPENBLAS_CORETYPE", "LOSSCAST_KERNEL_REEXEC", "LOSSCAST_KERNEL_REPLACED", "LOSSCAST_ASSUME_KERNEL"] {
+            env.removeValue(forKey: key)
+        }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
+    }
+
+    func doctor(_ environment: [String: String]) throws -> [String: Any] {
+        let (output, status) = try runLossCast(["doctor", "--json"], environment: environment)
+        XCTAssertEqual(status, 0)
+        return try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
+    }
+
+    func testReportsTheRecommendedKernel() throws {
+        let report = try doctor([:])
+        let recommended = KernelSelection.recommendedCoreType(cpuFlags: KernelSelection.cpuFlags())
+        XCTAssertEqual(report["openblasVersion"] as? String, BLAS.version)
+        XCTAssertGreaterThan(report["threads"] as? Int ?? 0, 0)
+        XCTAssertNotNil(report["store"] as? String)
+        if let recommended {
+            XCTAssertEqual(report["kernel"] as? String, recommended, "\(report["kernelReason"] ?? "")")
+            XCTAssertNotEqual(report["kernel"] as? String, "Prescott")
+        }
+    }
+
+    func testUserChoiceIsLeftAlone() throws {
+        let report = try doctor(["OPENBLAS_CORETYPE": "Haswell"])
+        XCTAssertEqual(report["kernel"] as? String, "Haswell")
+        XCTAssertTrue((report["kernelReason"] as? String ?? "").contains("set by the user"))
+    }
+
+    func testGenericKernelIsReplacedByReexecution() throws {
+        guard let recommended = KernelSelection.recommendedCoreType(cpuFlags: KernelSelection.cpuFlags()) else {
+            throw XCTSkip("this CPU has nothing better than the generic kernel")
+        }
+        let report = try doctor(["LOSSCAST_ASSUME_KERNEL": "Prescott"])
+        XCTAssertEqual(report["kernel"] as? String, recommended)
+        XCTAssertTrue((report["kernelReason"] as? String ?? "").contains("re-executed"), "\(report["kernelReason"] ?? "")")
+    }
+}
