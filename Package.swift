@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // LossCast: predict a language-model pretraining run's loss from its configuration.
 // Data flows left to right; a module depends only on modules to its left:
 //   COpenBLAS -> Tensors -> Autograd -> Optimization -> SafeTensors -> ... -> LossCastCLI
@@ -17,6 +17,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -33,12 +35,15 @@ let package = Package(
         .target(name: "Optimization", dependencies: ["Tensors", "Autograd"]),
         .target(name: "SafeTensors", dependencies: ["Tensors"]),
         .target(name: "Plots"),
+        .target(name: "Runs"),
+        .target(name: "Importers", dependencies: ["Runs", .product(name: "Yams", package: "Yams")]),
+        .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // MARK: - Executables
         .executableTarget(
             name: "LossCastCLI",
             dependencies: [
-                "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots",
+                "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,6 +61,7 @@ let package = Package(
         .testTarget(name: "OptimizationTests",
                     dependencies: ["Tensors", "Autograd", "Layers", "Optimization", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["Tensors", "SafeTensors", "TestSupport"]),
+        .testTarget(name: "IngestionTests", dependencies: ["Runs", "Importers", "RunStore", "TestSupport"]),
         .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"]),
     ],
     swiftLanguageModes: [.v5]

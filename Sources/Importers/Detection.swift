@@ -1,0 +1,122 @@
+// Which importer reads a file: by --format when given, else by where the file sits in the
+// known public datasets (../shared/datasets layout), else by extension (.jsonl: W&B
+// history; .csv: the generic importer, which needs a mapping). Folders are walked.
+import Foundation
+import Runs
+
+public struct PlannedImport {
+    public var path: String
+    public var importer: Importer
+    public var source: String
+}
+
+public enum Detection {
+    public static let formats = ["steplaw", "steplaw-moe", "olmo-ladder", "multipowerlaw", "gadre-models", "gadre-grid",
+                                 "chinchilla-epoch", "sldbench-data-constrained", "sldbench-vocab", "sldbench-moe",
+                                 "sldbench-domain-mixture", "sldbench-lr", "epoch-notable", "csv", "wandb"]
+
+    public static func importer(format: String, mapping: Mapping?, target: String?) throws -> Importer {
+        switch format {
+        case "steplaw": return StepLawImporter(moe: false)
+        case "steplaw-moe": return StepLawImporter(moe: true)
+        case "olmo-ladder": return OLMoLadderImporter()
+        case "multipowerlaw": return MultiPowerLawImporter()
+        case "gadre-models": return GadreModelsImporter()
+        case "gadre-grid": return GadreGridImporter()
+        case "chinchilla-epoch": return ChinchillaEpochImporter()
+        case "epoch-notable": return EpochNotableModelsImporter()
+        case "wandb": return WandbImporter(target: target)
+        case "csv":
+            guard let mapping else {
+                throw IngestError(file: "--mapping", problem: "the csv format needs a mapping file", expected: "--mapping FILE (JSON or YAML)")
+            }
+            return GenericCSVImporter(mapping: mapping)
+        default:
+            if format.hasPrefix("sldbench-"), let task = SLDBenchImporter.Task(rawValue: String(format.dropFirst(9))) {
+                return SLDBenchImporter(task: task)
+            }
+            throw IngestError(file: "--format", problem: "unknown format '\(format)'", expected: formats.joined(separator: ", "))
+        }
+    }
+
+    /// The importer for a file in a known dataset's layout, nil when the file is not run data
+    /// of a known dataset.
+    static func known(_ path: String) -> Importer? {
+        let parts = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        let name = parts.last ?? ""
+        let parent = parts.count >= 2 ? parts[parts.count - 2] : ""
+        let grandparent = parts.count >= 3 ? parts[parts.count - 3] : ""
+        switch (grandparent, parent, name) {
+        case (_, "steplaw", "dense_lr_bs_loss.csv"): return StepLawImporter(moe: false)
+        case (_, "steplaw", "moe_lr_bs_loss.csv"): return StepLawImporter(moe: true)
+        case ("olmo_ladder", "runs", _), ("olmo_ladder", "decay", _), ("olmo_ladder", "const", _):
+            return name.hasSuffix(".csv") ? OLMoLadderImporter() : nil
+        case ("multipowerlaw", _, _) where parent.hasPrefix("csv_") && name.hasSuffix(".csv"): return MultiPowerLawImporter()
+        case (_, "gadre2024", "models_flat.csv"): return GadreModelsImporter()
+        case (_, "gadre2024", "grid_flat.csv"): return GadreGridImporter()
+        case (_, "chinchilla_epoch", "svg_extracted_data.csv"): return ChinchillaEpochImporter()
+        case (_, "epoch_notable_models", "notable_ai_models.csv"): return EpochNotableModelsImporter()
+        case ("sldbench", "data_constrained_scaling_law", "data.csv"): return SLDBenchImporter(task: .dataConstrained)
+        case ("sldbench", "vocab_scaling_law", "data.csv"): return SLDBenchImporter(task: .vocabulary)
+        case ("sldbench", "moe_scaling_law", "data.csv"): return SLDBenchImporter(task: .moeCurves)
+        case ("sldbench", "domain_mixture_scaling_law", "all_models_data.json"): return SLDBenchImporter(task: .domainMixture)
+        case ("sldbench", "lr_scaling_law", "dense_lr_bs_loss.csv"): return SLDBenchImporter(task: .learningRate)
+        default: return nil
+        }
+    }
+
+    /// Whether a file inside a known dataset folder is something other than run data
+    /// (configs, raw JSON, bootstrap fits), which a folder walk skips quietly.
+    static func isKnownNonRunFile(_ path: String) -> Bool {
+        let knownRoots = ["steplaw", "olmo_ladder", "multipowerlaw", "gadre2024", "chinchilla_epoch", "sldbench", "epoch_notable_models"]
+        let parts = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
+        return parts.contains { knownRoots.contains($0) } || URL(fileURLWithPath: path).lastPathComponent.hasPrefix(".")
+            || ["README.md", "config.yaml", "config.yml", "config.json"].contains(URL(fileURLWithPath: path).lastPathComponent)
+    }
+
+    /// What to import for each path given on the command line.
+    public static func plan(paths: [String], format: String?, mapping: Mapping?, source: String?, target: String?) throws -> [PlannedImport] {
+        var plans: [PlannedImport] = []
+        for path in paths {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                throw IngestError(file: path, problem: "no such file or folder", expected: "a log file or a folder of logs")
+            }
+            let files: [String]
+            if isFolder.boolValue {
+                let enumerator = FileManager.default.enumerator(atPath: path)
+                var found: [String] = []
+                while let relative = enumerator?.nextObject() as? String {
+                    let full = path + "/" + relative
+                    var folder: ObjCBool = false
+                    if FileManager.default.fileExists(atPath: full, isDirectory: &folder), !folder.boolValue { found.append(full) }
+                }
+                files = found.sorted()
+            } else {
+                files = [path]
+            }
+            for file in files {
+                let importer: Importer
+                if let format {
+                    importer = try Detection.importer(format: format, mapping: mapping, target: target)
+                } else if let known = known(file) {
+                    importer = known
+                } else if file.hasSuffix(".jsonl") {
+                    importer = WandbImporter(target: target)
+                } else if file.hasSuffix(".csv") && mapping != nil {
+                    importer = GenericCSVImporter(mapping: mapping!)
+                } else if isFolder.boolValue {
+                    continue  // a folder walk skips what it does not recognise
+                } else if file.hasSuffix(".csv") {
+                    throw IngestError(file: file, problem: "a CSV of unknown layout", expected: "--mapping FILE describing its columns")
+                } else {
+                    throw IngestError(file: file, problem: "not a format LossCast recognises",
+                                      expected: "--format one of \(formats.joined(separator: ", "))")
+                }
+                let runSource = source ?? (importer is OLMoLadderImporter ? OLMoLadderImporter.source(for: file) : importer.defaultSource)
+                plans.append(PlannedImport(path: file, importer: importer, source: runSource))
+            }
+        }
+        return plans
+    }
+}

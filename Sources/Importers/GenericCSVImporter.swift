@@ -1,0 +1,112 @@
+// Users' own CSV logs, described by a mapping file (see Mapping.swift). Rows stream through;
+// a run is handed to the sink as soon as the next run starts, so memory is bounded by the
+// largest run, not the file. A run's rows must therefore be contiguous: a run that
+// reappears after another has started is an error naming both lines.
+import Foundation
+import Runs
+
+public struct GenericCSVImporter: Importer {
+    public let format = "csv"
+    public var defaultSource: String { mapping.source ?? "user-csv" }
+    public let mapping: Mapping
+    public init(mapping: Mapping) { self.mapping = mapping }
+
+    final class OpenRun {
+        let key: String
+        let line: Int
+        var configuration: [String: ConfigValue]
+        var points: [CurvePoint] = []
+        init(key: String, line: Int, configuration: [String: ConfigValue]) {
+            self.key = key
+            self.line = line
+            self.configuration = configuration
+        }
+    }
+
+    public func importFile(_ path: String, source: String, into sink: RunSink, progress: ((Int) -> Void)?) throws {
+        let reader = try CSVReader(path: path)
+        for (field, column) in mapping.namedColumns where !reader.header.contains(column) {
+            throw IngestError(file: mapping.path, field: field, problem: "names column '\(column)', which \(path) does not have",
+                              expected: "one of \(reader.header.prefix(12).joined(separator: ", "))")
+        }
+        let lossColumns = mapping.losses ?? reader.header.filter { $0.lowercased().contains("loss") }
+        if mapping.layout == .wide && lossColumns.isEmpty {
+            throw IngestError(file: mapping.path, field: "losses", problem: "no loss columns named, and none in \(path) has 'loss' in its name",
+                              expected: "losses: [COLUMN, ...]")
+        }
+        let defaultTarget = mapping.layout == .wide ? lossColumns[0] : nil
+        var finished = Set<String>()
+        var current: OpenRun? = nil
+        var targetLoss = mapping.target ?? defaultTarget
+
+        func flush() throws {
+            guard let open = current else { return }
+            var configuration = open.configuration
+            for (key, value) in mapping.constants where configuration[key] == nil { configuration[key] = value }
+            let target = targetLoss ?? open.points.first?.losses.keys.sorted().first ?? "loss"
+            try emit(sink, source: source, name: open.key, configuration: configuration, curve: open.points,
+                     targetLoss: target, convention: mapping.parameterConvention,
+                     provenance: Provenance(file: path, line: open.line, importer: format))
+            finished.insert(open.key)
+            current = nil
+        }
+
+        var count = 0
+        while let record = try reader.nextRecord() {
+            let line = reader.rowLine
+            let key = mapping.run.map { record[$0] ?? "" } ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            if current?.key != key {
+                try flush()
+                if finished.contains(key) {
+                    throw IngestError(file: path, line: line, field: mapping.run, problem: "run '\(key)' appears again after other runs",
+                                      expected: "each run's rows together (sort the file by run, then step)")
+                }
+                current = OpenRun(key: key, line: line, configuration: try configuration(record, path: path, line: line))
+            }
+            let step = try mapping.step.flatMap { try scaled(record, $0, path, line, "step") }
+            let tokens = try mapping.tokens.flatMap { try scaled(record, $0, path, line, "tokens") }
+            let rate = try mapping.learningRate.flatMap { try scaled(record, $0, path, line, "lr") }
+            var losses: [String: Double] = [:]
+            switch mapping.layout {
+            case .wide:
+                for column in lossColumns {
+                    guard let raw = record[column], !raw.isEmpty else { continue }
+                    losses[column] = try Validation.loss(try Validation.number(raw, file: path, line: line, field: column),
+                                                         file: path, line: line, field: column)
+                }
+            case .long:
+                let name = record[mapping.metric!] ?? ""
+                let value = try Validation.number(record[mapping.value!], file: path, line: line, field: mapping.value!)
+                losses[name] = try Validation.loss(value, file: path, line: line, field: mapping.value!)
+                if targetLoss == nil { targetLoss = name }
+            }
+            guard let open = current else { continue }
+            if mapping.layout == .long, let last = open.points.last, last.step == step, last.tokens == tokens {
+                open.points[open.points.count - 1].losses.merge(losses) { $1 }  // another metric of the same step
+            } else if !losses.isEmpty {
+                open.points.append(CurvePoint(step: step, tokens: tokens, learningRate: rate, losses: losses))
+            }
+            count += 1
+            if count % 8192 == 0 { progress?(reader.bytesRead) }
+        }
+        try flush()
+        progress?(reader.bytesRead)
+    }
+
+    func scaled(_ record: [String: String], _ mapping: ColumnMapping, _ path: String, _ line: Int, _ field: String) throws -> Double? {
+        try Validation.optionalNumber(record[mapping.column], file: path, line: line, field: mapping.column).map { $0 * mapping.multiplier }
+    }
+
+    func configuration(_ record: [String: String], path: String, line: Int) throws -> [String: ConfigValue] {
+        var configuration: [String: ConfigValue] = [:]
+        for (key, column) in mapping.configuration {
+            guard let raw = record[column.column], !raw.isEmpty else { continue }
+            if column.multiplier != 1 || ConfigKey.positive.contains(key) {
+                configuration[key] = .number(try Validation.number(raw, file: path, line: line, field: column.column) * column.multiplier)
+            } else {
+                configuration[key] = ConfigValue.parse(raw)
+            }
+        }
+        return configuration
+    }
+}

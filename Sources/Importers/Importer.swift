@@ -1,0 +1,67 @@
+// Importers turn a file in one known shape into Runs (and resource rows) handed to a sink.
+// They validate as they go and throw an IngestError naming file, line and field on the
+// first bad input; the store then rolls the whole file back. A record that a source is
+// known to get wrong is `reject`ed instead: reported, not stored, the rest goes in.
+import Foundation
+import Runs
+
+public protocol RunSink: AnyObject {
+    func add(_ run: Run) throws
+    func add(_ resource: ResourceRecord) throws
+    /// A record reported and left out; the file's other records are still stored.
+    func reject(_ error: IngestError)
+}
+
+public protocol Importer {
+    /// The `--format` name.
+    var format: String { get }
+    /// The source name runs from this importer carry, unless the user gives another.
+    var defaultSource: String { get }
+    func importFile(_ path: String, source: String, into sink: RunSink, progress: ((Int) -> Void)?) throws
+}
+
+/// A sink that keeps everything in memory: for tests and for `--dry-run`.
+public final class CollectingSink: RunSink {
+    public var runs: [Run] = []
+    public var resources: [ResourceRecord] = []
+    public var rejected: [IngestError] = []
+    public init() {}
+    public func add(_ run: Run) throws { runs.append(run) }
+    public func add(_ resource: ResourceRecord) throws { resources.append(resource) }
+    public func reject(_ error: IngestError) { rejected.append(error) }
+}
+
+/// Reads every record of a CSV, handing each to `body` with its line.
+func forEachRecord(_ path: String, required: [String], progress: ((Int) -> Void)? = nil,
+                   _ body: ([String: String], Int) throws -> Void) throws {
+    let reader = try CSVReader(path: path)
+    for column in required where !reader.header.contains(column) {
+        throw IngestError(file: path, line: 1, field: column, problem: "the column is missing",
+                          expected: "columns \(required.joined(separator: ", "))")
+    }
+    var count = 0
+    while let record = try reader.nextRecord() {
+        try body(record, reader.rowLine)
+        count += 1
+        if count % 4096 == 0 { progress?(reader.bytesRead) }
+    }
+    progress?(reader.bytesRead)
+}
+
+/// Builds, checks and hands over one run.
+func emit(_ sink: RunSink, source: String, name: String, configuration: [String: ConfigValue],
+          curve: [CurvePoint], targetLoss: String, convention: ParameterConvention, provenance: Provenance) throws {
+    let run = Run(source: source, name: name, configuration: configuration, curve: curve, targetLoss: targetLoss,
+                  parameterConvention: convention, provenance: provenance)
+    try Validation.check(run)
+    try sink.add(run)
+}
+
+/// Every column not otherwise used, kept under its own name with a parsed type.
+func remainingFields(_ record: [String: String], excluding used: Set<String>) -> [String: ConfigValue] {
+    var fields: [String: ConfigValue] = [:]
+    for (key, value) in record where !used.contains(key) && !value.trimmingCharacters(in: .whitespaces).isEmpty {
+        fields[key] = ConfigValue.parse(value)
+    }
+    return fields
+}

@@ -1,0 +1,69 @@
+// `losscast ingest PATH...`: bring logs into the run store, one transaction per file.
+import ArgumentParser
+import Foundation
+import Importers
+import RunStore
+import Runs
+
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ingest pretraining logs (files or folders) into the run store.",
+        discussion: "Formats: \(Detection.formats.joined(separator: ", ")). Known public datasets are recognised by their layout; .jsonl is read as a W&B history export; other CSVs need --mapping.")
+
+    @Argument(help: "Files or folders to ingest.") var paths: [String]
+    @Option(help: "The format of every file given (default: detect).") var format: String?
+    @Option(help: "A JSON or YAML file describing a CSV's columns.") var mapping: String?
+    @Option(help: "The source name for the runs (default: the format's).") var source: String?
+    @Option(help: "The target loss for W&B histories (default: train/loss, loss, ...).") var target: String?
+    @OptionGroup var storeOptions: StoreOptions
+    @Flag(help: "Print the reports as JSON.") var json = false
+
+    func run() throws {
+        let parsedMapping = try mapping.map { try Mapping(path: $0) }
+        let plans = try Detection.plan(paths: paths, format: format, mapping: parsedMapping,
+                                       source: source ?? parsedMapping?.source, target: target)
+        guard !plans.isEmpty else { throw ValidationError("nothing to ingest under \(paths.joined(separator: " "))") }
+        let store = try storeOptions.open()
+        let totalBytes = plans.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
+        let bar = ProgressBar(total: totalBytes, label: "ingest")
+        var doneBytes = 0
+        var reports: [IngestReport] = []
+        var failures: [String] = []
+        for plan in plans {
+            do {
+                let report = try store.ingest(plan) { bytes in bar.update(doneBytes + bytes, detail: plan.path) }
+                reports.append(report)
+                if !json { bar.finish(); print(Ingest.describe(report)) }
+            } catch {
+                failures.append("\(error)")
+                if !json { bar.finish(); print("refused  \(plan.path): \(error)") }
+            }
+            doneBytes += (try? FileManager.default.attributesOfItem(atPath: plan.path)[.size] as? Int) ?? 0
+        }
+        bar.finish()
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            struct Output: Encodable { var files: [IngestReport]; var refused: [String] }
+            print(String(decoding: try encoder.encode(Output(files: reports, refused: failures)), as: UTF8.self))
+        } else {
+            let added = reports.reduce(0) { $0 + $1.added }, duplicates = reports.reduce(0) { $0 + $1.duplicates }
+            print("\(reports.count) file(s): \(added) runs added, \(duplicates) duplicates skipped, \(failures.count) file(s) refused; store \(store.path)")
+        }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    static func describe(_ report: IngestReport) -> String {
+        if report.alreadyIngested { return "skipped  \(report.file): already ingested (same content)" }
+        var parts = ["\(report.added) added"]
+        if report.duplicates > 0 { parts.append("\(report.duplicates) duplicate") }
+        if report.diverged > 0 { parts.append("\(report.diverged) marked diverged") }
+        if report.truncated > 0 { parts.append("\(report.truncated) truncated") }
+        if report.resources > 0 { parts.append("\(report.resources) resource rows") }
+        if !report.rejected.isEmpty { parts.append("\(report.rejected.count) refused") }
+        var text = "ingested \(report.file) [\(report.format) -> \(report.source)]: " + parts.joined(separator: ", ")
+        for rejection in report.rejected.prefix(3) { text += "\n    refused: \(rejection)" }
+        if report.rejected.count > 3 { text += "\n    ... and \(report.rejected.count - 3) more like it" }
+        return text
+    }
+}

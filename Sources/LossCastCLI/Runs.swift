@@ -1,0 +1,142 @@
+// `losscast runs list|show|export`: what the store holds.
+import ArgumentParser
+import Foundation
+import RunStore
+import Runs
+
+struct RunsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "runs", abstract: "List, show and export the runs in the store.",
+        subcommands: [List.self, Show.self, Export.self])
+
+    struct Filter: ParsableArguments {
+        @Option(help: "Only runs from this source (repeatable).") var source: [String] = []
+        @Option(help: "Only runs with this status: ok, diverged, truncated.") var status: [String] = []
+        @Option(name: .customLong("where"), help: "A condition on a configuration field, e.g. lr<=0.001 (repeatable).")
+        var conditions: [String] = []
+        @Option(help: "Only runs with N in MIN:MAX.") var params: String?
+        @Option(help: "Only runs with D in MIN:MAX.") var tokens: String?
+
+        func query() throws -> RunQuery {
+            var query = RunQuery()
+            query.sources = source
+            query.statuses = try status.map {
+                guard let status = RunStatus(rawValue: $0) else { throw ValidationError("--status \($0): expected ok, diverged or truncated") }
+                return status
+            }
+            query.conditions = try conditions.map(FieldCondition.parse)
+            query.params = try params.map { try Filter.range($0, "--params") }
+            query.tokens = try tokens.map { try Filter.range($0, "--tokens") }
+            return query
+        }
+
+        static func range(_ text: String, _ option: String) throws -> ClosedRange<Double> {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+            let low = parts.first.flatMap { $0.isEmpty ? 0 : Double($0) }
+            let high = parts.count == 2 ? (parts[1].isEmpty ? Double.infinity : Double(parts[1])) : nil
+            guard parts.count == 2, let low, let high, low <= high else {
+                throw ValidationError("\(option) \(text): expected MIN:MAX, e.g. 1e8:1e9")
+            }
+            return low...high
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List runs with their status.")
+        @OptionGroup var filter: Filter
+        @OptionGroup var storeOptions: StoreOptions
+        @Option(help: "At most this many runs.") var limit: Int?
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let store = try storeOptions.open()
+            var query = try filter.query()
+            query.limit = limit
+            let runs = try store.summaries(query)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(runs), as: UTF8.self))
+                return
+            }
+            print("id            source               status     N          D          final loss  points  name")
+            for run in runs {
+                print(String(format: "%@  %@ %@ %@ %@ %10@  %6d  %@", String(run.id.prefix(12)),
+                             run.source.padding(toLength: 20, withPad: " ", startingAt: 0),
+                             run.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                             RunsCommand.short(run.params).padding(toLength: 10, withPad: " ", startingAt: 0),
+                             RunsCommand.short(run.tokens).padding(toLength: 10, withPad: " ", startingAt: 0),
+                             run.finalLoss.map { String(format: "%.4f", $0) } ?? "-", run.pointCount, run.name))
+            }
+            print("\(runs.count) runs")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one run: configuration, status, provenance and curve.")
+        @Argument(help: "The run's id (a unique prefix is enough).") var id: String
+        @OptionGroup var storeOptions: StoreOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            guard let run = try storeOptions.open().run(id: id) else {
+                throw ValidationError("no single run has an id starting with '\(id)'; see `losscast runs list`")
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(run), as: UTF8.self))
+                return
+            }
+            print("run \(run.id)\n  source \(run.source)\n  name \(run.name)\n  status \(run.status.rawValue)\(run.statusReason.map { " (\($0))" } ?? "")")
+            print("  target loss \(run.targetLoss); parameter count convention \(run.parameterConvention.rawValue)")
+            print("  from \(run.provenance.file)\(run.provenance.line.map { ":\($0)" } ?? "") by \(run.provenance.importer)\(run.provenance.note.map { "; \($0)" } ?? "")")
+            print("  configuration:")
+            for key in run.configuration.keys.sorted() { print("    \(key) = \(run.configuration[key]!)") }
+            print("  curve (\(run.curve.count) points):\n    step        tokens      lr          \(run.targetLoss)")
+            let shown = run.curve.count <= 12 ? Array(run.curve) : Array(run.curve.prefix(6)) + Array(run.curve.suffix(6))
+            for point in shown {
+                print(String(format: "    %-11@ %-11@ %-11@ %.4f", RunsCommand.short(point.step), RunsCommand.short(point.tokens),
+                             point.learningRate.map { String(format: "%.3g", $0) } ?? "-", point.losses[run.targetLoss] ?? .nan))
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export runs as CSV (a row per point) or JSON lines (a run per line).")
+        @Option(help: "csv or jsonl.") var format: String = "jsonl"
+        @OptionGroup var filter: Filter
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() throws {
+            guard ["csv", "jsonl"].contains(format) else { throw ValidationError("--format \(format): expected csv or jsonl") }
+            let runs = try storeOptions.open().runs(try filter.query())
+            if format == "jsonl" {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                for run in runs { print(String(decoding: try encoder.encode(run), as: UTF8.self)) }
+                return
+            }
+            print("run_id,source,name,status,params,tokens_budget,step,tokens,lr,target_loss,loss")
+            for run in runs {
+                for point in run.curve {
+                    let text = { (value: Double?) -> String in value.map { "\($0)" } ?? "" }
+                    var fields: [String] = [run.id, run.source, run.name, run.status.rawValue]
+                    fields += [text(run.params), text(run.tokens), text(point.step), text(point.tokens)]
+                    fields += [text(point.learningRate), run.targetLoss, text(point.losses[run.targetLoss])]
+                    print(fields.map(RunsCommand.csvField).joined(separator: ","))
+                }
+            }
+        }
+    }
+
+    static func csvField(_ text: String) -> String {
+        text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    static func short(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        if value >= 1e4 { return String(format: "%.3g", value) }
+        return value == value.rounded() ? String(Int(value)) : String(format: "%.4g", value)
+    }
+}

@@ -1,0 +1,175 @@
+// Ingesting a file: one transaction, all of it or none. A file whose bytes were ingested
+// before adds nothing; a run whose id is already stored is counted as a duplicate. After
+// the file, the cross-run divergence rule is applied to its source.
+import Foundation
+import GRDB
+import Importers
+import Runs
+
+public struct IngestReport: Codable, Sendable {
+    public var file: String
+    public var format: String
+    public var source: String
+    public var alreadyIngested = false
+    public var added = 0
+    public var duplicates = 0
+    public var diverged = 0
+    public var truncated = 0
+    public var resources = 0
+    public var rejected: [String] = []
+}
+
+/// Writes runs into the store inside the ingest transaction.
+final class StoreSink: RunSink {
+    let db: Database
+    let fileKey: Int64
+    var report: IngestReport
+    let insertRun: Statement
+    let insertValue: Statement
+    let insertPoint: Statement
+
+    init(db: Database, fileKey: Int64, report: IngestReport) throws {
+        self.db = db
+        self.fileKey = fileKey
+        self.report = report
+        insertRun = try db.makeStatement(sql: """
+            INSERT INTO run (id, source, name, status, status_reason, target_loss, final_loss, params, tokens,
+                             parameter_convention, configuration, point_count, provenance, file_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertValue = try db.makeStatement(sql: "INSERT INTO config_value (run_key, field, number, text) VALUES (?, ?, ?, ?)")
+        insertPoint = try db.makeStatement(sql: "INSERT INTO point (run_key, position, step, tokens, lr, loss, losses) VALUES (?, ?, ?, ?, ?, ?, ?)")
+    }
+
+    func add(_ run: Run) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM run WHERE id = ?", arguments: [run.id]) == true {
+            report.duplicates += 1
+            return
+        }
+        try insertRun.execute(arguments: [
+            run.id, run.source, run.name, run.status.rawValue, run.statusReason, run.targetLoss, run.finalLoss,
+            run.params, run.tokens, run.parameterConvention.rawValue, JSONText.encode(run.configuration),
+            run.curve.count, JSONText.encode(run.provenance), fileKey,
+        ])
+        let runKey = db.lastInsertedRowID
+        for (field, value) in run.configuration {
+            try insertValue.execute(arguments: [runKey, field, value.number, value.number == nil ? value.description : nil])
+        }
+        for (position, point) in run.curve.enumerated() {
+            try insertPoint.execute(arguments: [runKey, position, point.step, point.tokens, point.learningRate,
+                                                point.losses[run.targetLoss], JSONText.losses(point.losses)])
+        }
+        report.added += 1
+        if run.status == .diverged { report.diverged += 1 }
+        if run.status == .truncated { report.truncated += 1 }
+    }
+
+    func add(_ resource: ResourceRecord) throws {
+        try db.execute(sql: """
+            INSERT INTO resource (model, record, parameters, training_compute, dataset_size, file_key) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [resource.model, JSONText.encode(resource), resource.parameters, resource.trainingCompute,
+                             resource.datasetSize, fileKey])
+        report.resources += 1
+    }
+
+    func reject(_ error: IngestError) {
+        report.rejected.append(error.description)
+        try? db.execute(sql: "INSERT INTO rejection (file_key, line, field, problem) VALUES (?, ?, ?, ?)",
+                        arguments: [fileKey, error.line, error.field, error.problem])
+    }
+}
+
+extension RunStore {
+    /// Ingests one planned file in one transaction. Throws (and stores nothing of the file)
+    /// on the first bad input.
+    public func ingest(_ plan: PlannedImport, progress: ((Int) -> Void)? = nil) throws -> IngestReport {
+        var report = IngestReport(file: plan.path, format: plan.importer.format, source: plan.source)
+        let (hash, size) = try RunStore.fileHash(plan.path)
+        try database.write { db in
+            if let _ = try Int64.fetchOne(db, sql: "SELECT key FROM ingested_file WHERE content_hash = ?", arguments: [hash]) {
+                report.alreadyIngested = true
+                return
+            }
+            try db.execute(sql: """
+                INSERT INTO ingested_file (path, content_hash, size, format, source, ingested_at, runs_added, runs_duplicate, rejected)
+                VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0)
+                """, arguments: [plan.path, hash, size, plan.importer.format, plan.source, ISO8601DateFormatter().string(from: Date())])
+            let fileKey = db.lastInsertedRowID
+            let sink = try StoreSink(db: db, fileKey: fileKey, report: report)
+            try plan.importer.importFile(plan.path, source: plan.source, into: sink, progress: progress)
+            report = sink.report
+            report.diverged += try RunStore.markGroupDivergence(db, source: plan.source)
+            try db.execute(sql: "UPDATE ingested_file SET runs_added = ?, runs_duplicate = ?, rejected = ? WHERE key = ?",
+                           arguments: [report.added, report.duplicates, report.rejected.count, fileKey])
+        }
+        return report
+    }
+
+    /// Marks as diverged the runs of `source` whose final loss is more than
+    /// `Divergence.groupRatio` times the best final loss among comparable runs: the same N
+    /// and D, and the same unique tokens, dataset and data mixture where a run has them (runs
+    /// that repeat data or train on other data are not comparable). Needs at least
+    /// `Divergence.groupMinimumSize` runs in the group. Returns how many it marked.
+    static func markGroupDivergence(_ db: Database, source: String) throws -> Int {
+        let groupKey = """
+            params, tokens, COALESCE(json_extract(configuration, '$.unique_tokens'), ''),
+            COALESCE(json_extract(configuration, '$.dataset'), ''), COALESCE(json_extract(configuration, '$.mixture'), '')
+            """
+        try db.execute(sql: """
+            CREATE TEMPORARY TABLE IF NOT EXISTS divergence_group (key INTEGER PRIMARY KEY, final_loss REAL, best_loss REAL, size INTEGER);
+            DELETE FROM divergence_group;
+            INSERT INTO divergence_group (key, final_loss, best_loss, size)
+            SELECT key, final_loss, MIN(final_loss) OVER w, COUNT(*) OVER w
+            FROM run WHERE source = ? AND params IS NOT NULL AND tokens IS NOT NULL AND final_loss IS NOT NULL
+            WINDOW w AS (PARTITION BY \(groupKey));
+            """, arguments: [source])
+        try db.execute(sql: """
+            UPDATE run SET status = 'diverged',
+                status_reason = (SELECT printf('final loss %.3f is over %.2f times the best %.3f of the %d comparable runs (same N, D and data)',
+                                               g.final_loss, ?, g.best_loss, g.size) FROM divergence_group g WHERE g.key = run.key)
+            WHERE status = 'ok' AND key IN (
+                SELECT key FROM divergence_group WHERE size >= ? AND best_loss > 0 AND final_loss > ? * best_loss)
+            """, arguments: [Divergence.groupRatio, Divergence.groupMinimumSize, Divergence.groupRatio])
+        return db.changesCount
+    }
+
+    /// A content hash of the file's bytes, read in chunks, and its size.
+    static func fileHash(_ path: String) throws -> (String, Int) {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw IngestError(file: path, problem: "cannot open the file", expected: "a readable file")
+        }
+        defer { try? handle.close() }
+        var hash = ContentHash()
+        var size = 0
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            size += chunk.count
+            hash.addBytes(chunk)
+        }
+        return (hash.hexDigest, size)
+    }
+}
+
+/// Compact JSON for the store's text columns.
+enum JSONText {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }()
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// {"name": value, ...} written by hand: the hot path of a large ingest.
+    static func losses(_ losses: [String: Double]) -> String {
+        var text = "{"
+        for (index, key) in losses.keys.sorted().enumerated() {
+            if index > 0 { text += "," }
+            text += "\"" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\":"
+            text += "\(losses[key]!)"
+        }
+        return text + "}"
+    }
+}

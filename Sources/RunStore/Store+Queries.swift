@@ -1,0 +1,184 @@
+// Reading runs back: by source, status, N and D ranges and configuration fields; one run
+// with its whole curve; every run with curves for training and fitting; and exports.
+import Foundation
+import GRDB
+import Runs
+
+/// A condition on a configuration field: `lr<=0.001`, `optimizer=adamw`.
+public struct FieldCondition: Equatable, Sendable {
+    public enum Comparison: String, Sendable, CaseIterable { case lessOrEqual = "<=", greaterOrEqual = ">=", less = "<", greater = ">", equal = "=" }
+    public var field: String
+    public var comparison: Comparison
+    public var value: ConfigValue
+
+    public init(field: String, comparison: Comparison, value: ConfigValue) {
+        self.field = field
+        self.comparison = comparison
+        self.value = value
+    }
+
+    /// Parses "FIELD<=VALUE" (also >=, <, >, =).
+    public static func parse(_ text: String) throws -> FieldCondition {
+        for comparison in [Comparison.lessOrEqual, .greaterOrEqual, .less, .greater, .equal] {
+            if let range = text.range(of: comparison.rawValue) {
+                let field = ConfigKey.canonical(String(text[..<range.lowerBound]).trimmingCharacters(in: .whitespaces))
+                let value = ConfigValue.parse(String(text[range.upperBound...]))
+                guard !field.isEmpty else { break }
+                if comparison != .equal && value.number == nil { break }
+                return FieldCondition(field: field, comparison: comparison, value: value)
+            }
+        }
+        throw IngestError(file: "--where", field: text, problem: "not a condition", expected: "FIELD<=NUMBER, FIELD>=NUMBER, FIELD<N, FIELD>N or FIELD=VALUE")
+    }
+}
+
+public struct RunQuery: Sendable {
+    public var sources: [String] = []
+    public var statuses: [RunStatus] = []
+    public var params: ClosedRange<Double>?
+    public var tokens: ClosedRange<Double>?
+    public var conditions: [FieldCondition] = []
+    public var limit: Int?
+    public init() {}
+}
+
+/// A run without its curve, for listings.
+public struct RunSummary: Codable, Sendable, Equatable {
+    public var id: String
+    public var source: String
+    public var name: String
+    public var status: RunStatus
+    public var statusReason: String?
+    public var params: Double?
+    public var tokens: Double?
+    public var finalLoss: Double?
+    public var targetLoss: String
+    public var pointCount: Int
+}
+
+extension RunStore {
+    func whereClause(_ query: RunQuery) -> (String, [DatabaseValueConvertible?]) {
+        var clauses: [String] = []
+        var arguments: [DatabaseValueConvertible?] = []
+        if !query.sources.isEmpty {
+            clauses.append("source IN (\(query.sources.map { _ in "?" }.joined(separator: ",")))")
+            arguments += query.sources
+        }
+        if !query.statuses.isEmpty {
+            clauses.append("status IN (\(query.statuses.map { _ in "?" }.joined(separator: ",")))")
+            arguments += query.statuses.map(\.rawValue)
+        }
+        if let range = query.params {
+            clauses.append("params BETWEEN ? AND ?")
+            arguments += [range.lowerBound, range.upperBound]
+        }
+        if let range = query.tokens {
+            clauses.append("tokens BETWEEN ? AND ?")
+            arguments += [range.lowerBound, range.upperBound]
+        }
+        for condition in query.conditions {
+            if let number = condition.value.number {
+                clauses.append("EXISTS (SELECT 1 FROM config_value c WHERE c.run_key = run.key AND c.field = ? AND c.number \(condition.comparison.rawValue) ?)")
+                arguments += [condition.field, number]
+            } else {
+                clauses.append("EXISTS (SELECT 1 FROM config_value c WHERE c.run_key = run.key AND c.field = ? AND c.text = ?)")
+                arguments += [condition.field, condition.value.description]
+            }
+        }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
+    }
+
+    public func summaries(_ query: RunQuery = RunQuery()) throws -> [RunSummary] {
+        let (clause, arguments) = whereClause(query)
+        let limit = query.limit.map { " LIMIT \($0)" } ?? ""
+        return try database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, source, name, status, status_reason, params, tokens, final_loss, target_loss, point_count
+                FROM run \(clause) ORDER BY source, params, tokens, name\(limit)
+                """, arguments: StatementArguments(arguments)!).map { row in
+                RunSummary(id: row["id"], source: row["source"], name: row["name"],
+                           status: RunStatus(rawValue: row["status"]) ?? .ok, statusReason: row["status_reason"],
+                           params: row["params"], tokens: row["tokens"], finalLoss: row["final_loss"],
+                           targetLoss: row["target_loss"], pointCount: row["point_count"])
+            }
+        }
+    }
+
+    public func count(_ query: RunQuery = RunQuery()) throws -> Int {
+        let (clause, arguments) = whereClause(query)
+        return try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run \(clause)", arguments: StatementArguments(arguments)!) ?? 0 }
+    }
+
+    /// Runs with their curves. `id` may be a unique prefix of the id.
+    public func run(id: String) throws -> Run? {
+        try database.read { db in
+            let matches = try Row.fetchAll(db, sql: "SELECT * FROM run WHERE id LIKE ? LIMIT 2", arguments: [id + "%"])
+            guard matches.count == 1 else { return nil }
+            return try RunStore.decode(matches[0], db)
+        }
+    }
+
+    public func runs(_ query: RunQuery = RunQuery()) throws -> [Run] {
+        let (clause, arguments) = whereClause(query)
+        let limit = query.limit.map { " LIMIT \($0)" } ?? ""
+        return try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run \(clause) ORDER BY source, params, tokens, name\(limit)",
+                             arguments: StatementArguments(arguments)!).map { try RunStore.decode($0, db) }
+        }
+    }
+
+    static func decode(_ row: Row, _ db: Database) throws -> Run {
+        let key: Int64 = row["key"]
+        let decoder = JSONDecoder()
+        let configurationText: String = row["configuration"], provenanceText: String = row["provenance"]
+        var run = Run(source: row["source"], name: row["name"],
+                      configuration: try decoder.decode([String: ConfigValue].self, from: Data(configurationText.utf8)),
+                      curve: [], targetLoss: row["target_loss"],
+                      parameterConvention: ParameterConvention(rawValue: row["parameter_convention"]) ?? .unknown,
+                      provenance: try decoder.decode(Provenance.self, from: Data(provenanceText.utf8)))
+        run.curve = try Row.fetchAll(db, sql: "SELECT step, tokens, lr, losses FROM point WHERE run_key = ? ORDER BY position",
+                                     arguments: [key]).map { point in
+            let lossesText: String = point["losses"]
+            return CurvePoint(step: point["step"], tokens: point["tokens"], learningRate: point["lr"],
+                              losses: try decoder.decode([String: Double].self, from: Data(lossesText.utf8)))
+        }
+        run.id = row["id"]
+        run.status = RunStatus(rawValue: row["status"]) ?? .ok
+        run.statusReason = row["status_reason"]
+        return run
+    }
+
+    /// Runs per source and status.
+    public func census() throws -> [(source: String, status: String, runs: Int)] {
+        try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT source, status, COUNT(*) AS n FROM run GROUP BY source, status ORDER BY source, status")
+                .map { ($0["source"], $0["status"], $0["n"]) }
+        }
+    }
+
+    public func resourceCount() throws -> Int {
+        try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM resource") ?? 0 }
+    }
+
+    public func resources() throws -> [ResourceRecord] {
+        try database.read { db in
+            try String.fetchAll(db, sql: "SELECT record FROM resource ORDER BY key").map {
+                try JSONDecoder().decode(ResourceRecord.self, from: Data($0.utf8))
+            }
+        }
+    }
+
+    /// A fingerprint of everything stored, to show that a refused ingest changed nothing.
+    public func contentFingerprint() throws -> String {
+        try database.read { db in
+            var hash = ContentHash()
+            for table in ["ingested_file", "run", "config_value", "point", "resource", "rejection"] {
+                for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2") {
+                    hash.add(table)
+                    hash.add("\(row)")
+                }
+            }
+            return hash.hexDigest
+        }
+    }
+}

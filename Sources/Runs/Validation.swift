@@ -1,0 +1,76 @@
+// Checks every importer applies before a run is accepted: finite losses, steps that only
+// go forward, positive counts and rates. Errors name the file, line and field.
+import Foundation
+
+public enum Validation {
+    /// A number from a cell, or an error naming the cell.
+    public static func number(_ raw: String?, file: String, line: Int?, field: String) throws -> Double {
+        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw IngestError(file: file, line: line, field: field, problem: "the value is missing", expected: "a number")
+        }
+        guard let value = Double(raw.trimmingCharacters(in: .whitespaces)) else {
+            throw IngestError(file: file, line: line, field: field, problem: "'\(raw.prefix(40))' is not a number", expected: "a number")
+        }
+        return value
+    }
+
+    /// A number when the cell holds one, nil when it is empty, an error when it holds text.
+    public static func optionalNumber(_ raw: String?, file: String, line: Int?, field: String) throws -> Double? {
+        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return try number(raw, file: file, line: line, field: field)
+    }
+
+    /// A finite loss value.
+    public static func loss(_ value: Double, file: String, line: Int?, field: String) throws -> Double {
+        guard value.isFinite else {
+            throw IngestError(file: file, line: line, field: field, problem: "the loss is \(value)", expected: "a finite loss")
+        }
+        return value
+    }
+
+    /// Checks a finished run: positive canonical counts, finite losses, steps and tokens
+    /// that strictly increase, a target loss at every point.
+    public static func check(_ run: Run) throws {
+        let file = run.provenance.file
+        for (key, value) in run.configuration where ConfigKey.positive.contains(key) {
+            if let number = value.number, !(number > 0) || !number.isFinite {
+                throw IngestError(file: file, line: run.provenance.line, field: key,
+                                  problem: "\(key) is \(number) in run '\(run.name)'", expected: "a positive number")
+            }
+        }
+        guard !run.curve.isEmpty else {
+            throw IngestError(file: file, line: run.provenance.line, problem: "run '\(run.name)' has no points", expected: "at least one loss")
+        }
+        var previousStep: Double? = nil, previousTokens: Double? = nil
+        for (index, point) in run.curve.enumerated() {
+            guard point.losses[run.targetLoss] != nil else {
+                throw IngestError(file: file, line: run.provenance.line, field: run.targetLoss,
+                                  problem: "point \(index) of run '\(run.name)' has no \(run.targetLoss)", expected: "the target loss at every point")
+            }
+            for (name, loss) in point.losses where !loss.isFinite {
+                throw IngestError(file: file, line: run.provenance.line, field: name,
+                                  problem: "point \(index) of run '\(run.name)' has loss \(loss)", expected: "a finite loss")
+            }
+            if let step = point.step {
+                if let previousStep, step <= previousStep {
+                    throw IngestError(file: file, line: run.provenance.line, field: "step",
+                                      problem: "step \(step) of run '\(run.name)' follows step \(previousStep)",
+                                      expected: "steps that strictly increase")
+                }
+                previousStep = step
+            }
+            if let tokens = point.tokens {
+                if let previousTokens, tokens < previousTokens {
+                    throw IngestError(file: file, line: run.provenance.line, field: "tokens",
+                                      problem: "tokens \(tokens) of run '\(run.name)' follow \(previousTokens)",
+                                      expected: "tokens seen that never decrease")
+                }
+                previousTokens = tokens
+            }
+            if let rate = point.learningRate, !(rate >= 0) {
+                throw IngestError(file: file, line: run.provenance.line, field: "lr",
+                                  problem: "learning rate \(rate) at point \(index) of run '\(run.name)'", expected: "a non-negative learning rate")
+            }
+        }
+    }
+}
