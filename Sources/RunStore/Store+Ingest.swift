@@ -143,7 +143,7 @@ extension RunStore {
         var size = 0
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             size += chunk.count
-            hash.addBytes(chunk)
+            chunk.withUnsafeBytes { hash.addBytes($0) }
         }
         return (hash.hexDigest, size)
     }
@@ -167,7 +167,9 @@ enum JSONText {
         var text = "{"
         for (index, key) in losses.keys.sorted().enumerated() {
             if index > 0 { text += "," }
-            text += "\"" + key.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\":"
+            let needsEscape = key.utf8.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }
+            text += needsEscape ? (try? encode(key)) ?? "\"?\"" : "\"" + key + "\""
+            text += ":"
             text += "\(losses[key]!)"
         }
         return text + "}"

@@ -6,7 +6,8 @@ import Foundation
 
 public final class CSVReader {
     public let path: String
-    private let handle: FileHandle
+    /// Returns the next chunk of bytes, empty at the end.
+    private let readChunk: () throws -> Data
     private var buffer: [UInt8] = []
     private var position = 0
     private var finished = false
@@ -18,12 +19,25 @@ public final class CSVReader {
     /// Bytes read so far, for progress.
     public private(set) var bytesRead = 0
 
-    public init(path: String) throws {
-        self.path = path
+    public convenience init(path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw IngestError(file: path, problem: "cannot open the file", expected: "a readable CSV file")
         }
-        self.handle = handle
+        try self.init(name: path) { try handle.read(upToCount: 1 << 20) ?? Data() }
+    }
+
+    /// A reader over bytes already in memory (for tests and the fuzz target); `name` stands for the file in errors.
+    public convenience init(data: Data, name: String = "<memory>") throws {
+        var remaining: Data? = data
+        try self.init(name: name) {
+            defer { remaining = nil }
+            return remaining ?? Data()
+        }
+    }
+
+    private init(name: String, readChunk: @escaping () throws -> Data) throws {
+        self.path = name
+        self.readChunk = readChunk
         guard let first = try nextRow() else {
             throw IngestError(file: path, line: 1, problem: "the file is empty", expected: "a header row")
         }
@@ -37,11 +51,9 @@ public final class CSVReader {
         }
     }
 
-    deinit { try? handle.close() }
-
     private func refill() throws -> Bool {
         if finished { return false }
-        let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+        let chunk = try readChunk()
         if chunk.isEmpty {
             finished = true
             return false
@@ -145,7 +157,7 @@ public final class CSVReader {
 /// Reads a file line by line in chunks, for JSON lines.
 public final class LineReader {
     public let path: String
-    private let handle: FileHandle
+    private let readChunk: () throws -> Data
     private var buffer: [UInt8] = []
     private var position = 0
     private var finished = false
@@ -153,14 +165,21 @@ public final class LineReader {
     public private(set) var bytesRead = 0
 
     public init(path: String) throws {
-        self.path = path
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw IngestError(file: path, problem: "cannot open the file", expected: "a readable file")
         }
-        self.handle = handle
+        self.path = path
+        readChunk = { try handle.read(upToCount: 1 << 20) ?? Data() }
     }
 
-    deinit { try? handle.close() }
+    public init(data: Data, name: String = "<memory>") {
+        path = name
+        var remaining: Data? = data
+        readChunk = {
+            defer { remaining = nil }
+            return remaining ?? Data()
+        }
+    }
 
     /// The next line without its newline, or nil at the end.
     public func nextLine() throws -> String? {
@@ -180,7 +199,7 @@ public final class LineReader {
             }
             buffer.removeFirst(position)  // keep only the partial line
             position = 0
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            let chunk = try readChunk()
             if chunk.isEmpty { finished = true } else { bytesRead += chunk.count; buffer.append(contentsOf: chunk) }
         }
     }

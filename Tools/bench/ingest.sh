@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Ingest benchmark (not a test): a synthetic per-step CSV of ROWS rows (runs of 1,000 steps)
+# through `losscast ingest` into a fresh store, against pandas.read_csv on the same file in
+# the same run. Prints rows per second and peak memory (max RSS) for both, medians of
+# ROUNDS alternating rounds, and peak memory at half the rows to show it does not grow
+# with the file. Installs pandas into Tools/.venv when missing.
+#
+#   bash Tools/bench/ingest.sh [ROWS] [ROUNDS]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rows=${1:-1000000}
+rounds=${2:-3}
+swift build -c release --product losscast >/dev/null
+if ! Tools/.venv/bin/python -c 'import pandas' 2>/dev/null; then
+  python3 -m venv Tools/.venv
+  Tools/.venv/bin/pip install -q --disable-pip-version-check pandas
+fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 - "$work" "$rows" <<'PY'
+import math, random, sys
+folder, rows = sys.argv[1], int(sys.argv[2])
+random.seed(0)
+for name, count in (("full", rows), ("half", rows // 2)):
+    with open(f"{folder}/{name}.csv", "w") as f:
+        f.write("run,step,tokens,lr,train_loss,val_loss,params\n")
+        for index in range(count):
+            run, step = divmod(index, 1000)
+            lr = 3e-4 * 0.5 * (1 + math.cos(math.pi * step / 1000))
+            loss = 2.5 + 8 / (1 + step) ** 0.5 + random.gauss(0, 0.01)
+            f.write(f"run{run},{step + 1},{(step + 1) * 524288},{lr:.6g},{loss:.5f},{loss + 0.05:.5f},{1.5e8 + 1e6 * (run % 7):.0f}\n")
+PY
+cat > "$work/mapping.yaml" <<'YAML'
+run: run
+step: step
+tokens: tokens
+lr: lr
+losses: [train_loss, val_loss]
+target: val_loss
+config:
+  params: params
+YAML
+cat > "$work/pandas_read.py" <<'PY'
+import resource, sys, time
+import pandas
+start = time.perf_counter()
+frame = pandas.read_csv(sys.argv[1])
+seconds = time.perf_counter() - start
+print(len(frame), seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+PY
+measure_losscast() {  # FILE -> "seconds maxrss_kb"
+  rm -f "$work/store.sqlite"*
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" .build/release/losscast ingest "$1" --mapping "$work/mapping.yaml" --store "$work/store.sqlite" >/dev/null
+  cat "$work/time.txt"
+}
+for round in $(seq "$rounds"); do
+  measure_losscast "$work/full.csv" >> "$work/losscast.txt"
+  Tools/.venv/bin/python "$work/pandas_read.py" "$work/full.csv" >> "$work/pandas.txt"
+done
+half=$(measure_losscast "$work/half.csv")
+python3 - "$rows" "$work" "$half" <<'PY'
+import statistics, sys
+rows, folder, half = int(sys.argv[1]), sys.argv[2], sys.argv[3].split()
+ours = [line.split() for line in open(f"{folder}/losscast.txt")]
+theirs = [line.split() for line in open(f"{folder}/pandas.txt")]
+ours_seconds = statistics.median(float(o[0]) for o in ours)
+ours_memory = statistics.median(float(o[1]) for o in ours) / 1024
+pandas_seconds = statistics.median(float(t[1]) for t in theirs)
+pandas_memory = statistics.median(float(t[2]) for t in theirs) / 1024
+print(f"{rows:,} rows ({rows // 1000} runs of 1,000 steps), medians of {len(ours)} rounds")
+print(f"  losscast ingest (parse, validate, SQLite): {rows / ours_seconds:11,.0f} rows/s  peak {ours_memory:6.0f} MiB  ({ours_seconds:.2f} s)")
+print(f"  pandas.read_csv (parse into memory):       {rows / pandas_seconds:11,.0f} rows/s  peak {pandas_memory:6.0f} MiB  ({pandas_seconds:.2f} s)")
+print(f"  ratio LossCast / pandas, rows per second: {pandas_seconds / ours_seconds:.2f}")
+print(f"  LossCast peak memory at {rows // 2:,} rows: {float(half[1]) / 1024:.0f} MiB (at {rows:,}: {ours_memory:.0f} MiB)")
+PY
