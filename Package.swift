@@ -29,23 +29,26 @@ let package = Package(
         ),
 
         // MARK: - Library targets
-        .target(name: "Tensors", dependencies: ["COpenBLAS"]),
-        .target(name: "Autograd", dependencies: ["Tensors"]),
-        .target(name: "Layers", dependencies: ["Tensors", "Autograd"]),
-        .target(name: "Optimization", dependencies: ["Tensors", "Autograd"]),
-        .target(name: "SafeTensors", dependencies: ["Tensors"]),
-        .target(name: "Plots"),
-        .target(name: "Runs"),
-        .target(name: "Importers", dependencies: ["Runs", .product(name: "Yams", package: "Yams")]),
-        .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
+        .target(name: "Autograd", dependencies: ["Tensors"], exclude: ["README.md"]),
+        .target(name: "Layers", dependencies: ["Tensors", "Autograd"], exclude: ["README.md"]),
+        .target(name: "Optimization", dependencies: ["Tensors", "Autograd"], exclude: ["README.md"]),
+        .target(name: "SafeTensors", dependencies: ["Tensors"], exclude: ["README.md"]),
+        .target(name: "Plots", exclude: ["README.md"]),
+        .target(name: "Runs", exclude: ["README.md"]),
+        .target(name: "Importers", dependencies: ["Runs", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
+        .target(name: "Metrics", exclude: ["README.md"]),
+        .target(name: "Laws", dependencies: ["Runs", "Metrics", "Tensors"], exclude: ["README.md"]),
+        .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
 
         // MARK: - Executables
         .executableTarget(
             name: "LossCastCLI",
             dependencies: [
-                "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore",
+                "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore", "Metrics", "Laws",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
 
         .executableTarget(
@@ -62,6 +65,7 @@ let package = Package(
                     dependencies: ["Tensors", "Autograd", "Layers", "Optimization", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["Tensors", "SafeTensors", "TestSupport"]),
         .testTarget(name: "IngestionTests", dependencies: ["Runs", "Importers", "RunStore", "TestSupport"]),
+        .testTarget(name: "LawsTests", dependencies: ["Runs", "Importers", "Metrics", "Laws", "TestSupport"]),
         .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"]),
     ],
     swiftLanguageModes: [.v5]

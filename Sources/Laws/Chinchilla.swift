@@ -1,0 +1,115 @@
+// Hoffmann et al. 2022, approach 3: L = E + A / N^alpha + B / D^beta, fitted in the
+// log-sum-exp form ln L = LSE(a - alpha ln N, b - beta ln D, e) with A = e^a, B = e^b,
+// E = e^e, from Hoffmann's grid of starts as Epoch's replication ran it.
+import Foundation
+import Runs
+
+public struct ChinchillaLaw: ScalingLaw {
+    public init() {}
+    public let name = "chinchilla"
+    public let formula = "L = E + A / N^alpha + B / D^beta"
+    public let parameterNames = ["e", "a", "b", "alpha", "beta"]
+
+    /// e in {-1, -0.5, ..., 1.5}, a and b in {0, 5, ..., 25}, alpha and beta in {0, 0.5, ..., 2}.
+    public var initialGrid: [[Double]] {
+        cartesianGrid([stride(from: -1.0, through: 1.5, by: 0.5).map { $0 }, stride(from: 0.0, through: 25, by: 5).map { $0 },
+                       stride(from: 0.0, through: 25, by: 5).map { $0 }, stride(from: 0.0, through: 2, by: 0.5).map { $0 },
+                       stride(from: 0.0, through: 2, by: 0.5).map { $0 }])
+    }
+
+    public func logPrediction<S: LawScalar>(_ p: [S], _ point: SizePoint) -> S {
+        S.logSumExp(p[1] - p[3] * point.logParams, p[2] - p[4] * point.logTokens, p[0])
+    }
+
+    public func natural(_ p: [Double]) -> [(name: String, value: Double)] {
+        [("E", exp(p[0])), ("A", exp(p[1])), ("B", exp(p[2])), ("alpha", p[3]), ("beta", p[4])]
+    }
+
+    public func points(from run: Run) -> [SizePoint] {
+        SizePoint.final(of: run).map { [$0] } ?? []
+    }
+}
+
+/// Kaplan et al. 2020: L(N, D) = [(Nc / N)^(alphaN / alphaD) + Dc / D]^alphaD, fitted as
+/// ln L = alphaD * LSE((alphaN / alphaD)(ln Nc - ln N), ln Dc - ln D).
+public struct KaplanLaw: ScalingLaw {
+    public init() {}
+    public let name = "kaplan"
+    public let formula = "L = [(Nc / N)^(alphaN / alphaD) + Dc / D]^alphaD"
+    public let parameterNames = ["lnNc", "lnDc", "alphaN", "alphaD"]
+
+    public var initialGrid: [[Double]] {
+        cartesianGrid([[log(1e12), log(1e14), log(1e16)], [log(1e11), log(1e13), log(1e15)], [0.03, 0.076, 0.2], [0.05, 0.095, 0.3]])
+    }
+
+    public func logPrediction<S: LawScalar>(_ p: [S], _ point: SizePoint) -> S {
+        p[3] * S.logSumExp((p[2] / p[3]) * (p[0] - S(point.logParams)), p[1] - S(point.logTokens))
+    }
+
+    public func natural(_ p: [Double]) -> [(name: String, value: Double)] {
+        [("Nc", exp(p[0])), ("Dc", exp(p[1])), ("alphaN", p[2]), ("alphaD", p[3])]
+    }
+
+    public func points(from run: Run) -> [SizePoint] {
+        SizePoint.final(of: run).map { [$0] } ?? []
+    }
+}
+
+/// Muennighoff et al. 2023, data-constrained: L = E + A / N^alpha + B / D'^beta with the
+/// effective data D' = U + U R* (1 - e^(-R / R*)), U the unique tokens and R = D / U - 1
+/// the repetitions beyond the first epoch (R* = e^r fitted).
+public struct DataConstrainedLaw: ScalingLaw {
+    public init() {}
+    public let name = "data-constrained"
+    public let formula = "L = E + A / N^alpha + B / D'^beta, D' = U + U R* (1 - exp(-(D/U - 1) / R*))"
+    public let parameterNames = ["e", "a", "b", "alpha", "beta", "r"]
+
+    public var initialGrid: [[Double]] {
+        cartesianGrid([[-1, 0, 1], [0, 5, 10, 15], [0, 5, 10, 15], [0.2, 0.5, 1], [0.2, 0.5, 1], [log(5), log(15), log(50)]])
+    }
+
+    public func logPrediction<S: LawScalar>(_ p: [S], _ point: SizePoint) -> S {
+        let unique = point.extra[0]
+        let repetitions = max(exp(point.logTokens) / unique - 1, 0)
+        let saturation = p[5].exp()
+        let effective = S(unique) + S(unique) * saturation * (S(1) - (S(-repetitions) / saturation).exp())
+        return S.logSumExp(p[1] - p[3] * point.logParams, p[2] - p[4] * effective.log(), p[0])
+    }
+
+    public func natural(_ p: [Double]) -> [(name: String, value: Double)] {
+        [("E", exp(p[0])), ("A", exp(p[1])), ("B", exp(p[2])), ("alpha", p[3]), ("beta", p[4]), ("R*", exp(p[5]))]
+    }
+
+    public func points(from run: Run) -> [SizePoint] {
+        guard let unique = run.number(ConfigKey.uniqueTokens) ?? run.tokens else { return [] }
+        return SizePoint.final(of: run, extra: [unique]).map { [$0] } ?? []
+    }
+}
+
+/// The parallel scaling law (Chen et al. 2025): L = (A N^-alpha + B) P^-beta with P the
+/// number of parallel streams, fitted as ln L = LSE(a - alpha ln N, b) - beta ln P.
+public struct ParallelScalingLaw: ScalingLaw {
+    public static let streamsKey = "parallel_streams"
+    public init() {}
+    public let name = "parallel"
+    public let formula = "L = (A N^-alpha + B) P^-beta"
+    public let parameterNames = ["a", "b", "alpha", "beta"]
+
+    public var initialGrid: [[Double]] {
+        cartesianGrid([[0, 5, 10, 20], [-1, 0, 1], [0.1, 0.3, 0.6, 1], [0, 0.05, 0.2]])
+    }
+
+    public func logPrediction<S: LawScalar>(_ p: [S], _ point: SizePoint) -> S {
+        S.logSumExp(p[0] - p[2] * point.logParams, p[1]) - p[3] * log(point.extra[0])
+    }
+
+    public func natural(_ p: [Double]) -> [(name: String, value: Double)] {
+        [("A", exp(p[0])), ("B", exp(p[1])), ("alpha", p[2]), ("beta", p[3])]
+    }
+
+    public func points(from run: Run) -> [SizePoint] {
+        guard let params = run.params, let loss = run.finalLoss, params > 0, loss > 0 else { return [] }
+        let streams = run.number(ParallelScalingLaw.streamsKey) ?? 1
+        return [SizePoint(params: params, tokens: run.tokens ?? 1, loss: loss, extra: [streams])]
+    }
+}

@@ -1,0 +1,136 @@
+// The laws against published fits on the real data in ../shared/datasets.
+import Foundation
+import Importers
+import Laws
+import Metrics
+import Runs
+import Tensors
+import TestSupport
+import XCTest
+
+func importRuns(_ importer: Importer, _ path: String) throws -> [Run] {
+    let sink = CollectingSink()
+    try importer.importFile(path, source: importer.defaultSource, into: sink, progress: nil)
+    return sink.runs
+}
+
+final class LawReproductionTests: XCTestCase {
+    override func setUpWithError() throws {
+        guard FileManager.default.fileExists(atPath: datasetsRoot) else { throw XCTSkip("no ../shared/datasets") }
+    }
+
+    /// Epoch's replication: drop the 5 highest-loss points, fit from Hoffmann's grid; every
+    /// parameter and every midpoint of our bootstrap intervals inside Epoch's 95% intervals.
+    func testChinchillaReproducesEpoch() throws {
+        var runs = try importRuns(ChinchillaEpochImporter(), datasetsRoot + "/chinchilla_epoch/svg_extracted_data.csv")
+        XCTAssertEqual(runs.count, 245)
+        runs.sort { $0.finalLoss! < $1.finalLoss! }
+        runs.removeLast(5)
+        var options = FitOptions()
+        options.bootstrapResamples = 400
+        options.seed = 1
+        let fit = try LawFitting.fit(ChinchillaLaw(), runs: runs, options: options)
+        let natural = Dictionary(uniqueKeysWithValues: fit.natural.map { ($0.name, $0.value) })
+        let epoch: [String: ClosedRange<Double>] = ["E": 1.769...1.871, "A": 285...744, "B": 1042...5810, "alpha": 0.317...0.373, "beta": 0.331...0.415]
+        let intervals = Dictionary(uniqueKeysWithValues: zip(fit.natural.map(\.name), fit.intervals!))
+        for (name, range) in epoch {
+            XCTAssertTrue(range.contains(natural[name]!), "\(name) = \(natural[name]!) outside Epoch's \(range)")
+            let midpoint = (intervals[name]!.lower + intervals[name]!.upper) / 2
+            XCTAssertTrue(range.contains(midpoint), "bootstrap midpoint of \(name) = \(midpoint) outside Epoch's \(range)")
+            print(String(format: "chinchilla-epoch %@: %.4g (95%% %.4g to %.4g)", name, natural[name]!, intervals[name]!.lower, intervals[name]!.upper))
+        }
+    }
+
+    /// The Multi-Power Law paper's protocol: fit on cosine_24000, constant_24000 and
+    /// wsdcon_9, predict the other six schedules, for each model size. The paper's code
+    /// reports R^2 0.9978 to 0.9988 and MAE 0.0038 to 0.0048; ours reaches R^2 0.9956 to
+    /// 0.9975 and MAE 0.0057 to 0.0082, almost all of the gap from cosine_72000 (predicted
+    /// 0.013 low on average; the other five held-out schedules are within 0.0015 to 0.0043).
+    /// The same optimum comes from a 648-start grid and from 16-step blocks, so it is not the
+    /// optimiser or the quadrature. These bounds are what we reach, not the paper's.
+    func testMultiPowerLawAndAnnealingLawOnHeldOutSchedules() throws {
+        let trainNames: Set<String> = ["cosine_24000", "constant_24000", "wsdcon_9"]
+        for size in ["25", "100", "400"] {
+            let folder = datasetsRoot + "/multipowerlaw/csv_\(size)"
+            var train: [Run] = [], test: [Run] = []
+            for file in try FileManager.default.contentsOfDirectory(atPath: folder).sorted() where file.hasSuffix(".csv") {
+                let run = try importRuns(MultiPowerLawImporter(), folder + "/" + file)[0]
+                if trainNames.contains(String(file.dropLast(4))) { train.append(run) } else { test.append(run) }
+            }
+            XCTAssertEqual(test.count, 6)
+            for law in [MultiPowerLaw() as AnyLaw, AnnealingLaw()] {
+                let report = try law.fit(runs: train, options: FitOptions(), selection: "train")
+                let pairs = test.flatMap { law.predict(report, run: $0) }
+                let r2 = Metrics.rSquared(pairs.map(\.predicted), pairs.map(\.actual))
+                let mae = Metrics.meanAbsoluteError(pairs.map(\.predicted), pairs.map(\.actual))
+                print(String(format: "%@ %@M held-out schedules: R^2 %.4f MAE %.4f (%d points)", law.name, size, r2, mae, pairs.count))
+                XCTAssertGreaterThanOrEqual(r2, 0.995, "\(law.name) \(size)M")
+                XCTAssertLessThanOrEqual(mae, 0.009, "\(law.name) \(size)M")
+            }
+        }
+    }
+
+    /// Data generated from known parallel-law parameters with 0.2% noise: the fit recovers them.
+    func testParallelLawRecoversKnownParameters() throws {
+        let truth = (A: 420.0, alpha: 0.32, B: 1.7, beta: 0.045)
+        var generator = SeededGenerator(seed: 3)
+        var runs: [Run] = []
+        for params in [5e7, 1e8, 3e8, 1e9, 3e9, 1e10] {
+            for streams in [1.0, 2, 4, 8] {
+                let clean = (truth.A * pow(params, -truth.alpha) + truth.B) * pow(streams, -truth.beta)
+                let loss = clean * (1 + 0.002 * generator.nextNormal())
+                runs.append(Run(source: "synthetic", name: "\(params)-\(streams)",
+                                configuration: [ConfigKey.params: .number(params), ParallelScalingLaw.streamsKey: .number(streams)],
+                                curve: [CurvePoint(losses: ["loss": loss])], targetLoss: "loss", parameterConvention: .total,
+                                provenance: Provenance(file: "generated", importer: "test")))
+            }
+        }
+        let fit = try LawFitting.fit(ParallelScalingLaw(), runs: runs)
+        let natural = Dictionary(uniqueKeysWithValues: fit.natural.map { ($0.name, $0.value) })
+        XCTAssertEqual(natural["alpha"]!, truth.alpha, accuracy: 0.03)
+        XCTAssertEqual(natural["beta"]!, truth.beta, accuracy: 0.003)
+        XCTAssertEqual(natural["B"]!, truth.B, accuracy: 0.05)
+        XCTAssertEqual(log(natural["A"]!), log(truth.A), accuracy: 0.5)
+    }
+
+    /// SLDBench data-constrained: fit on every size but the largest, score the largest.
+    func testDataConstrainedLawExtrapolatesToTheLargestModel() throws {
+        let runs = try importRuns(SLDBenchImporter(task: .dataConstrained), datasetsRoot + "/sldbench/data_constrained_scaling_law/data.csv")
+        let largest = runs.compactMap(\.params).max()!
+        let train = runs.filter { $0.params! < largest }, test = runs.filter { $0.params! == largest }
+        let law = DataConstrainedLaw()
+        let report = try law.fit(runs: train, options: FitOptions(), selection: "all but the largest")
+        let pairs = test.flatMap { law.predict(report, run: $0) }
+        let r2 = Metrics.rSquared(pairs.map(\.predicted), pairs.map(\.actual))
+        let chinchilla = try ChinchillaLaw().fit(runs: train, options: FitOptions(), selection: "same")
+        let baseline = test.flatMap { ChinchillaLaw().predict(chinchilla, run: $0) }
+        let baselineR2 = Metrics.rSquared(baseline.map(\.predicted), baseline.map(\.actual))
+        let mae = Metrics.meanAbsoluteError(pairs.map(\.predicted), pairs.map(\.actual))
+        let baselineMAE = Metrics.meanAbsoluteError(baseline.map(\.predicted), baseline.map(\.actual))
+        print(String(format: "data-constrained on the largest model (%.3g, %d runs): R^2 %.4f MAE %.4f (Chinchilla on the same split: R^2 %.4f MAE %.4f)",
+                     largest, test.count, r2, mae, baselineR2, baselineMAE))
+        XCTAssertGreaterThan(r2, baselineR2, "accounting for repeated data should beat ignoring it")
+        XCTAssertLessThan(mae, baselineMAE)
+    }
+
+    /// The baseline the neural predictor is measured against: Chinchilla fitted on StepLaw's
+    /// three smallest shapes (diverged runs out), scored on the 537M and 1.07B runs.
+    func testChinchillaOnStepLawOutOfDistribution() throws {
+        let runs = try importRuns(StepLawImporter(moe: false), datasetsRoot + "/steplaw/dense_lr_bs_loss.csv")
+        // Diverged by the group rule, recomputed here: over 1.25 times the best of the same N and D.
+        var best: [String: Double] = [:]
+        for run in runs { best["\(run.params!)/\(run.tokens!)"] = min(best["\(run.params!)/\(run.tokens!)"] ?? .infinity, run.finalLoss!) }
+        let healthy = runs.filter { $0.finalLoss! <= 1.25 * best["\($0.params!)/\($0.tokens!)"]! }
+        let shapes = Set(healthy.map { $0.params! }).sorted()
+        XCTAssertEqual(shapes.count, 5)
+        let train = healthy.filter { $0.params! <= shapes[2] }, test = healthy.filter { $0.params! > shapes[2] }
+        let law = ChinchillaLaw()
+        let report = try law.fit(runs: train, options: FitOptions(), selection: "three smallest")
+        let pairs = test.flatMap { law.predict(report, run: $0) }
+        let mae = Metrics.meanAbsoluteError(pairs.map(\.predicted), pairs.map(\.actual))
+        let spearman = Metrics.spearman(pairs.map(\.predicted), pairs.map(\.actual))
+        print(String(format: "chinchilla on StepLaw 537M + 1.07B: MAE %.4f Spearman %.3f (%d runs; scipy reference 0.043, 0.74)", mae, spearman, pairs.count))
+        XCTAssertEqual(mae, 0.043, accuracy: 0.012)
+        XCTAssertEqual(spearman, 0.74, accuracy: 0.08)
+    }
+}
