@@ -39,13 +39,15 @@ let package = Package(
         .target(name: "Importers", dependencies: ["Runs", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Metrics", exclude: ["README.md"]),
         .target(name: "Laws", dependencies: ["Runs", "Metrics", "Tensors"], exclude: ["README.md"]),
+        .target(name: "Predictor", dependencies: ["Runs", "Laws", "Metrics", "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors"],
+                exclude: ["README.md"]),
         .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
 
         // MARK: - Executables
         .executableTarget(
             name: "LossCastCLI",
             dependencies: [
-                "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore", "Metrics", "Laws",
+                "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore", "Metrics", "Laws", "Predictor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -53,7 +55,7 @@ let package = Package(
 
         .executableTarget(
             name: "LossCastBench",
-            dependencies: ["Tensors", "Autograd", "Layers", "Optimization"],
+            dependencies: ["Tensors", "Autograd", "Layers", "Optimization", "Runs", "Importers", "Laws"],
             path: "Tools/bench/LossCastBench"
         ),
 
@@ -66,6 +68,7 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["Tensors", "SafeTensors", "TestSupport"]),
         .testTarget(name: "IngestionTests", dependencies: ["Runs", "Importers", "RunStore", "TestSupport"]),
         .testTarget(name: "LawsTests", dependencies: ["Runs", "Importers", "Metrics", "Laws", "TestSupport"]),
+        .testTarget(name: "PredictorTests", dependencies: ["Runs", "Importers", "Laws", "Metrics", "Predictor", "SafeTensors", "Tensors", "TestSupport"]),
         .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"]),
     ],
     swiftLanguageModes: [.v5]

@@ -5,14 +5,17 @@ import Foundation
 import Runs
 
 public struct ChinchillaLaw: ScalingLaw {
-    public init() {}
+    /// Replaces Hoffmann's 5,400 starts, for callers that refit often (the predictor's baseline).
+    public var startingPoints: [[Double]]?
+    public init(startingPoints: [[Double]]? = nil) { self.startingPoints = startingPoints }
     public let name = "chinchilla"
     public let formula = "L = E + A / N^alpha + B / D^beta"
     public let parameterNames = ["e", "a", "b", "alpha", "beta"]
 
     /// e in {-1, -0.5, ..., 1.5}, a and b in {0, 5, ..., 25}, alpha and beta in {0, 0.5, ..., 2}.
     public var initialGrid: [[Double]] {
-        cartesianGrid([stride(from: -1.0, through: 1.5, by: 0.5).map { $0 }, stride(from: 0.0, through: 25, by: 5).map { $0 },
+        if let startingPoints { return startingPoints }
+        return cartesianGrid([stride(from: -1.0, through: 1.5, by: 0.5).map { $0 }, stride(from: 0.0, through: 25, by: 5).map { $0 },
                        stride(from: 0.0, through: 25, by: 5).map { $0 }, stride(from: 0.0, through: 2, by: 0.5).map { $0 },
                        stride(from: 0.0, through: 2, by: 0.5).map { $0 }])
     }

@@ -1,76 +1,84 @@
-// `losscast demo`: the main job on the bundled default. Until the predictor exists it
-// shows the kernel report and trains a small MLP on sin(x), printing a table and writing
-// a plot and a checkpoint, so every layer below the predictor runs once.
+// `losscast demo`: the main job on the bundled default predictor. Predicts a proposed run,
+// ranks a grid of learning rates and batch sizes for it, prints the table and writes two
+// plots: predicted final loss against learning rate for each batch size, and the best
+// candidate's predicted curve with its 90% interval.
 import ArgumentParser
-import Autograd
 import Foundation
-import Layers
-import Optimization
 import Plots
-import SafeTensors
-import Tensors
+import Predictor
+import Runs
 
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run the demonstration job and write its plot.")
+    static let configuration = CommandConfiguration(abstract: "Predict and rank with the default checkpoint; print a table and write plots.")
 
-    @Option(help: "Folder for the plot and checkpoint.") var output = "demo-output"
-    @Option(help: "Random seed.") var seed: UInt64 = 7
+    @Option(help: "Folder for the plots.") var output = "demo-output"
+    @Option(help: "A predictor checkpoint (default: Checkpoints/default.safetensors).") var checkpoint: String?
 
     func run() throws {
         try Doctor.printReport(json: false)
-        print("\nTraining a 1-64-64-1 tanh MLP on y = sin(x), x in [-3, 3] ...")
-        let result = SineDemo.train(seed: seed)
-        print(String(format: "final mean squared error on a 401-point grid: %.2e (%d steps, %.2f s)",
-                     result.gridError, result.steps, result.seconds))
-        print("\n     x    sin(x)   model    error")
-        for x in stride(from: -3.0, through: 3.0, by: 0.75) {
-            let predicted = result.predict(Float(x))
-            print(String(format: "%6.2f  %7.4f  %7.4f  %+.4f", x, sin(x), predicted, Double(predicted) - sin(x)))
+        let path = checkpoint ?? Paths.defaultCheckpoint
+        let predictor = try Predictor.load(path: path)
+        let record = predictor.record
+        print("\npredictor \(path): \(predictor.memberCount) member(s), \(record.runs) training runs from \(record.sources.joined(separator: ", "));"
+              + String(format: " trained in %.0f s", record.seconds))
+
+        let base: [String: ConfigValue] = [
+            ConfigKey.params: .number(1.07e9), ConfigKey.tokens: .number(5e10), ConfigKey.seqLen: .number(2048),
+            ConfigKey.dModel: .number(2048), ConfigKey.nLayers: .number(16), ConfigKey.nHeads: .number(16), ConfigKey.ffnDim: .number(8192),
+            ConfigKey.minLR: .number(1e-5),
+            // The data distribution (StepLaw's corpus), and only fields StepLaw's runs have:
+            // fields that only other sources log would make the candidate look like those.
+            "source": .text("steplaw-dense"),
+        ]
+        let rates = [2.5e-4, 5e-4, 1e-3, 2e-3, 4e-3, 8e-3, 1.6e-2]
+        let batches = [128.0, 256, 512, 1024, 2048]
+        var candidates: [[String: ConfigValue]] = []
+        for rate in rates { for batch in batches {
+            var configuration = base
+            configuration[ConfigKey.lr] = .number(rate)
+            configuration[ConfigKey.batchSizeSeqs] = .number(batch)
+            candidates.append(configuration)
+        } }
+        let runs = candidates.map { ConfigurationRun.make(configuration: $0) }
+        let predictions = predictor.predict(runs.map { ($0, StepContext.contexts(for: $0).last!) })
+        let order = predictions.indices.sorted { (predictions[$0].loss, $0) < (predictions[$1].loss, $1) }
+
+        print("\nA 1.07B-parameter model on 50B tokens of StepLaw's data: \(candidates.count) learning-rate x batch-size candidates, ranked")
+        print("rank  lr        batch (seqs)  predicted loss  90% interval       divergence risk")
+        for (position, index) in order.prefix(10).enumerated() {
+            let prediction = predictions[index]
+            print(String(format: "%4d  %-8.2g  %12.0f  %14.4f  %.4f to %.4f  %14.1f%%", position + 1, candidates[index][ConfigKey.lr]!.number!,
+                         candidates[index][ConfigKey.batchSizeSeqs]!.number!, prediction.loss, prediction.lower, prediction.upper,
+                         prediction.divergenceProbability * 100))
         }
+        let risky = order.filter { predictions[$0].divergenceProbability > 0.5 }
+        print("\(risky.count) of \(candidates.count) candidates are likely to diverge (probability over 50%).")
+
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        var plot = LinePlot(title: "MLP fit of sin(x)", xLabel: "x", yLabel: "y")
-        let grid = stride(from: -3.0, through: 3.0, by: 0.05).map { $0 }
-        plot.series.append(.init(name: "sin(x)", points: grid.map { ($0, sin($0)) }))
-        plot.series.append(.init(name: "MLP", points: grid.map { ($0, Double(result.predict(Float($0)))) }, style: .dashed))
-        let plotPath = output + "/sine.svg"
-        try plot.write(to: plotPath)
-        let checkpointPath = output + "/sine.safetensors"
-        try SafeTensorsFile(tensors: result.namedTensors, metadata: ["model": "mlp 1-64-64-1 tanh", "task": "sin"])
-            .save(path: checkpointPath)
-        let reloaded = try SafeTensorsFile.load(path: checkpointPath)
-        print("\nwrote \(plotPath) and \(checkpointPath) (\(reloaded.tensors.count) tensors, read back identical: \(reloaded.tensors == result.namedTensors))")
-    }
-}
-
-/// The sine regression the demo runs.
-enum SineDemo {
-    struct Result {
-        let model: MultilayerPerceptron
-        let gridError: Double
-        let steps: Int
-        let seconds: Double
-        func predict(_ x: Float) -> Float { model(Variable(Tensor(shape: [1, 1], scalars: [x]))).value.scalar }
-        var namedTensors: [String: Tensor] {
-            Dictionary(uniqueKeysWithValues: model.namedParameters.map { ($0.name, $0.variable.value) })
+        var byRate = LinePlot(title: "Predicted final loss, 1.07B on 50B tokens", xLabel: "peak learning rate (likely divergence left out)", yLabel: "loss")
+        byRate.logX = true
+        // Candidates likely to diverge have no meaningful loss: they are left off the lines.
+        for batch in batches {
+            let indices = candidates.indices.filter {
+                candidates[$0][ConfigKey.batchSizeSeqs]!.number! == batch && predictions[$0].divergenceProbability <= 0.5
+            }
+            byRate.series.append(.init(name: "batch \(Int(batch)) seqs",
+                                       points: indices.map { (candidates[$0][ConfigKey.lr]!.number!, predictions[$0].loss) },
+                                       band: indices.map { (candidates[$0][ConfigKey.lr]!.number!, predictions[$0].lower, predictions[$0].upper) }))
         }
-    }
+        try byRate.write(to: output + "/loss_by_learning_rate.svg")
 
-    static func train(seed: UInt64, steps: Int = 3000, batchSize: Int = 64) -> Result {
-        let start = Date()
-        var generator = SeededGenerator(seed: seed)
-        let model = MultilayerPerceptron(sizes: [1, 64, 64, 1], activation: .tanh, using: &generator)
-        let optimizer = AdamW(parameters: model.parameters, learningRate: 0, weightDecay: 0)
-        let schedule = WarmupCosineSchedule(peak: 1e-2, minimum: 1e-5, warmupSteps: 100, totalSteps: steps)
-        for step in 0..<steps {
-            let x = Tensor.randomUniform(shape: [batchSize, 1], lower: -3, upper: 3, using: &generator)
-            let loss = meanSquaredError(model(Variable(x)), x.map { Foundation.sin($0) })
-            optimizer.zeroGradients()
-            loss.backward()
-            optimizer.learningRate = schedule.learningRate(at: step)
-            optimizer.step()
-        }
-        let grid = Tensor(shape: [401, 1], scalars: (0...400).map { -3 + 6 * Float($0) / 400 })
-        let error = meanSquaredError(model(Variable(grid)), grid.map { Foundation.sin($0) }).value.scalar
-        return Result(model: model, gridError: Double(error), steps: steps, seconds: Date().timeIntervalSince(start))
+        let best = candidates[order[0]]
+        let total = ConfigurationRun.make(configuration: best).number(ConfigKey.totalSteps) ?? 1
+        let steps = (1...40).map { (total * Double($0) / 40).rounded() }
+        let curveRun = ConfigurationRun.make(configuration: best, steps: steps)
+        let curvePoints = ConfigurationRun.wantedPoints(curveRun)
+        let curve = predictor.predict(curvePoints)
+        var curvePlot = LinePlot(title: String(format: "Predicted curve of the best candidate (lr %.2g, batch %.0f)", best[ConfigKey.lr]!.number!,
+                                               best[ConfigKey.batchSizeSeqs]!.number!), xLabel: "step", yLabel: "loss")
+        curvePlot.series.append(.init(name: "predicted loss", points: zip(curvePoints, curve).map { ($0.context.step!, $1.loss) },
+                                      band: zip(curvePoints, curve).map { ($0.context.step!, $1.lower, $1.upper) }))
+        try curvePlot.write(to: output + "/best_candidate_curve.svg")
+        print("\nwrote \(output)/loss_by_learning_rate.svg and \(output)/best_candidate_curve.svg")
     }
 }

@@ -9,7 +9,7 @@ struct LossCast: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "losscast",
         abstract: "Predict a language-model pretraining run's loss from its configuration.",
-        subcommands: [Doctor.self, Ingest.self, RunsCommand.self, Fit.self, Predict.self, Demo.self]
+        subcommands: [Doctor.self, Ingest.self, RunsCommand.self, Fit.self, Train.self, Predict.self, Rank.self, Demo.self]
     )
 
     static func main() {

@@ -4,6 +4,12 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Equatable {
     public let problem: String
     public let hint: String
 
+    public init(path: String, problem: String, hint: String) {
+        self.path = path
+        self.problem = problem
+        self.hint = hint
+    }
+
     public var description: String { "\(path): \(problem). \(hint)" }
 
     static func truncated(_ path: String, _ problem: String) -> SafeTensorsError {

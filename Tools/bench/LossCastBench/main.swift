@@ -12,6 +12,11 @@ import Tensors
 
 KernelSelection.settle()
 
+if CommandLine.arguments.count >= 3 && CommandLine.arguments[1] == "chinchilla" {
+    try runChinchillaBenchmark(path: CommandLine.arguments[2], resamples: argument("--resamples", default: 1000))
+    exit(0)
+}
+
 func argument(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }

@@ -1,0 +1,115 @@
+// `losscast train`: train the neural predictor on runs from the store and save a checkpoint.
+import ArgumentParser
+import Foundation
+import Metrics
+import Predictor
+import RunStore
+import Runs
+import Tensors
+
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Train the neural predictor on runs in the store.")
+
+    @Option(help: "Only runs from this source (repeatable; default: every source).") var source: [String] = []
+    @Option(help: "none (train on everything), random (20% of runs held out for testing) or by-size (the two largest N held out).")
+    var split = "none"
+    @Option(help: "The network: mlp.") var model = "mlp"
+    @Option(help: "Ensemble members (seeds).") var ensemble = 1
+    @Option(help: "Maximum epochs (early stopping on a validation split ends sooner).") var epochs = 300
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "The baseline the network predicts a residual over: chinchilla or none.") var baseline = "chinchilla"
+    @Option(help: "Checkpoint to write.") var out = "Checkpoints/trained.safetensors"
+    @OptionGroup var storeOptions: StoreOptions
+    @Flag(help: "Print the test metrics as JSON.") var json = false
+
+    func validate() throws {
+        guard model == "mlp" else {
+            throw ValidationError("--model \(model): only mlp is built so far; the transformer-lite network is not yet in this version")
+        }
+        guard ["none", "random", "by-size"].contains(split) else { throw ValidationError("--split \(split): expected none, random or by-size") }
+        guard ["chinchilla", "none"].contains(baseline) else { throw ValidationError("--baseline \(baseline): expected chinchilla or none") }
+        guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
+    }
+
+    func run() throws {
+        var query = RunQuery()
+        query.sources = source
+        let runs = try storeOptions.open().runs(query).filter { $0.finalLoss != nil }
+        guard !runs.isEmpty else { throw ValidationError("no runs in the store for \(source.isEmpty ? "any source" : source.joined(separator: ", ")); run `losscast ingest` first") }
+        let (train, test) = try Splits.split(runs, kind: split, seed: seed)
+        var options = TrainingOptions()
+        options.ensemble = ensemble
+        options.epochs = epochs
+        options.seed = seed
+        options.baseline = baseline
+        options.split = split
+        let bar = ProgressBar(total: 1, label: "train")
+        let predictor = try Trainer.train(runs: train, options: options) { message in
+            if bar.enabled { bar.update(0, detail: message) }
+        }
+        bar.finish()
+        try predictor.save(path: out)
+        print(String(format: "trained on %d runs (%d samples) in %.1f s; validation MAE %.4f; saved %@",
+                     train.count, predictor.record.samples, predictor.record.seconds, predictor.record.validationMAE, out))
+        guard !test.isEmpty else { return }
+        let report = Evaluation.finalPoint(predictor, test)
+        if json {
+            print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+        } else {
+            print(report.summary)
+        }
+    }
+}
+
+enum Splits {
+    /// (train, test) runs for a split kind.
+    static func split(_ runs: [Run], kind: String, seed: UInt64) throws -> ([Run], [Run]) {
+        switch kind {
+        case "none": return (runs, [])
+        case "by-size":
+            let sizes = Set(runs.compactMap(\.params)).sorted()
+            guard sizes.count >= 3 else { throw ValidationError("--split by-size needs runs of 3 or more sizes; found \(sizes.count)") }
+            let threshold = sizes[sizes.count - 2]
+            return (runs.filter { ($0.params ?? 0) < threshold }, runs.filter { ($0.params ?? 0) >= threshold })
+        default:
+            var generator = Tensors.SeededGenerator(seed: seed ^ 0xA11)
+            var order = Array(runs.indices)
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
+            let test = Set(order.prefix(runs.count / 5))
+            return (runs.indices.filter { !test.contains($0) }.map { runs[$0] }, test.sorted().map { runs[$0] })
+        }
+    }
+}
+
+/// Scores on held-out runs at their final point: regression metrics on the healthy runs,
+/// divergence AUC on all.
+struct Evaluation: Codable {
+    var runs: Int
+    var healthyRuns: Int
+    var meanAbsoluteError: Double
+    var rootMeanSquaredError: Double
+    var spearman: Double
+    var coverage90: Double
+    var divergenceAUC: Double?
+
+    static func finalPoint(_ predictor: Predictor, _ runs: [Run]) -> Evaluation {
+        let predictions = predictor.predictFinal(runs)
+        let healthy = runs.indices.filter { runs[$0].status != .diverged }
+        let predicted = healthy.map { predictions[$0].loss }, actual = healthy.map { runs[$0].finalLoss! }
+        let labels = runs.map { $0.status == .diverged }
+        let auc = labels.contains(true) && labels.contains(false)
+            ? Metrics.rocAUC(scores: predictions.map(\.divergenceProbability), labels: labels) : nil
+        return Evaluation(runs: runs.count, healthyRuns: healthy.count,
+                          meanAbsoluteError: Metrics.meanAbsoluteError(predicted, actual),
+                          rootMeanSquaredError: Metrics.rootMeanSquaredError(predicted, actual),
+                          spearman: healthy.count >= 2 ? Metrics.spearman(predicted, actual) : .nan,
+                          coverage90: Metrics.coverage(lower: healthy.map { predictions[$0].lower }, upper: healthy.map { predictions[$0].upper }, actual: actual),
+                          divergenceAUC: auc)
+    }
+
+    var summary: String {
+        String(format: "test: %d runs (%d not diverged): MAE %.4f  RMSE %.4f  Spearman %.4f  90%% interval coverage %.1f%%%@",
+               runs, healthyRuns, meanAbsoluteError, rootMeanSquaredError, spearman, coverage90 * 100,
+               divergenceAUC.map { String(format: "  divergence AUC %.3f", $0) } ?? "")
+    }
+}

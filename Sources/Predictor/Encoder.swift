@@ -1,0 +1,173 @@
+// The encoder: from a run's configuration and a step to the network's input. Numeric
+// fields that span decades go on a log scale; every numeric input is standardised with
+// statistics taken from the training runs; a missing field is a zero with a "missing" flag
+// beside it, never a made-up value; categorical fields become indices into learned
+// embeddings (0 is the unknown bucket). Derived inputs follow the laws: tokens per
+// parameter, compute 6ND, progress t/T, the learning rate at t over its peak, the forward
+// area S1(t) and annealing area S2(t), tokens seen. The whole encoding is Codable and lives
+// in the checkpoint, so a checkpoint predicts alone.
+import Foundation
+import Laws
+import Runs
+
+public struct NumericFeature: Codable, Sendable {
+    public var name: String
+    public var logScale: Bool
+    public var mean: Double
+    public var deviation: Double
+}
+
+public struct CategoricalFeature: Codable, Sendable {
+    public var key: String
+    /// Known values; index i + 1 in the embedding (0 = unknown).
+    public var vocabulary: [String]
+
+    public func index(of value: String?) -> Int {
+        guard let value, let position = vocabulary.firstIndex(of: value) else { return 0 }
+        return position + 1
+    }
+}
+
+/// The schedule-dependent quantities of one point of a run.
+public struct StepContext: Sendable {
+    public var step: Double?
+    public var tokensSeen: Double?
+    public var progress: Double?
+    public var rateRatio: Double?
+    public var forwardArea: Double?
+    public var annealingArea: Double?
+
+    public init(step: Double? = nil, tokensSeen: Double? = nil, progress: Double? = nil, rateRatio: Double? = nil,
+                forwardArea: Double? = nil, annealingArea: Double? = nil) {
+        self.step = step
+        self.tokensSeen = tokensSeen
+        self.progress = progress
+        self.rateRatio = rateRatio
+        self.forwardArea = forwardArea
+        self.annealingArea = annealingArea
+    }
+}
+
+public struct FeatureEncoder: Codable, Sendable {
+    /// Configuration keys read as numbers (before derived features).
+    public var numeric: [NumericFeature]
+    public var categorical: [CategoricalFeature]
+
+    /// Keys never used as inputs: identifiers, and losses or outcomes logged as fields.
+    static let excluded: Set<String> = ["exp_name", "name", "id", "loss", "smooth loss", "smooth_loss", "figure_x", "figure_y",
+                                        "split", "size_label", "hyper_id", "seed", "key", "model", "schedule_name", "rerun"]
+    /// Derived inputs, computed from the configuration and the step.
+    static let derivedNames = ["derived.log_tokens_per_param", "derived.log_compute", "derived.progress", "derived.rate_ratio",
+                               "derived.log_forward_area", "derived.annealing_area", "derived.log_tokens_seen", "derived.log_step"]
+
+    public var inputWidth: Int { numeric.count * 2 }
+
+    /// Chooses the features from the training runs: numeric keys present in at least
+    /// `minimumShare` of them, text keys with fewer than 64 values, and the derived inputs.
+    public static func fit(runs: [Run], contexts: [[StepContext]], minimumShare: Double = 0.05) -> FeatureEncoder {
+        var numericCounts: [String: Int] = [:], textValues: [String: Set<String>] = [:]
+        for run in runs {
+            for (key, value) in run.configuration where !excluded.contains(key) && !key.hasPrefix("loss") {
+                switch value {
+                case .number(let number) where number.isFinite: numericCounts[key, default: 0] += 1
+                case .flag: numericCounts[key, default: 0] += 1
+                case .text(let text): textValues[key, default: []].insert(text)
+                default: break
+                }
+            }
+            textValues["source", default: []].insert(run.source)
+        }
+        let threshold = max(1, Int(minimumShare * Double(runs.count)))
+        let keys = numericCounts.filter { $0.value >= threshold }.map(\.key).sorted()
+        var encoder = FeatureEncoder(numeric: [], categorical: [])
+        encoder.categorical = textValues.filter { $0.value.count < 64 }.keys.sorted().map {
+            CategoricalFeature(key: $0, vocabulary: textValues[$0]!.sorted())
+        }
+        // Statistics over every (run, point) the encoder will see.
+        for name in keys + derivedNames {
+            var values: [Double] = []
+            for (run, points) in zip(runs, contexts) {
+                for context in points {
+                    if let value = rawValue(name, run: run, context: context) { values.append(value) }
+                }
+            }
+            let positive = values.allSatisfy { $0 > 0 }
+            let spansDecades = positive && (values.max() ?? 1) / max(values.min() ?? 1, 1e-300) > 20
+            let logScale = spansDecades && !name.hasPrefix("derived.")
+            let transformed = values.map { logScale ? Foundation.log($0) : $0 }
+            let mean = transformed.isEmpty ? 0 : transformed.reduce(0, +) / Double(transformed.count)
+            let variance = transformed.isEmpty ? 1 : transformed.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(transformed.count)
+            encoder.numeric.append(NumericFeature(name: name, logScale: logScale, mean: mean, deviation: max(variance.squareRoot(), 1e-6)))
+        }
+        return encoder
+    }
+
+    /// The raw (unscaled) value of a feature for a run at a point, nil when missing.
+    static func rawValue(_ name: String, run: Run, context: StepContext) -> Double? {
+        let n = run.params, d = run.tokens
+        switch name {
+        case "derived.log_tokens_per_param": return n.flatMap { n in d.map { Foundation.log($0 / n) } }
+        case "derived.log_compute": return n.flatMap { n in d.map { Foundation.log(6 * n * $0) } }
+        case "derived.progress": return context.progress
+        case "derived.rate_ratio": return context.rateRatio
+        case "derived.log_forward_area": return context.forwardArea.flatMap { $0 > 0 ? Foundation.log($0) : nil }
+        case "derived.annealing_area": return context.annealingArea
+        case "derived.log_tokens_seen": return context.tokensSeen.flatMap { $0 > 0 ? Foundation.log($0) : nil }
+        case "derived.log_step": return context.step.flatMap { $0 > 0 ? Foundation.log($0) : nil }
+        default:
+            switch run.configuration[name] {
+            case .number(let value)?: return value.isFinite ? value : nil
+            case .flag(let flag)?: return flag ? 1 : 0
+            default: return nil
+            }
+        }
+    }
+
+    /// Standardised values followed by missing flags: (inputWidth).
+    public func encode(run: Run, context: StepContext) -> [Float] {
+        var values = [Float](repeating: 0, count: inputWidth)
+        for (index, feature) in numeric.enumerated() {
+            guard var value = FeatureEncoder.rawValue(feature.name, run: run, context: context) else {
+                values[numeric.count + index] = 1
+                continue
+            }
+            if feature.logScale {
+                guard value > 0 else { values[numeric.count + index] = 1; continue }
+                value = Foundation.log(value)
+            }
+            values[index] = Float(max(-8, min(8, (value - feature.mean) / feature.deviation)))
+        }
+        return values
+    }
+
+    /// Category indices, one per categorical feature.
+    public func categories(run: Run) -> [Int] {
+        categorical.map { feature in
+            feature.key == "source" ? feature.index(of: run.source) : feature.index(of: run.configuration[feature.key]?.text)
+        }
+    }
+}
+
+extension StepContext {
+    /// The contexts of a run's curve points (all of them, or the final one for one-point runs).
+    public static func contexts(for run: Run) -> [StepContext] {
+        let schedule = Schedule(run: run)
+        let annealing = schedule?.annealingAreas(lambda: 0.999)
+        let totalSteps = run.number(ConfigKey.totalSteps) ?? run.curve.last?.step
+        let peak = run.number(ConfigKey.lr)
+        let batchTokens = run.number(ConfigKey.batchSizeTokens)
+        return run.curve.map { point in
+            var context = StepContext(step: point.step, tokensSeen: point.tokens)
+            if context.tokensSeen == nil, let step = point.step, let batchTokens { context.tokensSeen = step * batchTokens }
+            if let step = point.step, let totalSteps, totalSteps > 0 { context.progress = step / totalSteps }
+            else if let seen = context.tokensSeen, let total = run.tokens, total > 0 { context.progress = seen / total }
+            if let rate = point.learningRate, let peak, peak > 0 { context.rateRatio = rate / peak }
+            if let schedule, let annealing, let step = point.step, step >= 1 {
+                let index = min(Int(step), schedule.count)
+                context.forwardArea = schedule.forwardArea(at: index)
+                context.annealingArea = annealing[index - 1]
+            }
+            return context
+        }
+    }
+}

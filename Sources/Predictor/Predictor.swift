@@ -1,0 +1,169 @@
+// The trained predictor: an ensemble of networks with the encoder, the baseline law the
+// networks predict a residual over, and the target's normalisation. It predicts a loss,
+// a 90% interval and a divergence probability for any run (or configuration) at any
+// point, and saves to and loads from a safetensors checkpoint that carries all of it.
+import Autograd
+import Foundation
+import Laws
+import Runs
+import SafeTensors
+import Tensors
+
+public struct Baseline: Codable, Sendable {
+    /// "chinchilla" (a residual over the fitted law) or "none" (the raw loss).
+    public var law: String
+    public var parameters: [Double]
+    /// The normalised target is (loss - baseline - mean) / deviation.
+    public var mean: Double
+    public var deviation: Double
+
+    /// The baseline loss for a run at a point: the law at (N, tokens seen), or 0.
+    public func value(run: Run, context: StepContext) -> Double {
+        guard law == "chinchilla", let n = run.params, n > 0 else { return 0 }
+        guard let seen = context.tokensSeen ?? run.tokens, seen > 0 else { return 0 }
+        return ChinchillaLaw().predict(parameters, SizePoint(params: n, tokens: seen, loss: 1))
+    }
+}
+
+public struct Prediction: Codable, Sendable, Equatable {
+    public var loss: Double
+    public var lower: Double      // 90% interval
+    public var upper: Double
+    public var deviation: Double
+    public var divergenceProbability: Double
+}
+
+public struct TrainingRecord: Codable, Sendable {
+    public var sources: [String]
+    public var runs: Int
+    public var samples: Int
+    public var epochs: Int
+    public var seconds: Double
+    public var seed: UInt64
+    public var validationMAE: Double
+    public var split: String
+}
+
+public final class Predictor {
+    public let encoder: FeatureEncoder
+    public let architecture: Architecture
+    public let baseline: Baseline
+    public var record: TrainingRecord
+    let members: [PredictorNetwork]
+    public var memberCount: Int { members.count }
+
+    init(encoder: FeatureEncoder, architecture: Architecture, baseline: Baseline, record: TrainingRecord, members: [PredictorNetwork]) {
+        self.encoder = encoder
+        self.architecture = architecture
+        self.baseline = baseline
+        self.record = record
+        self.members = members
+    }
+
+    /// Predictions for many (run, context) pairs at once, in batches.
+    public func predict(_ items: [(run: Run, context: StepContext)], batchSize: Int = 4096) -> [Prediction] {
+        var results: [Prediction] = []
+        results.reserveCapacity(items.count)
+        var start = 0
+        while start < items.count {
+            let batch = Array(items[start..<min(start + batchSize, items.count)])
+            results += predictBatch(batch)
+            start += batchSize
+        }
+        return results
+    }
+
+    func predictBatch(_ items: [(run: Run, context: StepContext)]) -> [Prediction] {
+        let rows = items.count
+        var numeric = [Float]()
+        numeric.reserveCapacity(rows * encoder.inputWidth)
+        var categories = [[Int]](repeating: [], count: encoder.categorical.count)
+        for item in items {
+            numeric += encoder.encode(run: item.run, context: item.context)
+            for (index, value) in encoder.categories(run: item.run).enumerated() { categories[index].append(value) }
+        }
+        let input = Tensor(shape: [rows, encoder.inputWidth], scalars: numeric)
+        let outputs = members.map { $0(numeric: input, categories: categories).value }
+        return (0..<rows).map { row in
+            let means = outputs.map { Double($0[row, 0]) }
+            let variances = outputs.map { Foundation.exp(Double(max(-12, min(6, $0[row, 1])))) }
+            let logits = outputs.map { Double($0[row, 2]) }
+            let mean = means.reduce(0, +) / Double(means.count)
+            let spread = means.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(means.count)
+            let variance = variances.reduce(0, +) / Double(variances.count) + spread
+            let base = baseline.value(run: items[row].run, context: items[row].context)
+            let loss = base + baseline.mean + baseline.deviation * mean
+            let deviation = baseline.deviation * variance.squareRoot()
+            let probability = logits.map { 1 / (1 + Foundation.exp(-$0)) }.reduce(0, +) / Double(logits.count)
+            return Prediction(loss: loss, lower: loss - 1.6449 * deviation, upper: loss + 1.6449 * deviation,
+                              deviation: deviation, divergenceProbability: probability)
+        }
+    }
+
+    /// The prediction at a run's last point.
+    public func predictFinal(_ runs: [Run]) -> [Prediction] {
+        predict(runs.map { ($0, StepContext.contexts(for: $0).last ?? StepContext()) })
+    }
+
+    // MARK: Checkpoints
+
+    static let metadataKeys = ["losscast.format", "losscast.encoder", "losscast.architecture", "losscast.baseline",
+                               "losscast.training", "losscast.members"]
+
+    public func save(path: String) throws {
+        var tensors: [String: Tensor] = [:]
+        for (index, member) in members.enumerated() {
+            for (name, variable) in member.namedParameters { tensors["member\(index).\(name)"] = variable.value }
+        }
+        let encoderJSON = JSONEncoder()
+        encoderJSON.outputFormatting = [.sortedKeys]
+        let text = { (value: any Encodable) in String(decoding: try encoderJSON.encode(value), as: UTF8.self) }
+        try SafeTensorsFile(tensors: tensors, metadata: [
+            "losscast.format": "losscast-predictor-1",
+            "losscast.encoder": try text(encoder),
+            "losscast.architecture": try text(architecture),
+            "losscast.baseline": try text(baseline),
+            "losscast.training": try text(record),
+            "losscast.members": String(members.count),
+        ]).save(path: path)
+    }
+
+    public static func load(path: String) throws -> Predictor {
+        let file = try SafeTensorsFile.load(path: path)
+        func field<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
+            guard let text = file.metadata[key] else {
+                throw SafeTensorsError(path: path, problem: "the metadata has no '\(key)'", hint: "This is not a LossCast predictor checkpoint; train one with `losscast train`.")
+            }
+            do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
+                throw SafeTensorsError(path: path, problem: "metadata '\(key)' is not valid (\(error))", hint: "The checkpoint is corrupted; train it again.")
+            }
+        }
+        guard file.metadata["losscast.format"] == "losscast-predictor-1" else {
+            throw SafeTensorsError(path: path, problem: "format '\(file.metadata["losscast.format"] ?? "none")'",
+                                   hint: "Expected a LossCast predictor checkpoint (losscast-predictor-1).")
+        }
+        let encoder = try field("losscast.encoder", FeatureEncoder.self)
+        let architecture = try field("losscast.architecture", Architecture.self)
+        let baseline = try field("losscast.baseline", Baseline.self)
+        let record = try field("losscast.training", TrainingRecord.self)
+        let count = Int(file.metadata["losscast.members"] ?? "") ?? 0
+        guard count > 0 else { throw SafeTensorsError(path: path, problem: "no ensemble members", hint: "The checkpoint is corrupted.") }
+        var generator = SeededGenerator(seed: 0)
+        var members: [PredictorNetwork] = []
+        for index in 0..<count {
+            let member = PredictorNetwork(encoder: encoder, architecture: architecture, using: &generator)
+            for (name, variable) in member.namedParameters {
+                guard let tensor = file.tensors["member\(index).\(name)"] else {
+                    throw SafeTensorsError(path: path, problem: "tensor 'member\(index).\(name)' is missing", hint: "The checkpoint is incomplete.")
+                }
+                guard tensor.shape == variable.shape else {
+                    throw SafeTensorsError(path: path, problem: "tensor 'member\(index).\(name)' has shape \(tensor.shape), the architecture needs \(variable.shape)",
+                                           hint: "The checkpoint does not match its own metadata.")
+                }
+                variable.value = tensor
+            }
+            members.append(member)
+        }
+        return Predictor(encoder: encoder, architecture: architecture, baseline: baseline, record: record, members: members)
+    }
+}

@@ -1,0 +1,198 @@
+// Training the predictor: samples from runs (up to `maxPointsPerRun` points of each curve),
+// a Chinchilla baseline fitted on the training runs, then each ensemble member trained with
+// AdamW, warmup + cosine and early stopping on the validation runs' error. Deterministic
+// for a seed. Diverged runs teach the divergence head only.
+import Autograd
+import Foundation
+import Laws
+import Layers
+import Metrics
+import Optimization
+import Runs
+import Tensors
+
+public struct TrainingOptions: Sendable {
+    public var architecture = Architecture()
+    public var ensemble = 1
+    public var epochs = 300
+    public var batchSize = 128
+    public var learningRate: Float = 2e-3
+    public var weightDecay: Float = 1e-4
+    public var patience = 40
+    public var seed: UInt64 = 0
+    /// "chinchilla" or "none".
+    public var baseline = "chinchilla"
+    public var maxPointsPerRun = 16
+    public var validationFraction = 0.2
+    public var split = "random"
+    /// During training, each configuration field other than N, D and the learning rate is
+    /// marked missing with this probability, so that a configuration that leaves fields out
+    /// is not outside what the network has seen.
+    public var featureDropout: Float = 0.15
+    public init() {}
+}
+
+struct SampleSet {
+    var numeric: [Float] = []        // (S, F) row-major
+    var categories: [[Int]]          // [feature][sample]
+    var targets: [Float] = []        // normalised residual
+    var weights: [Float] = []        // 0 for diverged
+    var diverged: [Float] = []
+    var losses: [Double] = []        // the actual loss
+    var baselines: [Double] = []
+    var count: Int { targets.count }
+}
+
+public enum Trainer {
+    /// Point indices used from a curve: all when few, else evenly spaced ending at the last.
+    static func pointIndices(_ count: Int, maximum: Int) -> [Int] {
+        guard count > maximum else { return Array(0..<count) }
+        return (0..<maximum).map { Int((Double($0 + 1) / Double(maximum) * Double(count - 1)).rounded()) }
+    }
+
+    static func samples(_ runs: [Run], encoder: FeatureEncoder, baseline: Baseline, maxPoints: Int) -> SampleSet {
+        var set = SampleSet(categories: [[Int]](repeating: [], count: encoder.categorical.count))
+        for run in runs {
+            let contexts = StepContext.contexts(for: run)
+            let categories = encoder.categories(run: run)
+            for index in pointIndices(run.curve.count, maximum: maxPoints) {
+                guard let loss = run.curve[index].losses[run.targetLoss], loss.isFinite else { continue }
+                let base = baseline.value(run: run, context: contexts[index])
+                set.numeric += encoder.encode(run: run, context: contexts[index])
+                for (feature, value) in categories.enumerated() { set.categories[feature].append(value) }
+                let isDiverged = run.status == .diverged
+                let normalised = (loss - base - baseline.mean) / baseline.deviation
+                set.targets.append(isDiverged ? 0 : Float(max(-20, min(20, normalised))))
+                set.weights.append(isDiverged ? 0 : 1)
+                set.diverged.append(isDiverged ? 1 : 0)
+                set.losses.append(loss)
+                set.baselines.append(base)
+            }
+        }
+        return set
+    }
+
+    /// Splits runs into (fit, validation), seeded, by run.
+    static func holdOut(_ runs: [Run], fraction: Double, seed: UInt64) -> ([Run], [Run]) {
+        var generator = SeededGenerator(seed: seed ^ 0x5EED)
+        var order = Array(runs.indices)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
+        let validationCount = max(1, Int(Double(runs.count) * fraction))
+        let validation = Set(order.prefix(validationCount))
+        return (runs.indices.filter { !validation.contains($0) }.map { runs[$0] }, validation.sorted().map { runs[$0] })
+    }
+
+    public static func train(runs: [Run], validation given: [Run]? = nil, options: TrainingOptions,
+                             progress: ((String) -> Void)? = nil) throws -> Predictor {
+        let start = Date()
+        guard runs.count >= 4 else { throw LawError("training needs at least 4 runs, the selection has \(runs.count)") }
+        let (fitRuns, validationRuns) = given.map { (runs, $0) } ?? holdOut(runs, fraction: options.validationFraction, seed: options.seed)
+        let encoder = FeatureEncoder.fit(runs: fitRuns, contexts: fitRuns.map { StepContext.contexts(for: $0) })
+
+        // The baseline law, fitted on the healthy training runs' final points.
+        var baseline = Baseline(law: "none", parameters: [], mean: 0, deviation: 1)
+        let healthy = fitRuns.filter { $0.status != .diverged && $0.params != nil && $0.tokens != nil && ($0.finalLoss ?? 0) > 0 }
+        if options.baseline == "chinchilla" && healthy.count >= 8 {
+            let coarse = cartesianGrid([[0, 0.5, 1], [4, 8, 12], [4, 8, 12], [0.3, 0.6], [0.3, 0.6]])
+            let fit = try LawFitting.fit(ChinchillaLaw(startingPoints: coarse), runs: healthy)
+            baseline = Baseline(law: "chinchilla", parameters: fit.parameters, mean: 0, deviation: 1)
+        }
+        let raw = samples(fitRuns, encoder: encoder, baseline: baseline, maxPoints: options.maxPointsPerRun)
+        let residuals = zip(raw.losses, raw.baselines).enumerated().filter { raw.weights[$0.offset] > 0 }.map { $0.element.0 - $0.element.1 }
+        guard residuals.count >= 4 else { throw LawError("training needs at least 4 non-diverged points, found \(residuals.count)") }
+        baseline.mean = residuals.reduce(0, +) / Double(residuals.count)
+        baseline.deviation = max((residuals.map { ($0 - baseline.mean) * ($0 - baseline.mean) }.reduce(0, +) / Double(residuals.count)).squareRoot(), 1e-4)
+        let train = samples(fitRuns, encoder: encoder, baseline: baseline, maxPoints: options.maxPointsPerRun)
+        let check = samples(validationRuns, encoder: encoder, baseline: baseline, maxPoints: options.maxPointsPerRun)
+
+        var members: [PredictorNetwork] = []
+        var bestErrors: [Double] = []
+        for member in 0..<options.ensemble {
+            let (network, error) = trainMember(train: train, check: check, encoder: encoder, baseline: baseline,
+                                               options: options, seed: options.seed &+ UInt64(member) &* 7919,
+                                               progress: { progress?("member \(member + 1)/\(options.ensemble): " + $0) })
+            members.append(network)
+            bestErrors.append(error)
+        }
+        let record = TrainingRecord(sources: Array(Set(runs.map(\.source))).sorted(), runs: runs.count, samples: train.count,
+                                    epochs: options.epochs, seconds: Date().timeIntervalSince(start), seed: options.seed,
+                                    validationMAE: bestErrors.reduce(0, +) / Double(max(bestErrors.count, 1)), split: options.split)
+        return Predictor(encoder: encoder, architecture: options.architecture, baseline: baseline, record: record, members: members)
+    }
+
+    /// Trains one network; returns it with the best validation parameters and that error.
+    static func trainMember(train: SampleSet, check: SampleSet, encoder: FeatureEncoder, baseline: Baseline,
+                            options: TrainingOptions, seed: UInt64, progress: ((String) -> Void)?) -> (PredictorNetwork, Double) {
+        var generator = SeededGenerator(seed: seed)
+        let network = PredictorNetwork(encoder: encoder, architecture: options.architecture, using: &generator)
+        let parameters = network.parameters
+        let optimizer = AdamW(parameters: parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
+        let batchesPerEpoch = max(1, (train.count + options.batchSize - 1) / options.batchSize)
+        let schedule = WarmupCosineSchedule(peak: options.learningRate, minimum: options.learningRate * 0.02,
+                                            warmupSteps: min(200, batchesPerEpoch * 5), totalSteps: batchesPerEpoch * options.epochs)
+        let width = encoder.inputWidth
+        let core: Set<String> = [ConfigKey.params, ConfigKey.tokens, ConfigKey.lr]
+        let droppable = encoder.numeric.indices.filter { !core.contains(encoder.numeric[$0].name) && !encoder.numeric[$0].name.hasPrefix("derived.") }
+        var best = (error: Double.infinity, values: parameters.map(\.value), epoch: 0)
+        var step = 0
+        var order = Array(0..<train.count)
+        for epoch in 0..<options.epochs {
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
+            for batchStart in stride(from: 0, to: order.count, by: options.batchSize) {
+                let rows = Array(order[batchStart..<min(batchStart + options.batchSize, order.count)])
+                var numeric = [Float](repeating: 0, count: rows.count * width)
+                for (position, row) in rows.enumerated() {
+                    for j in 0..<width { numeric[position * width + j] = train.numeric[row * width + j] }
+                    for feature in droppable where Float(generator.nextUniform()) < options.featureDropout {
+                        numeric[position * width + feature] = 0
+                        numeric[position * width + encoder.numeric.count + feature] = 1
+                    }
+                }
+                let categories = train.categories.map { feature in rows.map { feature[$0] } }
+                let output = network(numeric: Tensor(shape: [rows.count, width], scalars: numeric), categories: categories)
+                let mean = output.slice(alongAxis: 1, 0..<1), logVariance = output.slice(alongAxis: 1, 1..<2)
+                let logit = output.slice(alongAxis: 1, 2..<3)
+                let target = Tensor(shape: [rows.count, 1], scalars: rows.map { train.targets[$0] })
+                let weights = Tensor(shape: [rows.count, 1], scalars: rows.map { train.weights[$0] })
+                let labels = Tensor(shape: [rows.count, 1], scalars: rows.map { train.diverged[$0] })
+                var loss = binaryCrossEntropyWithLogits(logit, labels) * 0.2
+                if weights.scalars.contains(where: { $0 > 0 }) {
+                    loss = loss + meanSquaredError(mean, target, weights: weights)
+                        + gaussianNegativeLogLikelihood(mean: mean, logVariance: logVariance, target: target, weights: weights) * 0.5
+                }
+                optimizer.zeroGradients()
+                loss.backward()
+                clipGradientNorm(parameters, maxNorm: 5)
+                optimizer.learningRate = schedule.learningRate(at: step)
+                optimizer.step()
+                step += 1
+            }
+            let error = validationError(network, check, encoder: encoder, baseline: baseline)
+            if error < best.error { best = (error, parameters.map(\.value), epoch) }
+            if epoch % 10 == 0 || epoch == options.epochs - 1 {
+                progress?(String(format: "epoch %d/%d, validation MAE %.4f (best %.4f at %d)", epoch + 1, options.epochs, error, best.error, best.epoch + 1))
+            }
+            if epoch - best.epoch >= options.patience { break }
+        }
+        for (parameter, value) in zip(parameters, best.values) { parameter.value = value }
+        return (network, best.error)
+    }
+
+    /// MAE in loss units over the validation samples of non-diverged runs.
+    static func validationError(_ network: PredictorNetwork, _ set: SampleSet, encoder: FeatureEncoder, baseline: Baseline) -> Double {
+        let keep = (0..<set.count).filter { set.weights[$0] > 0 }
+        guard !keep.isEmpty else { return 0 }
+        let width = encoder.inputWidth
+        var numeric = [Float]()
+        numeric.reserveCapacity(keep.count * width)
+        for row in keep { numeric += set.numeric[(row * width)..<((row + 1) * width)] }
+        let categories = set.categories.map { feature in keep.map { feature[$0] } }
+        let output = network(numeric: Tensor(shape: [keep.count, width], scalars: numeric), categories: categories).value
+        var total = 0.0
+        for (position, row) in keep.enumerated() {
+            let predicted = set.baselines[row] + baseline.mean + baseline.deviation * Double(output[position, 0])
+            total += abs(predicted - set.losses[row])
+        }
+        return total / Double(keep.count)
+    }
+}

@@ -1,0 +1,117 @@
+// The predictor: encoder behaviour, checkpoint round trip and refusal, determinism, and
+// accuracy on StepLaw against the in-distribution bound and the Chinchilla baseline.
+import Foundation
+import Importers
+import Laws
+import Metrics
+@testable import Predictor
+import Runs
+import SafeTensors
+import TestSupport
+import XCTest
+
+final class PredictorTests: XCTestCase {
+    /// StepLaw dense with diverged runs marked by the group rule (as the store would).
+    func stepLawRuns() throws -> [Run] {
+        let path = datasetsRoot + "/steplaw/dense_lr_bs_loss.csv"
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no ../shared/datasets") }
+        let sink = CollectingSink()
+        try StepLawImporter(moe: false).importFile(path, source: "steplaw-dense", into: sink, progress: nil)
+        var best: [String: Double] = [:]
+        for run in sink.runs { best["\(run.params!)/\(run.tokens!)"] = min(best["\(run.params!)/\(run.tokens!)"] ?? .infinity, run.finalLoss!) }
+        return sink.runs.map { run in
+            var marked = run
+            if run.finalLoss! > 1.25 * best["\(run.params!)/\(run.tokens!)"]! { marked.status = .diverged }
+            return marked
+        }
+    }
+
+    func smallOptions(seed: UInt64 = 1) -> TrainingOptions {
+        var options = TrainingOptions()
+        options.epochs = 120
+        options.seed = seed
+        options.architecture.hidden = [128, 128]
+        return options
+    }
+
+    func testEncoderMarksMissingFieldsAndLogScales() {
+        let provenance = Provenance(file: "f", importer: "test")
+        let runs = [1e8, 1e9, 1e10].map { n in
+            Run(source: "s", name: "\(n)", configuration: [ConfigKey.params: .number(n), ConfigKey.optimizer: .text("adamw")],
+                curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss", parameterConvention: .total, provenance: provenance)
+        }
+        let encoder = FeatureEncoder.fit(runs: runs, contexts: runs.map { StepContext.contexts(for: $0) })
+        let params = encoder.numeric.firstIndex { $0.name == ConfigKey.params }!
+        XCTAssertTrue(encoder.numeric[params].logScale, "N spans two decades")
+        XCTAssertEqual(encoder.numeric[params].mean, log(1e9), accuracy: 1e-9)
+        let bare = Run(source: "s", name: "x", configuration: [:], curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss",
+                       parameterConvention: .total, provenance: provenance)
+        let encoded = encoder.encode(run: bare, context: StepContext())
+        XCTAssertEqual(encoded[params], 0)
+        XCTAssertEqual(encoded[encoder.numeric.count + params], 1, "a missing N is flagged, not filled")
+        XCTAssertEqual(encoder.categories(run: bare), encoder.categorical.map { $0.key == "source" ? 1 : 0 })
+    }
+
+    /// In distribution (the NCPL protocol's validation runs: 20% of the three smallest shapes,
+    /// seeded), MAE at most 0.0065; out of distribution (537M, 1.07B) better than Chinchilla
+    /// fitted on the same training runs. Checkpoint round trip gives identical predictions.
+    func testStepLawAccuracyAndCheckpoint() throws {
+        let runs = try stepLawRuns()
+        let shapes = Set(runs.map { $0.params! }).sorted()
+        let small = runs.filter { $0.params! <= shapes[2] }, large = runs.filter { $0.params! > shapes[2] }
+        let (fit, validation) = Trainer.holdOut(small, fraction: 0.2, seed: 11)
+        let predictor = try Trainer.train(runs: fit, validation: validation, options: smallOptions())
+        let healthyValidation = validation.filter { $0.status != .diverged }
+        let inDistribution = Metrics.meanAbsoluteError(predictor.predictFinal(healthyValidation).map(\.loss), healthyValidation.map { $0.finalLoss! })
+        let healthyLarge = large.filter { $0.status != .diverged }
+        let outPredictions = predictor.predictFinal(healthyLarge)
+        let outOfDistribution = Metrics.meanAbsoluteError(outPredictions.map(\.loss), healthyLarge.map { $0.finalLoss! })
+        let spearman = Metrics.spearman(outPredictions.map(\.loss), healthyLarge.map { $0.finalLoss! })
+        let law = ChinchillaLaw()
+        let report = try law.fit(runs: fit.filter { $0.status != .diverged }, options: FitOptions(), selection: "same training runs")
+        let lawPairs = healthyLarge.flatMap { law.predict(report, run: $0) }
+        let lawMAE = Metrics.meanAbsoluteError(lawPairs.map(\.predicted), lawPairs.map(\.actual))
+        print(String(format: "predictor on StepLaw: in-distribution MAE %.4f; 537M + 1.07B MAE %.4f Spearman %.3f (Chinchilla %.4f)",
+                     inDistribution, outOfDistribution, spearman, lawMAE))
+        XCTAssertLessThanOrEqual(inDistribution, 0.0065)
+        XCTAssertLessThan(outOfDistribution, lawMAE)
+
+        let path = NSTemporaryDirectory() + "predictor-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try predictor.save(path: path)
+        let loaded = try Predictor.load(path: path)
+        XCTAssertEqual(loaded.predictFinal(healthyLarge), outPredictions)
+        // A truncated checkpoint is refused with a message, not a crash.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try Predictor.load(path: path)) { XCTAssertTrue("\($0)".contains("truncated"), "\($0)") }
+        // A safetensors file that is not a predictor is refused by name.
+        try SafeTensorsFile(tensors: ["w": Tensors.Tensor([1])], metadata: [:]).save(path: path)
+        XCTAssertThrowsError(try Predictor.load(path: path)) { XCTAssertTrue("\($0)".contains("predictor"), "\($0)") }
+    }
+
+    func testTrainingIsDeterministicForASeed() throws {
+        let runs = Array(try stepLawRuns().prefix(300))
+        var options = smallOptions(seed: 5)
+        options.epochs = 15
+        let first = try Trainer.train(runs: runs, options: options).predictFinal(runs)
+        let second = try Trainer.train(runs: runs, options: options).predictFinal(runs)
+        XCTAssertEqual(first.map { $0.loss.bitPattern }, second.map { $0.loss.bitPattern })
+    }
+
+    func testConfigurationScheduleAndRanking() throws {
+        let configuration: [String: ConfigValue] = [ConfigKey.params: .number(4e8), ConfigKey.tokens: .number(2e10), ConfigKey.lr: .number(2e-3),
+                                                    ConfigKey.batchSizeSeqs: .number(512), ConfigKey.seqLen: .number(2048),
+                                                    ConfigKey.warmupSteps: .number(100), ConfigKey.minLR: .number(1e-5)]
+        let bare = ConfigurationRun.make(configuration: configuration.filter { $0.key != ConfigKey.warmupSteps }, steps: [19073])
+        XCTAssertNil(ConfigurationRun.wantedPoints(bare)[0].context.rateRatio, "no schedule stated, none invented")
+        let run = ConfigurationRun.make(configuration: configuration, steps: [1000, 19073])
+        XCTAssertEqual(run.number(ConfigKey.totalSteps), (2e10 / (512.0 * 2048)).rounded())  // D / batch tokens
+        let points = ConfigurationRun.wantedPoints(run)
+        XCTAssertEqual(points.map { $0.context.step }, [1000, 19073])
+        // Cosine from 2e-3 to 1e-5 after 100 warmup steps, at step 1000 of 19073.
+        let expected = 1e-5 + (2e-3 - 1e-5) * 0.5 * (1 + cos(Double.pi * 900 / 18973))
+        XCTAssertEqual(points[0].context.rateRatio!, expected / 2e-3, accuracy: 1e-9)
+        XCTAssertEqual(points[1].context.rateRatio!, 1e-5 / 2e-3, accuracy: 1e-9)
+    }
+}
