@@ -15,6 +15,10 @@ public struct NumericFeature: Codable, Sendable {
     public var logScale: Bool
     public var mean: Double
     public var deviation: Double
+    /// The range seen in training (after the log): inputs are clamped to it, so the network
+    /// is never evaluated outside its data; beyond it, the baseline law carries the trend.
+    public var minimum: Double
+    public var maximum: Double
 }
 
 public struct CategoricalFeature: Codable, Sendable {
@@ -97,7 +101,8 @@ public struct FeatureEncoder: Codable, Sendable {
             let transformed = values.map { logScale ? Foundation.log($0) : $0 }
             let mean = transformed.isEmpty ? 0 : transformed.reduce(0, +) / Double(transformed.count)
             let variance = transformed.isEmpty ? 1 : transformed.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(transformed.count)
-            encoder.numeric.append(NumericFeature(name: name, logScale: logScale, mean: mean, deviation: max(variance.squareRoot(), 1e-6)))
+            encoder.numeric.append(NumericFeature(name: name, logScale: logScale, mean: mean, deviation: max(variance.squareRoot(), 1e-6),
+                                                  minimum: transformed.min() ?? 0, maximum: transformed.max() ?? 0))
         }
         return encoder
     }
@@ -135,7 +140,8 @@ public struct FeatureEncoder: Codable, Sendable {
                 guard value > 0 else { values[numeric.count + index] = 1; continue }
                 value = Foundation.log(value)
             }
-            values[index] = Float(max(-8, min(8, (value - feature.mean) / feature.deviation)))
+            value = max(feature.minimum, min(feature.maximum, value))
+            values[index] = Float((value - feature.mean) / feature.deviation)
         }
         return values
     }
