@@ -86,9 +86,7 @@ struct Doctor: ParsableCommand {
     static func printReport(json: Bool) throws {
         let report = DoctorReporter.report()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
             return
         }
         let rows: [(String, String)] = [

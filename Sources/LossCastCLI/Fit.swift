@@ -40,9 +40,7 @@ struct Fit: ParsableCommand {
             try encoder.encode(report).write(to: URL(fileURLWithPath: save), options: .atomic)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try printJSON(report)
             return
         }
         print("\(report.law): \(report.formula)")

@@ -42,10 +42,8 @@ struct Ingest: ParsableCommand {
         }
         bar.finish()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             struct Output: Encodable { var files: [IngestReport]; var refused: [String] }
-            print(String(decoding: try encoder.encode(Output(files: reports, refused: failures)), as: UTF8.self))
+            try printJSON(Output(files: reports, refused: failures))
         } else {
             let added = reports.reduce(0) { $0 + $1.added }, duplicates = reports.reduce(0) { $0 + $1.duplicates }
             print("\(reports.count) file(s): \(added) runs added, \(duplicates) duplicates skipped, \(failures.count) file(s) refused; store \(store.path)")

@@ -54,9 +54,7 @@ struct RunsCommand: ParsableCommand {
             query.limit = limit
             let runs = try store.summaries(query)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(runs), as: UTF8.self))
+                try printJSON(runs)
                 return
             }
             print("id            source               status     N          D          final loss  points  name")
@@ -83,9 +81,7 @@ struct RunsCommand: ParsableCommand {
                 throw ValidationError("no single run has an id starting with '\(id)'; see `losscast runs list`")
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(run), as: UTF8.self))
+                try printJSON(run)
                 return
             }
             print("run \(run.id)\n  source \(run.source)\n  name \(run.name)\n  status \(run.status.rawValue)\(run.statusReason.map { " (\($0))" } ?? "")")

@@ -54,7 +54,7 @@ struct Train: ParsableCommand {
         guard !test.isEmpty else { return }
         let report = Evaluation.finalPoint(predictor, test)
         if json {
-            print(String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+            try printJSON(report)
         } else {
             print(report.summary)
         }
