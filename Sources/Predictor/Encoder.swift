@@ -146,6 +146,21 @@ public struct FeatureEncoder: Codable, Sendable {
         return values
     }
 
+    /// How far the run's inputs lie outside the training range, in standard deviations,
+    /// summed over the features: 0 inside it. The interval widens with it.
+    public func extrapolationDistance(run: Run, context: StepContext) -> Double {
+        var distance = 0.0
+        for feature in numeric {
+            guard var value = FeatureEncoder.rawValue(feature.name, run: run, context: context) else { continue }
+            if feature.logScale {
+                guard value > 0 else { continue }
+                value = Foundation.log(value)
+            }
+            distance += max(0, value - feature.maximum, feature.minimum - value) / feature.deviation
+        }
+        return distance
+    }
+
     /// Category indices, one per categorical feature.
     public func categories(run: Run) -> [Int] {
         categorical.map { feature in

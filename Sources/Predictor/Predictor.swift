@@ -25,6 +25,22 @@ public struct Baseline: Codable, Sendable {
     }
 }
 
+/// How the network's deviation becomes a 90% interval: scaled so that 90% of validation
+/// residuals fall inside, plus a term that grows with the distance outside the training
+/// range, fitted on an inner split that holds out the largest training size.
+public struct Calibration: Codable, Sendable, Equatable {
+    public var scale: Double
+    public var extrapolationSlope: Double
+    public init(scale: Double = 1, extrapolationSlope: Double = 0) {
+        self.scale = scale
+        self.extrapolationSlope = extrapolationSlope
+    }
+
+    public func deviation(network: Double, distance: Double) -> Double {
+        ((scale * network) * (scale * network) + (extrapolationSlope * distance) * (extrapolationSlope * distance)).squareRoot()
+    }
+}
+
 public struct Prediction: Codable, Sendable, Equatable {
     public var loss: Double
     public var lower: Double      // 90% interval
@@ -49,6 +65,7 @@ public final class Predictor {
     public let architecture: Architecture
     public let baseline: Baseline
     public var record: TrainingRecord
+    public var calibration = Calibration()
     let members: [PredictorNetwork]
     public var memberCount: Int { members.count }
 
@@ -93,7 +110,8 @@ public final class Predictor {
             let variance = variances.reduce(0, +) / Double(variances.count) + spread
             let base = baseline.value(run: items[row].run, context: items[row].context)
             let loss = base + baseline.mean + baseline.deviation * mean
-            let deviation = baseline.deviation * variance.squareRoot()
+            let distance = encoder.extrapolationDistance(run: items[row].run, context: items[row].context)
+            let deviation = calibration.deviation(network: baseline.deviation * variance.squareRoot(), distance: distance)
             let probability = logits.map { 1 / (1 + Foundation.exp(-$0)) }.reduce(0, +) / Double(logits.count)
             return Prediction(loss: loss, lower: loss - 1.6449 * deviation, upper: loss + 1.6449 * deviation,
                               deviation: deviation, divergenceProbability: probability)
@@ -125,6 +143,7 @@ public final class Predictor {
             "losscast.baseline": try text(baseline),
             "losscast.training": try text(record),
             "losscast.members": String(members.count),
+            "losscast.calibration": try text(calibration),
         ]).save(path: path)
     }
 
@@ -164,6 +183,8 @@ public final class Predictor {
             }
             members.append(member)
         }
-        return Predictor(encoder: encoder, architecture: architecture, baseline: baseline, record: record, members: members)
+        let predictor = Predictor(encoder: encoder, architecture: architecture, baseline: baseline, record: record, members: members)
+        if file.metadata["losscast.calibration"] != nil { predictor.calibration = try field("losscast.calibration", Calibration.self) }
+        return predictor
     }
 }

@@ -84,6 +84,11 @@ public enum Trainer {
 
     public static func train(runs: [Run], validation given: [Run]? = nil, options: TrainingOptions,
                              progress: ((String) -> Void)? = nil) throws -> Predictor {
+        try train(runs: runs, validation: given, options: options, calibrating: true, progress: progress)
+    }
+
+    static func train(runs: [Run], validation given: [Run]? = nil, options: TrainingOptions, calibrating: Bool,
+                      progress: ((String) -> Void)? = nil) throws -> Predictor {
         let start = Date()
         guard runs.count >= 4 else { throw LawError("training needs at least 4 runs, the selection has \(runs.count)") }
         let (fitRuns, validationRuns) = given.map { (runs, $0) } ?? holdOut(runs, fraction: options.validationFraction, seed: options.seed)
@@ -114,10 +119,82 @@ public enum Trainer {
             members.append(network)
             bestErrors.append(error)
         }
-        let record = TrainingRecord(sources: Array(Set(runs.map(\.source))).sorted(), runs: runs.count, samples: train.count,
-                                    epochs: options.epochs, seconds: Date().timeIntervalSince(start), seed: options.seed,
+        var record = TrainingRecord(sources: Array(Set(runs.map(\.source))).sorted(), runs: runs.count, samples: train.count,
+                                    epochs: options.epochs, seconds: 0, seed: options.seed,
                                     validationMAE: bestErrors.reduce(0, +) / Double(max(bestErrors.count, 1)), split: options.split)
-        return Predictor(encoder: encoder, architecture: options.architecture, baseline: baseline, record: record, members: members)
+        let predictor = Predictor(encoder: encoder, architecture: options.architecture, baseline: baseline, record: record, members: members)
+        if calibrating {
+            predictor.calibration = try calibrate(predictor, fitRuns: fitRuns, validationRuns: validationRuns, options: options, progress: progress)
+        }
+        record.seconds = Date().timeIntervalSince(start)
+        predictor.record = record
+        return predictor
+    }
+
+    /// The smallest value in [0, upper] for which `covers` holds (it must hold at `upper`), by bisection.
+    static func smallest(upTo upper: Double, _ covers: (Double) -> Bool) -> Double {
+        guard !covers(0) else { return 0 }
+        var low = 0.0, high = upper
+        for _ in 0..<50 {
+            let middle = (low + high) / 2
+            if covers(middle) { high = middle } else { low = middle }
+        }
+        return high
+    }
+
+    /// The interval's scale from the validation runs, and its extrapolation slope from an
+    /// auxiliary member trained without the largest training size and scored on it.
+    static func calibrate(_ predictor: Predictor, fitRuns: [Run], validationRuns: [Run], options: TrainingOptions,
+                          progress: ((String) -> Void)?) throws -> Calibration {
+        func healthyPoints(_ runs: [Run]) -> [(run: Run, context: StepContext, loss: Double)] {
+            runs.filter { $0.status != .diverged }.flatMap { run -> [(Run, StepContext, Double)] in
+                let contexts = StepContext.contexts(for: run)
+                return pointIndices(run.curve.count, maximum: options.maxPointsPerRun).compactMap { index in
+                    run.curve[index].losses[run.targetLoss].map { (run, contexts[index], $0) }
+                }
+            }
+        }
+        func coverage(_ points: [(run: Run, context: StepContext, loss: Double)], _ predictions: [Prediction],
+                      _ calibration: Calibration, _ encoder: FeatureEncoder) -> Double {
+            let inside = zip(points, predictions).filter { point, prediction in
+                let network = (prediction.upper - prediction.loss) / 1.6449
+                let distance = encoder.extrapolationDistance(run: point.run, context: point.context)
+                return abs(point.loss - prediction.loss) <= 1.6449 * calibration.deviation(network: network, distance: distance)
+            }.count
+            return Double(inside) / Double(max(points.count, 1))
+        }
+        var calibration = Calibration()
+        predictor.calibration = Calibration()
+        let validation = healthyPoints(validationRuns)
+        if validation.count >= 10 {
+            let predictions = predictor.predict(validation.map { ($0.run, $0.context) })
+            calibration.scale = smallest(upTo: 1000) { scale in
+                coverage(validation, predictions, Calibration(scale: scale), predictor.encoder) >= 0.9
+            }
+        }
+        // Extrapolation: hold out the largest size of the training runs.
+        let sizes = Set(fitRuns.compactMap(\.params)).sorted()
+        guard sizes.count >= 3 else { return calibration }
+        let inner = fitRuns.filter { ($0.params ?? 0) < sizes.last! }, outer = healthyPoints(fitRuns.filter { $0.params == sizes.last! })
+        guard inner.count >= 8, outer.count >= 5 else { return calibration }
+        var auxiliaryOptions = options
+        auxiliaryOptions.ensemble = 1
+        progress?("calibrating the interval on an inner split")
+        let auxiliary = try train(runs: inner, options: auxiliaryOptions, calibrating: false)
+        auxiliary.calibration = Calibration(scale: calibration.scale)
+        let predictions = auxiliary.predict(outer.map { ($0.run, $0.context) })
+        let unscaled = predictions.map { prediction -> Prediction in
+            var copy = prediction
+            let network = (prediction.upper - prediction.loss) / 1.6449 / max(calibration.scale, 1e-12)
+            copy.upper = prediction.loss + 1.6449 * network
+            return copy
+        }
+        if coverage(outer, unscaled, Calibration(scale: calibration.scale, extrapolationSlope: 1e3), auxiliary.encoder) >= 0.9 {
+            calibration.extrapolationSlope = smallest(upTo: 1e3) { slope in
+                coverage(outer, unscaled, Calibration(scale: calibration.scale, extrapolationSlope: slope), auxiliary.encoder) >= 0.9
+            }
+        }
+        return calibration
     }
 
     /// Trains one network; returns it with the best validation parameters and that error.

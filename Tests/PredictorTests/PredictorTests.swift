@@ -116,3 +116,36 @@ final class PredictorTests: XCTestCase {
         XCTAssertEqual(points[1].context.rateRatio!, 1e-5 / 2e-3, accuracy: 1e-9)
     }
 }
+
+final class CalibrationTests: XCTestCase {
+    func testDeviationCombinesScaleAndDistance() {
+        let calibration = Calibration(scale: 2, extrapolationSlope: 0.03)
+        // sqrt((2 x 0.02)^2 + (0.03 x 1)^2) = sqrt(0.0016 + 0.0009) = 0.05
+        XCTAssertEqual(calibration.deviation(network: 0.02, distance: 1), 0.05, accuracy: 1e-12)
+        XCTAssertEqual(calibration.deviation(network: 0.02, distance: 0), 0.04, accuracy: 1e-12)
+    }
+
+    func testSmallestFindsTheThreshold() {
+        XCTAssertEqual(Trainer.smallest(upTo: 10) { $0 >= 3.7 }, 3.7, accuracy: 1e-9)
+        XCTAssertEqual(Trainer.smallest(upTo: 10) { _ in true }, 0)
+    }
+
+    func testExtrapolationDistanceIsZeroInsideTheRange() {
+        let provenance = Provenance(file: "f", importer: "test")
+        let runs = [1e8, 1e10].map { n in
+            Run(source: "s", name: "\(n)", configuration: [ConfigKey.params: .number(n)], curve: [CurvePoint(losses: ["loss": 3])],
+                targetLoss: "loss", parameterConvention: .total, provenance: provenance)
+        }
+        let encoder = FeatureEncoder.fit(runs: runs, contexts: runs.map { StepContext.contexts(for: $0) })
+        func distance(_ n: Double) -> Double {
+            encoder.extrapolationDistance(run: Run(source: "s", name: "x", configuration: [ConfigKey.params: .number(n)],
+                                                   curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss",
+                                                   parameterConvention: .total, provenance: provenance), context: StepContext())
+        }
+        XCTAssertEqual(distance(3e9), 0)
+        // N spans 100x, so it is log-scaled: the deviation of {ln 1e8, ln 1e10} is ln(10), and
+        // 1e11 lies ln(10) beyond the maximum ln(1e10): one deviation.
+        XCTAssertEqual(distance(1e11), 1, accuracy: 1e-9)
+        XCTAssertEqual(distance(1e6), 2, accuracy: 1e-9)
+    }
+}
