@@ -210,9 +210,9 @@ struct Rank: ParsableCommand {
         }
         let axes = grid.compactMap { $0.split(separator: "=").first.map { ConfigKey.canonical(String($0)) } }
         let shown = axes.isEmpty ? Array(Set(configurations.flatMap(\.keys))).sorted().prefix(4).map { $0 } : axes
-        print("rank  " + shown.map { $0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined() + "loss    90% interval      diverge")
+        print("rank  " + shown.map { $0.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined() + "loss    90% interval      diverge")
         for (position, index) in order.enumerated() {
-            let fields = shown.map { (configurations[index][$0]?.description ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0) }.joined()
+            let fields = shown.map { (configurations[index][$0]?.description ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0) + " " }.joined()
             print(String(format: "%4d  %@%.4f  %.4f to %.4f  %5.1f%%", position + 1, fields, predictions[index].loss, predictions[index].lower,
                          predictions[index].upper, predictions[index].divergenceProbability * 100))
         }
