@@ -1,0 +1,61 @@
+// Held-out evaluation of a trained predictor: the splits `losscast train` offers, and the
+// scores at the final point of held-out runs (regression metrics on the runs that did not
+// diverge, divergence AUC on all).
+import Foundation
+import Laws
+import Metrics
+import Runs
+import Tensors
+
+public enum Splits {
+    /// (train, test) runs for a split kind.
+    public static func split(_ runs: [Run], kind: String, seed: UInt64) throws -> ([Run], [Run]) {
+        switch kind {
+        case "none": return (runs, [])
+        case "by-size":
+            let sizes = Set(runs.compactMap(\.params)).sorted()
+            guard sizes.count >= 3 else { throw LawError("the by-size split needs runs of 3 or more sizes; found \(sizes.count)") }
+            let threshold = sizes[sizes.count - 2]
+            return (runs.filter { ($0.params ?? 0) < threshold }, runs.filter { ($0.params ?? 0) >= threshold })
+        default:
+            var generator = SeededGenerator(seed: seed ^ 0xA11)
+            var order = Array(runs.indices)
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
+            let test = Set(order.prefix(runs.count / 5))
+            return (runs.indices.filter { !test.contains($0) }.map { runs[$0] }, test.sorted().map { runs[$0] })
+        }
+    }
+}
+
+/// Scores on held-out runs at their final point: regression metrics on the healthy runs,
+/// divergence AUC on all.
+public struct Evaluation: Codable, Sendable {
+    public var runs: Int
+    public var healthyRuns: Int
+    public var meanAbsoluteError: Double
+    public var rootMeanSquaredError: Double
+    public var spearman: Double
+    public var coverage90: Double
+    public var divergenceAUC: Double?
+
+    public static func finalPoint(_ predictor: Predictor, _ runs: [Run]) -> Evaluation {
+        let predictions = predictor.predictFinal(runs)
+        let healthy = runs.indices.filter { runs[$0].status != .diverged }
+        let predicted = healthy.map { predictions[$0].loss }, actual = healthy.map { runs[$0].finalLoss! }
+        let labels = runs.map { $0.status == .diverged }
+        let auc = labels.contains(true) && labels.contains(false)
+            ? Metrics.rocAUC(scores: predictions.map(\.divergenceProbability), labels: labels) : nil
+        return Evaluation(runs: runs.count, healthyRuns: healthy.count,
+                          meanAbsoluteError: Metrics.meanAbsoluteError(predicted, actual),
+                          rootMeanSquaredError: Metrics.rootMeanSquaredError(predicted, actual),
+                          spearman: healthy.count >= 2 ? Metrics.spearman(predicted, actual) : .nan,
+                          coverage90: Metrics.coverage(lower: healthy.map { predictions[$0].lower }, upper: healthy.map { predictions[$0].upper }, actual: actual),
+                          divergenceAUC: auc)
+    }
+
+    public var summary: String {
+        String(format: "test: %d runs (%d not diverged): MAE %.4f  RMSE %.4f  Spearman %.4f  90%% interval coverage %.1f%%%@",
+               runs, healthyRuns, meanAbsoluteError, rootMeanSquaredError, spearman, coverage90 * 100,
+               divergenceAUC.map { String(format: "  divergence AUC %.3f", $0) } ?? "")
+    }
+}
