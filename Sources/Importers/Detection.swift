@@ -65,15 +65,6 @@ public enum Detection {
         }
     }
 
-    /// Whether a file inside a known dataset folder is something other than run data
-    /// (configs, raw JSON, bootstrap fits), which a folder walk skips quietly.
-    static func isKnownNonRunFile(_ path: String) -> Bool {
-        let knownRoots = ["steplaw", "olmo_ladder", "multipowerlaw", "gadre2024", "chinchilla_epoch", "sldbench", "epoch_notable_models"]
-        let parts = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
-        return parts.contains { knownRoots.contains($0) } || URL(fileURLWithPath: path).lastPathComponent.hasPrefix(".")
-            || ["README.md", "config.yaml", "config.yml", "config.json"].contains(URL(fileURLWithPath: path).lastPathComponent)
-    }
-
     /// What to import for each path given on the command line.
     public static func plan(paths: [String], format: String?, mapping: Mapping?, source: String?, target: String?) throws -> [PlannedImport] {
         var plans: [PlannedImport] = []

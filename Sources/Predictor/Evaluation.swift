@@ -20,7 +20,7 @@ public enum Splits {
         default:
             var generator = SeededGenerator(seed: seed ^ 0xA11)
             var order = Array(runs.indices)
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
+            generator.shuffle(&order)
             let test = Set(order.prefix(runs.count / 5))
             return (runs.indices.filter { !test.contains($0) }.map { runs[$0] }, test.sorted().map { runs[$0] })
         }

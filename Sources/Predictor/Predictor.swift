@@ -125,9 +125,6 @@ public final class Predictor {
 
     // MARK: Checkpoints
 
-    static let metadataKeys = ["losscast.format", "losscast.encoder", "losscast.architecture", "losscast.baseline",
-                               "losscast.training", "losscast.members"]
-
     public func save(path: String) throws {
         var tensors: [String: Tensor] = [:]
         for (index, member) in members.enumerated() {

@@ -76,7 +76,7 @@ public enum Trainer {
     static func holdOut(_ runs: [Run], fraction: Double, seed: UInt64) -> ([Run], [Run]) {
         var generator = SeededGenerator(seed: seed ^ 0x5EED)
         var order = Array(runs.indices)
-        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
+        generator.shuffle(&order)
         let validationCount = max(1, Int(Double(runs.count) * fraction))
         let validation = Set(order.prefix(validationCount))
         return (runs.indices.filter { !validation.contains($0) }.map { runs[$0] }, validation.sorted().map { runs[$0] })
@@ -180,18 +180,12 @@ public enum Trainer {
         var auxiliaryOptions = options
         auxiliaryOptions.ensemble = 1
         progress?("calibrating the interval on an inner split")
+        // Uncalibrated, so each prediction's interval half-width is 1.6449 network deviations.
         let auxiliary = try train(runs: inner, options: auxiliaryOptions, calibrating: false)
-        auxiliary.calibration = Calibration(scale: calibration.scale)
         let predictions = auxiliary.predict(outer.map { ($0.run, $0.context) })
-        let unscaled = predictions.map { prediction -> Prediction in
-            var copy = prediction
-            let network = (prediction.upper - prediction.loss) / 1.6449 / max(calibration.scale, 1e-12)
-            copy.upper = prediction.loss + 1.6449 * network
-            return copy
-        }
-        if coverage(outer, unscaled, Calibration(scale: calibration.scale, extrapolationSlope: 1e3), auxiliary.encoder) >= 0.9 {
+        if coverage(outer, predictions, Calibration(scale: calibration.scale, extrapolationSlope: 1e3), auxiliary.encoder) >= 0.9 {
             calibration.extrapolationSlope = smallest(upTo: 1e3) { slope in
-                coverage(outer, unscaled, Calibration(scale: calibration.scale, extrapolationSlope: slope), auxiliary.encoder) >= 0.9
+                coverage(outer, predictions, Calibration(scale: calibration.scale, extrapolationSlope: slope), auxiliary.encoder) >= 0.9
             }
         }
         return calibration
@@ -214,7 +208,7 @@ public enum Trainer {
         var step = 0
         var order = Array(0..<train.count)
         for epoch in 0..<options.epochs {
-            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(generator.next() % UInt64(i + 1))) }
+            generator.shuffle(&order)
             for batchStart in stride(from: 0, to: order.count, by: options.batchSize) {
                 let rows = Array(order[batchStart..<min(batchStart + options.batchSize, order.count)])
                 var numeric = [Float](repeating: 0, count: rows.count * width)

@@ -131,21 +131,18 @@ extension RunStore {
         let key: Int64 = row["key"]
         let decoder = JSONDecoder()
         let configurationText: String = row["configuration"], provenanceText: String = row["provenance"]
-        var run = Run(source: row["source"], name: row["name"],
-                      configuration: try decoder.decode([String: ConfigValue].self, from: Data(configurationText.utf8)),
-                      curve: [], targetLoss: row["target_loss"],
-                      parameterConvention: ParameterConvention(rawValue: row["parameter_convention"]) ?? .unknown,
-                      provenance: try decoder.decode(Provenance.self, from: Data(provenanceText.utf8)))
-        run.curve = try Row.fetchAll(db, sql: "SELECT step, tokens, lr, losses FROM point WHERE run_key = ? ORDER BY position",
+        let curve = try Row.fetchAll(db, sql: "SELECT step, tokens, lr, losses FROM point WHERE run_key = ? ORDER BY position",
                                      arguments: [key]).map { point in
             let lossesText: String = point["losses"]
             return CurvePoint(step: point["step"], tokens: point["tokens"], learningRate: point["lr"],
                               losses: try decoder.decode([String: Double].self, from: Data(lossesText.utf8)))
         }
-        run.id = row["id"]
-        run.status = RunStatus(rawValue: row["status"]) ?? .ok
-        run.statusReason = row["status_reason"]
-        return run
+        return Run(id: row["id"], source: row["source"], name: row["name"],
+                   configuration: try decoder.decode([String: ConfigValue].self, from: Data(configurationText.utf8)),
+                   curve: curve, targetLoss: row["target_loss"], status: RunStatus(rawValue: row["status"]) ?? .ok,
+                   statusReason: row["status_reason"],
+                   parameterConvention: ParameterConvention(rawValue: row["parameter_convention"]) ?? .unknown,
+                   provenance: try decoder.decode(Provenance.self, from: Data(provenanceText.utf8)))
     }
 
     /// Runs per source and status.

@@ -124,6 +124,23 @@ public struct Run: Codable, Equatable, Sendable {
         (status, statusReason) = Divergence.assess(self)
     }
 
+    /// A run as stored: its id and status were computed when it was ingested (and the
+    /// status may since have been set by the cross-run rule), so they are taken as given.
+    public init(id: String, source: String, name: String, configuration: [String: ConfigValue], curve: [CurvePoint],
+                targetLoss: String, status: RunStatus, statusReason: String?, parameterConvention: ParameterConvention,
+                provenance: Provenance) {
+        self.id = id
+        self.source = source
+        self.name = name
+        self.configuration = configuration
+        self.curve = curve
+        self.targetLoss = targetLoss
+        self.status = status
+        self.statusReason = statusReason
+        self.parameterConvention = parameterConvention
+        self.provenance = provenance
+    }
+
     public func number(_ key: String) -> Double? { configuration[key]?.number }
     public var params: Double? { number(ConfigKey.params) }
     public var tokens: Double? { number(ConfigKey.tokens) }

@@ -36,6 +36,11 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         Double(next() >> 11) * 0x1.0p-53
     }
 
+    /// Shuffles in place (Fisher-Yates, from the end), reproducibly for a seed.
+    public mutating func shuffle<T>(_ values: inout [T]) {
+        for i in stride(from: values.count - 1, to: 0, by: -1) { values.swapAt(i, Int(next() % UInt64(i + 1))) }
+    }
+
     /// Standard normal by Box-Muller.
     public mutating func nextNormal() -> Double {
         let u = max(nextUniform(), .leastNonzeroMagnitude)

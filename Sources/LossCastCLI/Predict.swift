@@ -1,0 +1,129 @@
+// `losscast predict`: a configuration's final loss, interval and divergence risk from the
+// neural predictor (or from a fitted law with --law), and its curve with --steps.
+import ArgumentParser
+import Foundation
+import Laws
+import Predictor
+import RunStore
+import Runs
+
+/// `losscast predict --law FILE`: the law's prediction for a configuration, or for every
+/// point of a stored run.
+struct PredictFromLaw {
+    static func run(lawPath: String, config: String?, runID: String?, store: StoreOptions, json: Bool) throws {
+        guard let data = FileManager.default.contents(atPath: lawPath) else { throw ValidationError("--law \(lawPath): cannot read the file") }
+        let report: LawReport
+        do { report = try JSONDecoder().decode(LawReport.self, from: data) } catch {
+            throw ValidationError("--law \(lawPath): not a saved fit (\(error))")
+        }
+        let law = try LawRegistry.law(named: report.law)
+        let run: Run
+        if let runID {
+            guard let stored = try store.open().run(id: runID) else { throw ValidationError("--run \(runID): no such run") }
+            run = stored
+        } else if let config {
+            run = try ConfigurationInput.run(from: config, loss: 1)
+        } else {
+            throw ValidationError("give --config FILE|JSON or --run ID")
+        }
+        let predictions = law.predict(report, run: run)
+        guard !predictions.isEmpty else {
+            throw ValidationError("the \(report.law) law cannot read this configuration: it needs \(report.law == "mpl" || report.law == "annealing" ? "a run with a logged schedule (--run ID)" : "params and tokens")")
+        }
+        if json {
+            let rows = predictions.map { ["predicted": $0.predicted] }
+            print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted]), as: UTF8.self))
+        } else if runID != nil {
+            for (index, value) in predictions.enumerated() {
+                print(String(format: "point %3d  predicted %.4f  actual %.4f", index, value.predicted, value.actual))
+            }
+        } else {
+            print(String(format: "predicted final loss (%@): %.4f", report.law, predictions[0].predicted))
+        }
+    }
+}
+
+/// A configuration given on the command line: a JSON object, or a path to a JSON or YAML file.
+enum ConfigurationInput {
+    static func run(from text: String, loss: Double) throws -> Run {
+        let raw: Data
+        if FileManager.default.fileExists(atPath: text), let contents = FileManager.default.contents(atPath: text) { raw = contents }
+        else { raw = Data(text.utf8) }
+        guard let object = try? JSONSerialization.jsonObject(with: raw) as? [String: Any] else {
+            throw ValidationError("--config: expected a JSON object such as {\"params\": 1e9, \"tokens\": 2e10} or a path to one")
+        }
+        var configuration: [String: ConfigValue] = [:]
+        for (key, value) in object {
+            let canonical = ConfigKey.canonical(key)
+            if let number = value as? NSNumber, !(value is Bool) {
+                guard number.doubleValue.isFinite else { throw ValidationError("--config field '\(key)': not a finite number") }
+                if ConfigKey.positive.contains(canonical) && number.doubleValue <= 0 {
+                    throw ValidationError("--config field '\(key)': \(number.doubleValue) must be positive")
+                }
+                configuration[canonical] = .number(number.doubleValue)
+            } else if let flag = value as? Bool {
+                configuration[canonical] = .flag(flag)
+            } else if let string = value as? String {
+                configuration[canonical] = .text(string)
+            } else {
+                throw ValidationError("--config field '\(key)': expected a number, string or boolean")
+            }
+        }
+        return Run(source: "input", name: "configuration", configuration: configuration,
+                   curve: [CurvePoint(step: configuration[ConfigKey.totalSteps]?.number, tokens: configuration[ConfigKey.tokens]?.number,
+                                      losses: ["loss": loss])],
+                   targetLoss: "loss", parameterConvention: .unknown, provenance: Provenance(file: "--config", importer: "command line"))
+    }
+}
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Predict a configuration's final loss, 90% interval and divergence risk (and its curve with --steps).")
+    @Option(help: "A predictor checkpoint (default: $LOSSCAST_CHECKPOINT, else Checkpoints/default.safetensors).") var checkpoint: String?
+    @Option(help: "A fit saved by `losscast fit --save`, to predict with a law instead.") var law: String?
+    @Option(help: "The configuration: a JSON object or a file, e.g. {\"params\": 1e9, \"tokens\": 2e10, \"lr\": 0.002}.") var config: String?
+    @Option(help: "Points of the curve: FROM:TO:COUNT steps.") var steps: String?
+    @Option(name: .customLong("run"), help: "With --law: predict every point of this stored run.") var runID: String?
+    @OptionGroup var storeOptions: StoreOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        if let law {
+            try PredictFromLaw.run(lawPath: law, config: config, runID: runID, store: storeOptions, json: json)
+            return
+        }
+        guard let config else { throw ValidationError("give --config FILE|JSON (or --law FILE with --run ID)") }
+        let predictor = try Predictor.load(path: checkpoint ?? Paths.defaultCheckpoint)
+        let base = try ConfigurationInput.run(from: config, loss: 1).configuration
+        var wanted: [Double]? = nil
+        if let steps {
+            let parts = steps.split(separator: ":").map { Double($0) }
+            guard parts.count == 3, let from = parts[0], let to = parts[1], let count = parts[2], from >= 1, to >= from, count >= 1 else {
+                throw ValidationError("--steps \(steps): expected FROM:TO:COUNT with 1 <= FROM <= TO, e.g. 1000:20000:20")
+            }
+            wanted = (0..<Int(count)).map { index in count == 1 ? to : (from + (to - from) * Double(index) / (count - 1)).rounded() }
+        }
+        let run = ConfigurationRun.make(configuration: base, steps: wanted)
+        let points = ConfigurationRun.wantedPoints(run)
+        let predictions = predictor.predict(points)
+        if json {
+            let rows: [[String: Double]] = zip(points, predictions).map { point, prediction in
+                ["step": point.context.step ?? .nan, "loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
+                 "divergence_probability": prediction.divergenceProbability]
+            }
+            print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+            return
+        }
+        if predictions.count == 1, let prediction = predictions.first {
+            print(String(format: "predicted final loss %.4f (90%% interval %.4f to %.4f); divergence probability %.1f%%",
+                         prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100))
+            if prediction.divergenceProbability > 0.5 { print("warning: this configuration is likely to diverge; the loss above assumes it does not") }
+            return
+        }
+        print("    step      loss   90% interval        divergence")
+        for (point, prediction) in zip(points, predictions) {
+            print(String(format: "%8.0f   %.4f   %.4f to %.4f   %5.1f%%", point.context.step ?? 0, prediction.loss, prediction.lower, prediction.upper,
+                         prediction.divergenceProbability * 100))
+        }
+    }
+}
