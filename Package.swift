@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        // The simulator's HTTP service. Default traits off: no swift-configuration, no full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // MARK: - System libraries
@@ -37,17 +41,22 @@ let package = Package(
         .target(name: "Plots", exclude: ["README.md"]),
         .target(name: "Runs", exclude: ["README.md"]),
         .target(name: "Importers", dependencies: ["Runs", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
-        .target(name: "Metrics", exclude: ["README.md"]),
-        .target(name: "Laws", dependencies: ["Runs", "Metrics", "Tensors"], exclude: ["README.md"]),
-        .target(name: "Predictor", dependencies: ["Runs", "Laws", "Metrics", "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors"],
+        .target(name: "Scoring", exclude: ["README.md"]),
+        .target(name: "Laws", dependencies: ["Runs", "Scoring", "Tensors"], exclude: ["README.md"]),
+        .target(name: "Predictor", dependencies: ["Runs", "Laws", "Scoring", "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors"],
                 exclude: ["README.md"]),
+        .target(name: "Simulator", dependencies: ["Runs", "Predictor"], exclude: ["README.md"]),
+        .target(name: "SimulatorService", dependencies: ["Simulator", .product(name: "Hummingbird", package: "hummingbird"),
+                                                          .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
+                exclude: ["README.md", "openapi.yaml"]),
         .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
 
         // MARK: - Executables
         .executableTarget(
             name: "LossCastCLI",
             dependencies: [
-                "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore", "Metrics", "Laws", "Predictor",
+                "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore", "Scoring", "Laws", "Predictor",
+                "Simulator", "SimulatorService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -67,8 +76,10 @@ let package = Package(
                     dependencies: ["Tensors", "Autograd", "Layers", "Optimization", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["Tensors", "SafeTensors", "TestSupport"]),
         .testTarget(name: "IngestionTests", dependencies: ["Runs", "Importers", "RunStore", "TestSupport"]),
-        .testTarget(name: "LawsTests", dependencies: ["Runs", "Importers", "Metrics", "Laws", "TestSupport"]),
-        .testTarget(name: "PredictorTests", dependencies: ["Runs", "Importers", "Laws", "Metrics", "Predictor", "SafeTensors", "Tensors", "TestSupport"]),
+        .testTarget(name: "LawsTests", dependencies: ["Runs", "Importers", "Scoring", "Laws", "TestSupport"]),
+        .testTarget(name: "PredictorTests", dependencies: ["Runs", "Importers", "Laws", "Scoring", "Predictor", "SafeTensors", "Tensors", "TestSupport"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatorService", "Runs", "TestSupport",
+                                                                    .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"]),
     ],
     swiftLanguageModes: [.v5]

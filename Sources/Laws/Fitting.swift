@@ -4,7 +4,7 @@
 // bootstrap over runs (resampled with replacement, seeded per resample, spread over the
 // cores) for percentile intervals.
 import Foundation
-import Metrics
+import Scoring
 import Runs
 import Tensors
 

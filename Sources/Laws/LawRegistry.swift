@@ -1,7 +1,7 @@
 // The laws by name, behind one type-erased interface for the command line: fit a selection
 // of runs, report parameters and errors, save the fit as JSON, and predict from it.
 import Foundation
-import Metrics
+import Scoring
 import Runs
 
 /// A fitted law as saved to a file and printed.

@@ -5,15 +5,16 @@ import ArgumentParser
 import Tensors
 
 @main
-struct LossCast: ParsableCommand {
+struct LossCast: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "losscast",
         abstract: "Predict a language-model pretraining run's loss from its configuration.",
-        subcommands: [Doctor.self, Ingest.self, RunsCommand.self, Fit.self, Train.self, Predict.self, Rank.self, Demo.self]
+        subcommands: [Doctor.self, Ingest.self, RunsCommand.self, Fit.self, Train.self, Predict.self, Rank.self, Demo.self,
+                      Simulate.self, Serve.self]
     )
 
-    static func main() {
+    static func main() async {
         KernelSelection.settle()
-        main(nil)
+        await main(nil)
     }
 }

@@ -3,7 +3,7 @@
 // diverge, divergence AUC on all).
 import Foundation
 import Laws
-import Metrics
+import Scoring
 import Runs
 import Tensors
 

@@ -6,7 +6,7 @@ import Autograd
 import Foundation
 import Laws
 import Layers
-import Metrics
+import Scoring
 import Optimization
 import Runs
 import Tensors

@@ -2,7 +2,7 @@
 import Foundation
 import Importers
 import Laws
-import Metrics
+import Scoring
 import Runs
 import Tensors
 import TestSupport

@@ -2,7 +2,7 @@
 // differences, and the metrics against values worked out by hand.
 import Foundation
 @testable import Laws
-import Metrics
+import Scoring
 import Runs
 import XCTest
 

@@ -3,7 +3,7 @@
 import Foundation
 import Importers
 import Laws
-import Metrics
+import Scoring
 @testable import Predictor
 import Runs
 import SafeTensors
