@@ -46,6 +46,11 @@ public struct BudgetLedger: Sendable {
         entries[run] = (entry.units, succeeded ? .spent : .released)
     }
 
+    public var totals: BudgetReport {
+        BudgetReport(total: total.map { Double($0) / Self.unitsPerGPUDay }, spent: Double(spentUnits) / Self.unitsPerGPUDay,
+                     reserved: Double(reservedUnits) / Self.unitsPerGPUDay, remaining: remaining, runs: [])
+    }
+
     public var report: BudgetReport {
         BudgetReport(total: total.map { Double($0) / Self.unitsPerGPUDay }, spent: Double(spentUnits) / Self.unitsPerGPUDay,
                      reserved: Double(reservedUnits) / Self.unitsPerGPUDay, remaining: remaining,

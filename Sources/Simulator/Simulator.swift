@@ -133,6 +133,14 @@ public final class Simulator: @unchecked Sendable {
 
     public var runCount: Int { locked { $0.runs.count } }
 
+    /// The budget's totals without the per-run list: constant time, for frequent polling.
+    public func budgetTotals() -> BudgetReport {
+        locked { state in
+            settle(&state)
+            return state.ledger.totals
+        }
+    }
+
     public func budgetReport() -> BudgetReport {
         locked { state in
             settle(&state)

@@ -114,7 +114,7 @@ public enum SimulatorRoutes {
 
     static func describe(_ session: Simulator, id: String) -> JSONValue {
         let c = session.configuration
-        let budget = session.budgetReport()
+        let budget = session.budgetTotals()
         return .object([
             ("backend", .string(session.backend.name)),
             ("budget", .object([("remaining", .optional(budget.remaining)), ("reserved", .number(budget.reserved)),

@@ -7,7 +7,7 @@ import XCTest
 
 final class DoctorTests: XCTestCase {
     /// Runs the built `losscast` with extra environment; returns stdout and the exit status.
-    func runLossCast(_ arguments: [String], environment: [String: String] = [:]) throws -> (String, Int32) {
+    static func runLossCast(_ arguments: [String], environment: [String: String] = [:]) throws -> (String, Int32) {
         let candidates = [".build/release/losscast", ".build/debug/losscast"].map { repositoryRoot + "/" + $0 }
         guard let binary = candidates.first(where: FileManager.default.isExecutableFile) else {
             throw XCTSkip("losscast is not built (swift build -c release)")
@@ -30,7 +30,7 @@ final class DoctorTests: XCTestCase {
     }
 
     func doctor(_ environment: [String: String]) throws -> [String: Any] {
-        let (output, status) = try runLossCast(["doctor", "--json"], environment: environment)
+        let (output, status) = try Self.runLossCast(["doctor", "--json"], environment: environment)
         XCTAssertEqual(status, 0)
         return try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
     }
