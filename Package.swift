@@ -45,6 +45,7 @@ let package = Package(
         .target(name: "Laws", dependencies: ["Runs", "Scoring", "Tensors"], exclude: ["README.md"]),
         .target(name: "Predictor", dependencies: ["Runs", "Laws", "Scoring", "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors"],
                 exclude: ["README.md"]),
+        .target(name: "Backtest", dependencies: ["Runs", "Laws", "Scoring", "Predictor", "Plots", "Tensors"], exclude: ["README.md"]),
         .target(name: "Simulator", dependencies: ["Runs", "Predictor"], exclude: ["README.md"]),
         .target(name: "SimulatorService", dependencies: ["Simulator", .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
@@ -56,7 +57,7 @@ let package = Package(
             name: "LossCastCLI",
             dependencies: [
                 "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore", "Scoring", "Laws", "Predictor",
-                "Simulator", "SimulatorService",
+                "Simulator", "SimulatorService", "Backtest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -78,6 +79,7 @@ let package = Package(
         .testTarget(name: "IngestionTests", dependencies: ["Runs", "Importers", "RunStore", "TestSupport"]),
         .testTarget(name: "LawsTests", dependencies: ["Runs", "Importers", "Scoring", "Laws", "TestSupport"]),
         .testTarget(name: "PredictorTests", dependencies: ["Runs", "Importers", "Laws", "Scoring", "Predictor", "SafeTensors", "Tensors", "TestSupport"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Runs", "Importers", "RunStore", "Laws", "Scoring", "Predictor", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatorService", "Runs", "TestSupport",
                                                                     .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"]),

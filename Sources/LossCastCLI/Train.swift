@@ -1,5 +1,6 @@
 // `losscast train`: train the neural predictor on runs from the store and save a checkpoint.
 import ArgumentParser
+import Backtest
 import Foundation
 import Predictor
 import RunStore
@@ -9,8 +10,10 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train the neural predictor on runs in the store.")
 
     @Option(help: "Only runs from this source (repeatable; default: every source).") var source: [String] = []
-    @Option(help: "none (train on everything), random (20% of runs held out for testing) or by-size (the two largest N held out).")
+    @Option(help: "none (train on everything), random, by-size, by-compute or by-source (see `losscast eval`).")
     var split = "none"
+    @Option(help: "by-size: the smallest N held out.") var threshold: Double?
+    @Option(help: "by-source: the source held out.") var testSource: String?
     @Option(help: "The network: mlp.") var model = "mlp"
     @Option(help: "Ensemble members (seeds).") var ensemble = 1
     @Option(help: "Maximum epochs (early stopping on a validation split ends sooner).") var epochs = 300
@@ -24,7 +27,7 @@ struct Train: ParsableCommand {
         guard model == "mlp" else {
             throw ValidationError("--model \(model): only mlp is built so far; the transformer-lite network is not yet in this version")
         }
-        guard ["none", "random", "by-size"].contains(split) else { throw ValidationError("--split \(split): expected none, random or by-size") }
+        guard SplitKind(rawValue: split) != nil else { throw ValidationError("--split \(split): expected none, random, by-size, by-compute or by-source") }
         guard ["chinchilla", "none"].contains(baseline) else { throw ValidationError("--baseline \(baseline): expected chinchilla or none") }
         guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
     }
@@ -34,7 +37,10 @@ struct Train: ParsableCommand {
         query.sources = source
         let runs = try storeOptions.open().runs(query).filter { $0.finalLoss != nil }
         guard !runs.isEmpty else { throw ValidationError("no runs in the store for \(source.isEmpty ? "any source" : source.joined(separator: ", ")); run `losscast ingest` first") }
-        let (train, test) = try Splits.split(runs, kind: split, seed: seed)
+        let sides: Split.Sides
+        do { sides = try Split(kind: SplitKind(rawValue: split)!, seed: seed, threshold: threshold, testSource: testSource).apply(runs) }
+        catch let error as SplitError { throw ValidationError(error.message) }
+        let (train, test) = (sides.train, sides.test)
         var options = TrainingOptions()
         options.ensemble = ensemble
         options.epochs = epochs

@@ -1,31 +1,11 @@
-// Held-out evaluation of a trained predictor: the splits `losscast train` offers, and the
-// scores at the final point of held-out runs (regression metrics on the runs that did not
-// diverge, divergence AUC on all).
+// Held-out evaluation of a trained predictor for `losscast train`: scores at the final
+// point of held-out runs (regression metrics on the runs that did not diverge, divergence
+// AUC on all). The splits themselves are in Sources/Backtest.
 import Foundation
 import Laws
 import Scoring
 import Runs
 import Tensors
-
-public enum Splits {
-    /// (train, test) runs for a split kind.
-    public static func split(_ runs: [Run], kind: String, seed: UInt64) throws -> ([Run], [Run]) {
-        switch kind {
-        case "none": return (runs, [])
-        case "by-size":
-            let sizes = Set(runs.compactMap(\.params)).sorted()
-            guard sizes.count >= 3 else { throw LawError("the by-size split needs runs of 3 or more sizes; found \(sizes.count)") }
-            let threshold = sizes[sizes.count - 2]
-            return (runs.filter { ($0.params ?? 0) < threshold }, runs.filter { ($0.params ?? 0) >= threshold })
-        default:
-            var generator = SeededGenerator(seed: seed ^ 0xA11)
-            var order = Array(runs.indices)
-            generator.shuffle(&order)
-            let test = Set(order.prefix(runs.count / 5))
-            return (runs.indices.filter { !test.contains($0) }.map { runs[$0] }, test.sorted().map { runs[$0] })
-        }
-    }
-}
 
 /// Scores on held-out runs at their final point: regression metrics on the healthy runs,
 /// divergence AUC on all.

@@ -1,0 +1,153 @@
+// The models a backtest compares. Each fits (or trains) on the training runs and predicts
+// the test points: the final point of every run, and every scored point of a curve.
+//   chinchilla  L(N, D) fitted on the healthy training runs' final points; a curve point is
+//               predicted with D = the tokens seen there.
+//   mpl         the Multi-Power Law fitted per model size on the training runs of that size
+//               (it has no term for N): predicts test runs whose size it has seen.
+//   mlp         the neural predictor (an MLP over the encoded configuration and step).
+import Foundation
+import Laws
+import Predictor
+import Runs
+
+/// A point of a test run to score: the curve index and the actual loss there.
+public struct TestPoint: Sendable {
+    public var index: Int
+    public var actual: Double
+    public var isFinal: Bool
+}
+
+public struct PointPrediction: Sendable {
+    public var loss: Double
+    public var lower: Double?
+    public var upper: Double?
+    public var divergenceProbability: Double?
+    public init(loss: Double, lower: Double? = nil, upper: Double? = nil, divergenceProbability: Double? = nil) {
+        self.loss = loss
+        self.lower = lower
+        self.upper = upper
+        self.divergenceProbability = divergenceProbability
+    }
+}
+
+public protocol BacktestModel: AnyObject {
+    var name: String { get }
+    /// What the model cannot do on this data, said once in the report (nil if nothing).
+    var limitation: String? { get }
+    func fit(train: [Run]) throws
+    /// One prediction per point, nil where the model cannot predict it.
+    func predict(run: Run, points: [TestPoint]) -> [PointPrediction?]
+}
+
+public enum BacktestModels {
+    public static let names = ["chinchilla", "mpl", "mlp", "transformer"]
+
+    public static func make(_ name: String, options: TrainingOptions = TrainingOptions()) throws -> BacktestModel {
+        switch name.lowercased() {
+        case "chinchilla": return ChinchillaModel()
+        case "mpl": return MultiPowerModel()
+        case "mlp": return NeuralModel(options: options)
+        case "transformer":
+            throw SplitError("--models transformer: the transformer-lite network is not built yet (issue 5); use chinchilla, mpl, mlp")
+        default: throw SplitError("--models \(name): unknown model; expected some of \(names.joined(separator: ", "))")
+        }
+    }
+}
+
+/// Points of a run that are scored: those with a finite, positive target loss, after
+/// warmup when the run states one (where the curve laws start); at most `maximum`, evenly
+/// spaced and always including the last.
+public func scoredPoints(_ run: Run, maximum: Int = 64) -> [TestPoint] {
+    let warmup = run.number(ConfigKey.warmupSteps) ?? 0
+    let candidates = run.curve.indices.filter { index in
+        guard let loss = run.curve[index].losses[run.targetLoss], loss.isFinite, loss > 0 else { return false }
+        return (run.curve[index].step ?? .infinity) > warmup || index == run.curve.count - 1
+    }
+    guard let last = candidates.last else { return [] }
+    let chosen = candidates.count <= maximum ? candidates
+        : Array(Set((0..<maximum).map { candidates[Int((Double($0 + 1) / Double(maximum) * Double(candidates.count - 1)).rounded())] })).sorted()
+    return chosen.map { TestPoint(index: $0, actual: run.curve[$0].losses[run.targetLoss]!, isFinal: $0 == last) }
+}
+
+public final class ChinchillaModel: BacktestModel {
+    public let name = "chinchilla"
+    public var limitation: String? { "Chinchilla sees only N and D: it gives every run of an (N, D) group the same loss, so it cannot rank learning rates or batch sizes" }
+    var parameters: [Double] = []
+    let law: ChinchillaLaw
+
+    /// The starting grid: the coarse one the predictor's baseline uses (on StepLaw by-size it
+    /// gives MAE 0.0432 in 2 s; Hoffmann's full grid of 4,500 starts gives 0.0437 in 63 s).
+    public init(startingPoints: [[Double]] = cartesianGrid([[0, 0.5, 1], [4, 8, 12], [4, 8, 12], [0.3, 0.6], [0.3, 0.6]])) {
+        law = ChinchillaLaw(startingPoints: startingPoints)
+    }
+
+    public func fit(train: [Run]) throws {
+        let healthy = train.filter { $0.status != .diverged && $0.params != nil && ($0.tokens ?? $0.curve.last?.tokens) != nil && ($0.finalLoss ?? 0) > 0 }
+        guard healthy.count >= 5 else { throw SplitError("chinchilla: needs 5 or more healthy training runs with N and D; found \(healthy.count)") }
+        parameters = try LawFitting.fit(law, runs: healthy).parameters
+    }
+
+
+    public func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
+        guard let params = run.params else { return points.map { _ in nil } }
+        return points.map { point in
+            guard let tokens = run.curve[point.index].tokens ?? (point.isFinal ? run.tokens : nil), tokens > 0 else { return nil }
+            return PointPrediction(loss: law.predict(parameters, SizePoint(params: params, tokens: tokens, loss: point.actual)))
+        }
+    }
+}
+
+public final class MultiPowerModel: BacktestModel {
+    public let name = "mpl"
+    public var limitation: String? { "the Multi-Power Law is fitted per model size and needs a logged schedule: it predicts only test runs of a size it was fitted on" }
+    var fits: [Double: LawReport] = [:]
+    let law = MultiPowerLaw()
+
+    public init() {}
+
+    public func fit(train: [Run]) throws {
+        let usable = train.filter { $0.status != .diverged && $0.params != nil && !law.points(from: $0).isEmpty }
+        for (size, runs) in Dictionary(grouping: usable, by: { $0.params! }) {
+            if let report = try? law.fit(runs: runs, options: FitOptions(), selection: "backtest") { fits[size] = report }
+        }
+        guard !fits.isEmpty else { throw SplitError("mpl: no training run has a logged learning-rate schedule") }
+    }
+
+    public func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
+        guard let size = run.params, let report = fits[size] else { return points.map { _ in nil } }
+        // The law's points are the curve's points after warmup with a positive loss, in
+        // order: match them to curve indices by step.
+        let lawPoints = law.predict(report, run: run)
+        let warmup = run.number(ConfigKey.warmupSteps) ?? 0
+        let indices = run.curve.indices.filter {
+            ($0 < run.curve.count) && (run.curve[$0].step ?? 0) > warmup && (run.curve[$0].losses[run.targetLoss] ?? 0) > 0
+        }
+        guard indices.count == lawPoints.count else { return points.map { _ in nil } }
+        let byIndex = Dictionary(uniqueKeysWithValues: zip(indices, lawPoints.map(\.predicted)))
+        return points.map { point in byIndex[point.index].map { PointPrediction(loss: $0) } }
+    }
+}
+
+public final class NeuralModel: BacktestModel {
+    public let name: String
+    public var limitation: String? { nil }
+    let options: TrainingOptions
+    public private(set) var predictor: Predictor?
+
+    public init(options: TrainingOptions, name: String = "mlp") {
+        self.options = options
+        self.name = name
+    }
+
+    public func fit(train: [Run]) throws {
+        predictor = try Trainer.train(runs: train, options: options)
+    }
+
+    public func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
+        guard let predictor else { return points.map { _ in nil } }
+        let contexts = StepContext.contexts(for: run)
+        return predictor.predict(points.map { (run, contexts[$0.index]) }).map {
+            PointPrediction(loss: $0.loss, lower: $0.lower, upper: $0.upper, divergenceProbability: $0.divergenceProbability)
+        }
+    }
+}

@@ -1,0 +1,125 @@
+// `losscast eval`: backtest the laws and the predictor on runs from the store: fit or train
+// each on the training side of a split, score all of them on the same test runs, print one
+// table (and, with --report DIR, write a Markdown/HTML report with SVG figures).
+// `--task ranking` scores hyperparameter choices within (N, D) groups instead.
+import ArgumentParser
+import Backtest
+import Foundation
+import Predictor
+import RunStore
+import Runs
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Backtest the scaling laws and the neural predictor on a split of the stored runs.",
+        discussion: """
+        Examples:
+          losscast eval --source steplaw-dense --split by-size --models chinchilla,mlp
+          losscast eval --source olmo-ladder --split by-compute --models chinchilla,mpl,mlp --report eval-olmo
+          losscast eval --source steplaw-dense --split by-size --task ranking
+        """)
+
+    @Option(help: "Only runs from this source (repeatable; default: every source).") var source: [String] = []
+    @Option(help: "random, by-size, by-compute or by-source.") var split = "by-size"
+    @Option(help: "by-size: the smallest N tested (default: the two largest sizes are tested).") var threshold: Double?
+    @Option(help: "by-source: the source tested.") var testSource: String?
+    @Option(help: "Comma-separated: chinchilla, mpl, mlp, transformer.") var models = "chinchilla,mpl,mlp"
+    @Option(help: "loss (regression metrics) or ranking (regret of the picked hyperparameters).") var task = "loss"
+    @Flag(help: "Ranking: pick by the upper 90% bound and avoid likely divergence.") var riskAdjusted = false
+    @Option(help: "Seed for splits and training.") var seed: UInt64 = 0
+    @Option(help: "Maximum training epochs of the predictor.") var epochs = 300
+    @Option(help: "Ensemble members of the predictor (seeds).") var ensemble = 1
+    @Option(help: "Most scored points per test curve.") var maxPoints = 64
+    @Option(help: "Write a Markdown and HTML report with SVG figures into this folder.") var report: String?
+    @OptionGroup var storeOptions: StoreOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        guard SplitKind(rawValue: split) != nil, split != "none" else { throw ValidationError("--split \(split): expected random, by-size, by-compute or by-source") }
+        guard ["loss", "ranking"].contains(task) else { throw ValidationError("--task \(task): expected loss or ranking") }
+        for name in modelNames where !BacktestModels.names.contains(name) {
+            throw ValidationError("--models: unknown model '\(name)'; expected some of \(BacktestModels.names.joined(separator: ", "))")
+        }
+        guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
+        guard epochs >= 1, maxPoints >= 1 else { throw ValidationError("--epochs and --max-points must be at least 1") }
+    }
+
+    var modelNames: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty } }
+
+    func run() throws {
+        var query = RunQuery()
+        query.sources = source
+        let runs = try storeOptions.open().runs(query).filter { $0.finalLoss != nil }
+        guard !runs.isEmpty else {
+            throw ValidationError("no runs in the store for \(source.isEmpty ? "any source" : source.joined(separator: ", ")); run `losscast ingest` first")
+        }
+        var options = TrainingOptions()
+        options.seed = seed
+        options.epochs = epochs
+        options.ensemble = ensemble
+        let chosen: [BacktestModel]
+        do { chosen = try modelNames.map { try BacktestModels.make($0, options: options) } } catch { throw ValidationError("\(error.localizedDescription)") }
+        let splitSpec = Split(kind: SplitKind(rawValue: split)!, seed: seed, threshold: threshold, testSource: testSource)
+        let result: BacktestResult
+        do {
+            result = try Backtester.run(runs: runs, split: splitSpec, models: chosen, maximumPoints: maxPoints) { message in
+                FileHandle.standardError.write(Data(("eval: " + message + "\n").utf8))
+            }
+        } catch let error as SplitError { throw ValidationError(error.message) }
+        let ranking = Ranking.evaluate(result, riskAdjusted: riskAdjusted)
+        let title = "LossCast backtest: \(source.isEmpty ? "all sources" : source.joined(separator: ", ")), \(split)"
+        if let report {
+            let command = "losscast eval " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
+            let files = try BacktestReport.write(result, ranking: ranking.groups > 0 ? ranking : nil, title: title, command: command, to: report)
+            FileHandle.standardError.write(Data("eval: wrote \(files.count) files into \(report) (open \(report)/index.html)\n".utf8))
+        }
+        if json {
+            try printJSON(EvalJSON(result: result, ranking: ranking.groups > 0 ? ranking : nil))
+            return
+        }
+        print("\(result.split); \(result.trainRuns) training runs, \(result.test.count) test runs")
+        if task == "ranking" {
+            guard ranking.groups > 0 else { throw ValidationError("no (N, D) group of the test runs holds a grid of learning rates or batch sizes") }
+            print("hyperparameter ranking over \(ranking.groups) (N, D) groups (\(ranking.runs) runs)\(riskAdjusted ? ", risk-adjusted" : ""):")
+            print(BacktestReport.text(BacktestReport.rankingTable(ranking)))
+            return
+        }
+        print(BacktestReport.text(BacktestReport.modelTable(result)))
+        print("")
+        print(BacktestReport.text(BacktestReport.sizeTable(result)))
+        for model in result.models {
+            if let failure = model.failure { print("note: \(model.name) not fitted: \(failure)") }
+            else if let limitation = model.limitation { print("note: \(model.name): \(limitation)") }
+        }
+    }
+}
+
+/// The --json output: every model's scores overall, by size and by source, and the ranking.
+struct EvalJSON: Encodable {
+    struct Model: Encodable {
+        var name: String
+        var failure: String?
+        var seconds: Double
+        var final: Scores?
+        var perPoint: Scores?
+        var finalBySize: [String: Scores]
+        var finalBySource: [String: Scores]
+    }
+    var split: String
+    var trainRuns: Int
+    var testRuns: Int
+    var models: [Model]
+    var ranking: RankingResult?
+
+    init(result: BacktestResult, ranking: RankingResult?) {
+        split = result.split
+        trainRuns = result.trainRuns
+        testRuns = result.test.count
+        models = result.models.map { model in
+            Model(name: model.name, failure: model.failure, seconds: model.seconds, final: model.finalScores, perPoint: model.pointScores,
+                  finalBySize: Dictionary(uniqueKeysWithValues: model.finalBySize.map { (String(format: "%.0f", $0.size), $0.scores) }),
+                  finalBySource: Dictionary(uniqueKeysWithValues: model.finalBySource.map { ($0.source, $0.scores) }))
+        }
+        self.ranking = ranking
+    }
+}

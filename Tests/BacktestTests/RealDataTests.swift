@@ -1,0 +1,62 @@
+// What issue 6 requires on the real data (../shared/datasets), with fixed seeds:
+// - StepLaw dense, by-size (NCPL's split): the predictor's mean regret in picking
+//   hyperparameters is no larger than that of StepLaw's own optimum law on the same groups;
+// - by-compute on StepLaw and on the OLMo ladder: the predictor beats Chinchilla on MAE.
+import XCTest
+@testable import Backtest
+import Importers
+import Predictor
+import RunStore
+import Runs
+import TestSupport
+
+final class RealDataTests: XCTestCase {
+    /// The runs as `losscast eval` sees them: ingested into a (temporary) SQLite store, which
+    /// marks diverged runs, and read back.
+    func load(_ relative: String, source: String) throws -> [Run] {
+        let path = datasetsRoot + "/" + relative
+        guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("\(path) is missing") }
+        let storePath = NSTemporaryDirectory() + "backtest-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) } }
+        let store = try RunStore(path: storePath)
+        for plan in try Detection.plan(paths: [path], format: nil, mapping: nil, source: nil, target: nil) { _ = try store.ingest(plan) }
+        var query = RunQuery()
+        query.sources = [source]
+        return try store.runs(query)
+    }
+
+    func testPredictorRegretIsNoLargerThanStepLawsLaw() throws {
+        let runs = try load("steplaw/dense_lr_bs_loss.csv", source: "steplaw-dense")
+        var options = TrainingOptions()
+        options.ensemble = 3
+        let result = try Backtester.run(runs: runs, split: Split(kind: .bySize), models: [NeuralModel(options: options)])
+        XCTAssertEqual(Set(result.test.compactMap(\.params)).count, 2, "tested on the two largest shapes")
+        let ranking = Ranking.evaluate(result)
+        let rows = Dictionary(uniqueKeysWithValues: ranking.rows.map { ($0.method, $0) })
+        let predictor = try XCTUnwrap(rows["mlp"]?.meanRegret), law = try XCTUnwrap(rows["steplaw-law"]?.meanRegret)
+        let random = try XCTUnwrap(rows["random"]?.meanRegret)
+        print(String(format: "StepLaw by-size ranking over %d groups: mlp regret %.5f, StepLaw law %.5f, random %.5f", ranking.groups, predictor, law, random))
+        XCTAssertGreaterThanOrEqual(ranking.groups, 4)
+        XCTAssertLessThanOrEqual(predictor, law + 1e-12)
+        XCTAssertLessThan(predictor, random / 10)
+    }
+
+    func testPredictorBeatsChinchillaByComputeOnStepLaw() throws {
+        let runs = try load("steplaw/dense_lr_bs_loss.csv", source: "steplaw-dense")
+        let result = try Backtester.run(runs: runs, split: Split(kind: .byCompute), models: [ChinchillaModel(), NeuralModel(options: TrainingOptions())])
+        let chinchilla = try XCTUnwrap(result.models[0].finalScores), mlp = try XCTUnwrap(result.models[1].finalScores)
+        print(String(format: "StepLaw by-compute: %d test runs; MAE chinchilla %.4f, mlp %.4f", result.test.count, chinchilla.meanAbsoluteError, mlp.meanAbsoluteError))
+        XCTAssertLessThan(mlp.meanAbsoluteError, chinchilla.meanAbsoluteError)
+    }
+
+    func testPredictorBeatsChinchillaByComputeOnTheOLMoLadder() throws {
+        let runs = try load("olmo_ladder", source: "olmo-ladder")
+        let result = try Backtester.run(runs: runs, split: Split(kind: .byCompute),
+                                        models: [ChinchillaModel(), MultiPowerModel(), NeuralModel(options: TrainingOptions())])
+        let chinchilla = try XCTUnwrap(result.models[0].pointScores), mlp = try XCTUnwrap(result.models[2].pointScores)
+        print(String(format: "OLMo by-compute: %d test runs, %d points; per-point MAE chinchilla %.4f, mlp %.4f", result.test.count,
+                     mlp.points, chinchilla.meanAbsoluteError, mlp.meanAbsoluteError))
+        XCTAssertLessThan(mlp.meanAbsoluteError, chinchilla.meanAbsoluteError)
+        XCTAssertLessThan(try XCTUnwrap(result.models[2].finalScores).meanAbsoluteError, try XCTUnwrap(result.models[0].finalScores).meanAbsoluteError)
+    }
+}
