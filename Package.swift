@@ -47,7 +47,7 @@ let package = Package(
                 exclude: ["README.md"]),
         .target(name: "Backtest", dependencies: ["Runs", "Laws", "Scoring", "Predictor", "Plots", "Tensors"], exclude: ["README.md"]),
         .target(name: "Simulator", dependencies: ["Runs", "Predictor"], exclude: ["README.md"]),
-        .target(name: "SimulatorService", dependencies: ["Simulator", .product(name: "Hummingbird", package: "hummingbird"),
+        .target(name: "SimulatorService", dependencies: ["Simulator", "Runs", .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
                 exclude: ["README.md", "openapi.yaml"]),
         .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),

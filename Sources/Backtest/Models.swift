@@ -54,13 +54,14 @@ public enum BacktestModels {
     }
 }
 
-/// Points of a run that are scored: those with a finite, positive target loss, after
+/// Points of a run that are scored: those with a finite target loss (SLDBench's vocabulary
+/// task logs a negative, unigram-normalised loss), after
 /// warmup when the run states one (where the curve laws start); at most `maximum`, evenly
 /// spaced and always including the last.
 public func scoredPoints(_ run: Run, maximum: Int = 64) -> [TestPoint] {
     let warmup = run.number(ConfigKey.warmupSteps) ?? 0
     let candidates = run.curve.indices.filter { index in
-        guard let loss = run.curve[index].losses[run.targetLoss], loss.isFinite, loss > 0 else { return false }
+        guard let loss = run.curve[index].losses[run.targetLoss], loss.isFinite else { return false }
         return (run.curve[index].step ?? .infinity) > warmup || index == run.curve.count - 1
     }
     guard let last = candidates.last else { return [] }
@@ -82,14 +83,21 @@ public final class ChinchillaModel: BacktestModel {
     }
 
     public func fit(train: [Run]) throws {
-        let healthy = train.filter { $0.status != .diverged && $0.params != nil && ($0.tokens ?? $0.curve.last?.tokens) != nil && ($0.finalLoss ?? 0) > 0 }
+        let healthy = train.filter { $0.status != .diverged && Split.size($0) != nil && ($0.tokens ?? $0.curve.last?.tokens) != nil && ($0.finalLoss ?? 0) > 0 }
         guard healthy.count >= 5 else { throw SplitError("chinchilla: needs 5 or more healthy training runs with N and D; found \(healthy.count)") }
-        parameters = try LawFitting.fit(law, runs: healthy).parameters
+        // N as the splits read it (the non-embedding count or the shape's when N is not logged).
+        let sized = healthy.map { run -> Run in
+            var copy = run
+            copy.configuration[ConfigKey.params] = .number(Split.size(run)!)
+            if copy.tokens == nil, let tokens = run.curve.last?.tokens { copy.configuration[ConfigKey.tokens] = .number(tokens) }
+            return copy
+        }
+        parameters = try LawFitting.fit(law, runs: sized).parameters
     }
 
 
     public func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
-        guard let params = run.params else { return points.map { _ in nil } }
+        guard let params = Split.size(run) else { return points.map { _ in nil } }
         return points.map { point in
             guard let tokens = run.curve[point.index].tokens ?? (point.isFinal ? run.tokens : nil), tokens > 0 else { return nil }
             return PointPrediction(loss: law.predict(parameters, SizePoint(params: params, tokens: tokens, loss: point.actual)))
@@ -106,15 +114,15 @@ public final class MultiPowerModel: BacktestModel {
     public init() {}
 
     public func fit(train: [Run]) throws {
-        let usable = train.filter { $0.status != .diverged && $0.params != nil && !law.points(from: $0).isEmpty }
-        for (size, runs) in Dictionary(grouping: usable, by: { $0.params! }) {
+        let usable = train.filter { $0.status != .diverged && Split.size($0) != nil && !law.points(from: $0).isEmpty }
+        for (size, runs) in Dictionary(grouping: usable, by: { Split.size($0)! }) {
             if let report = try? law.fit(runs: runs, options: FitOptions(), selection: "backtest") { fits[size] = report }
         }
         guard !fits.isEmpty else { throw SplitError("mpl: no training run has a logged learning-rate schedule") }
     }
 
     public func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
-        guard let size = run.params, let report = fits[size] else { return points.map { _ in nil } }
+        guard let size = Split.size(run), let report = fits[size] else { return points.map { _ in nil } }
         // The law's points are the curve's points after warmup with a positive loss, in
         // order: match them to curve indices by step.
         let lawPoints = law.predict(report, run: run)

@@ -110,7 +110,9 @@ public enum BacktestReport {
             var plot = LinePlot(title: "\(title): error by model size", xLabel: "parameters N", yLabel: "final-point MAE")
             plot.logX = true
             for model in fitted {
-                plot.series.append(.init(name: model.name, points: model.finalBySize.map { ($0.size, $0.scores.meanAbsoluteError) }))
+                // One size is a point, not a line: draw it as a marker.
+                plot.series.append(.init(name: model.name, points: model.finalBySize.map { ($0.size, $0.scores.meanAbsoluteError) },
+                                         style: model.finalBySize.count == 1 ? .markers : .line))
             }
             figures.append(("error-by-size.svg", "Final-point mean absolute error by model size", plot.svg()))
         }
@@ -164,6 +166,9 @@ public enum BacktestReport {
         page += "<h1>\(title)</h1>\n<p><code>\(command)</code></p>\n<p>\(result.split); \(result.trainRuns) training runs, \(result.test.count) test runs.</p>\n"
         for (heading, rows) in tables { page += "<h2>\(heading)</h2>\n\(html(rows))\n" }
         page += "<h2>Figures</h2>\n" + figures.map { "<figure><img src=\"\($0.file)\" alt=\"\($0.caption)\"><figcaption>\($0.caption)</figcaption></figure>" }.joined(separator: "\n")
+        // Marks the page with how many figures loaded, for the headless-browser check in Tools/eval.
+        page += "\n<script>window.addEventListener('load', () => { const images = [...document.images];"
+        page += " document.body.dataset.figures = images.length; document.body.dataset.figuresLoaded = images.filter(i => i.complete && i.naturalWidth > 0).length; });</script>"
         page += "\n</body></html>\n"
         try page.write(toFile: folder + "/index.html", atomically: true, encoding: .utf8)
         return written + [folder + "/REPORT.md", folder + "/index.html"]

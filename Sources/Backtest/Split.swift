@@ -38,10 +38,19 @@ public struct Split: Sendable {
         public var description: String
     }
 
-    /// C = 6 N D at the run's end.
+    /// The model size splits group by: N, else the non-embedding count, else 12 L d^2 from
+    /// the shape (the non-embedding count of a standard transformer), for sources that log
+    /// only some of these.
+    public static func size(_ run: Run) -> Double? {
+        if let params = run.params ?? run.number(ConfigKey.paramsNonEmbedding) { return params }
+        guard let width = run.number(ConfigKey.dModel), let layers = run.number(ConfigKey.nLayers) else { return nil }
+        return 12 * layers * width * width
+    }
+
+    /// C = 6 N D at the run's end, or the training FLOPs the run logs.
     public static func compute(_ run: Run) -> Double? {
-        guard let params = run.params, let tokens = run.tokens ?? run.curve.last?.tokens else { return nil }
-        return 6 * params * tokens
+        if let size = size(run), let tokens = run.tokens ?? run.curve.last?.tokens { return 6 * size * tokens }
+        return run.number("training_flop") ?? run.number("compute")
     }
 
     public func apply(_ runs: [Run]) throws -> Sides {
@@ -56,10 +65,10 @@ public struct Split: Sendable {
             return Sides(train: runs.indices.filter { !test.contains($0) }.map { runs[$0] }, test: test.sorted().map { runs[$0] },
                          description: "random: a seeded 20% of runs (seed \(seed)) held out")
         case .bySize:
-            let sizes = Set(runs.compactMap(\.params)).sorted()
+            let sizes = Set(runs.compactMap(Self.size)).sorted()
             guard sizes.count >= 2 else { throw SplitError("by-size needs runs of 2 or more sizes; found \(sizes.count)") }
             let cut = threshold ?? sizes[max(1, sizes.count - 2)]
-            let train = runs.filter { ($0.params ?? .infinity) < cut }, test = runs.filter { ($0.params ?? 0) >= cut }
+            let train = runs.filter { (Self.size($0) ?? .infinity) < cut }, test = runs.filter { (Self.size($0) ?? 0) >= cut }
             guard !train.isEmpty, !test.isEmpty else { throw SplitError("by-size at N >= \(format(cut)) leaves an empty side (sizes: \(sizes.map(format).joined(separator: ", ")))") }
             return Sides(train: train, test: test, description: "by-size: train on N < \(format(cut)), test on N >= \(format(cut))")
         case .byCompute:

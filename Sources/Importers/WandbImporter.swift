@@ -37,7 +37,7 @@ public struct WandbImporter: Importer {
             guard let record = object as? [String: Any] else {
                 throw IngestError(file: path, line: reader.lineNumber, problem: "not a JSON object", expected: "one JSON object per line")
             }
-            let numeric = record.compactMapValues { ($0 as? NSNumber).flatMap { $0 is Bool ? nil : $0.doubleValue } }
+            let numeric = record.compactMapValues { isJSONBoolean($0) ? nil : ($0 as? NSNumber)?.doubleValue }
             let step = numeric["_step"]
             var losses: [String: Double] = [:]
             for (key, value) in numeric where key.lowercased().contains("loss") {

@@ -87,6 +87,10 @@ struct Eval: ParsableCommand {
         print(BacktestReport.text(BacktestReport.modelTable(result)))
         print("")
         print(BacktestReport.text(BacktestReport.sizeTable(result)))
+        if ranking.groups > 0 {
+            print("\nhyperparameter ranking over \(ranking.groups) (N, D) groups (\(ranking.runs) runs); `--task ranking` prints only this:")
+            print(BacktestReport.text(BacktestReport.rankingTable(ranking)))
+        }
         for model in result.models {
             if let failure = model.failure { print("note: \(model.name) not fitted: \(failure)") }
             else if let limitation = model.limitation { print("note: \(model.name): \(limitation)") }

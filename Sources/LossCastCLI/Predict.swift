@@ -55,13 +55,13 @@ enum ConfigurationInput {
         var configuration: [String: ConfigValue] = [:]
         for (key, value) in object {
             let canonical = ConfigKey.canonical(key)
-            if let number = value as? NSNumber, !(value is Bool) {
+            if let number = value as? NSNumber, !isJSONBoolean(value) {
                 guard number.doubleValue.isFinite else { throw ValidationError("--config field '\(key)': not a finite number") }
                 if ConfigKey.positive.contains(canonical) && number.doubleValue <= 0 {
                     throw ValidationError("--config field '\(key)': \(number.doubleValue) must be positive")
                 }
                 configuration[canonical] = .number(number.doubleValue)
-            } else if let flag = value as? Bool {
+            } else if isJSONBoolean(value), let flag = value as? Bool {
                 configuration[canonical] = .flag(flag)
             } else if let string = value as? String {
                 configuration[canonical] = .text(string)

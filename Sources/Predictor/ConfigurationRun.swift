@@ -55,8 +55,10 @@ public enum ConfigurationRun {
                 CurvePoint(step: step, tokens: batch.map { step * $0 } ?? configuration[ConfigKey.tokens]?.number, losses: ["loss": 1])
             }
         }
-        return Run(source: configuration["source"]?.text ?? "candidate", name: name, configuration: configuration, curve: curve,
-                   targetLoss: "loss", parameterConvention: .unknown, provenance: Provenance(file: "configuration", importer: "command line"))
+        // A proposal has no log to hash or to judge: it is named, not identified, and not diverged.
+        return Run(id: name, source: configuration["source"]?.text ?? "candidate", name: name, configuration: configuration, curve: curve,
+                   targetLoss: "loss", status: .ok, statusReason: nil, parameterConvention: .unknown,
+                   provenance: Provenance(file: "configuration", importer: "command line"))
     }
 
     /// The (run, context) pairs of the wanted points of a made run.

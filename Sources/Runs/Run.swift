@@ -190,3 +190,12 @@ public struct ResourceRecord: Codable, Equatable, Sendable {
         self.provenance = provenance
     }
 }
+
+/// Whether a value from JSONSerialization is a JSON `true` or `false`. On Linux every
+/// NSNumber bridges to Bool, so `value is Bool` is also true for the numbers 0 and 1; the
+/// number's type code tells them apart ("c" for booleans).
+public func isJSONBoolean(_ value: Any) -> Bool {
+    if type(of: value) == Bool.self { return true }
+    guard let number = value as? NSNumber, type(of: value) != Int.self, type(of: value) != Double.self else { return false }
+    return String(cString: number.objCType) == "c"
+}

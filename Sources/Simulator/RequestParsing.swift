@@ -39,7 +39,7 @@ extension TrainingRequest {
             request.gpus = gpus
         }
         if let raw = fields["reuse_cached_noise"] {
-            guard let flag = raw as? Bool, isBoolean(raw) else { throw invalid("reuse_cached_noise", raw, "true or false") }
+            guard let flag = raw as? Bool, isJSONBoolean(raw) else { throw invalid("reuse_cached_noise", raw, "true or false") }
             request.reuseCachedNoise = flag
         }
         if let raw = fields["configuration"] {
@@ -47,7 +47,7 @@ extension TrainingRequest {
             var configuration: [String: ConfigValue] = [:]
             for (key, value) in object {
                 let field = "configuration.\(key)"
-                if isBoolean(value), let flag = value as? Bool { configuration[ConfigKey.canonical(key)] = .flag(flag) }
+                if isJSONBoolean(value), let flag = value as? Bool { configuration[ConfigKey.canonical(key)] = .flag(flag) }
                 else if let text = value as? String { configuration[ConfigKey.canonical(key)] = .text(text) }
                 else { configuration[ConfigKey.canonical(key)] = .number(try finite(field, value, "a number, string or boolean")) }
             }
@@ -68,19 +68,13 @@ extension TrainingRequest {
         return "\(value)"
     }
 
-    private static func isBoolean(_ value: Any) -> Bool {
-        if type(of: value) == Bool.self { return true }
-        guard let number = value as? NSNumber, type(of: value) != Int.self, type(of: value) != Double.self else { return false }
-        return String(cString: number.objCType) == "c"
-    }
-
     private static func finite(_ field: String, _ value: Any, _ hint: String) throws -> Double {
-        guard !isBoolean(value), let number = value as? NSNumber, number.doubleValue.isFinite else { throw invalid(field, value, hint) }
+        guard !isJSONBoolean(value), let number = value as? NSNumber, number.doubleValue.isFinite else { throw invalid(field, value, hint) }
         return number.doubleValue
     }
 
     private static func integer(_ value: Any) -> Int? {
-        guard !isBoolean(value), let number = value as? NSNumber else { return nil }
+        guard !isJSONBoolean(value), let number = value as? NSNumber else { return nil }
         let double = number.doubleValue
         guard double.isFinite, double == double.rounded(), abs(double) < 1e15 else { return nil }
         return Int(double)

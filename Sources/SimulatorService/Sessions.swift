@@ -2,6 +2,7 @@
 // A session is made by PUT with its own budget and seed, or on first use with the
 // service's defaults.
 import Foundation
+import Runs
 import Simulator
 
 public final class SessionRegistry: @unchecked Sendable {
@@ -74,7 +75,7 @@ public final class SessionRegistry: @unchecked Sendable {
         }
         func number(_ key: String) throws -> Double? {
             guard let raw = fields[key] else { return nil }
-            guard let value = raw as? NSNumber, String(cString: value.objCType) != "c", value.doubleValue.isFinite else {
+            guard let value = raw as? NSNumber, !isJSONBoolean(raw), value.doubleValue.isFinite else {
                 throw SimulatorError.invalidField(field: key, value: "\(raw)", hint: "a finite number")
             }
             return value.doubleValue

@@ -159,6 +159,7 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(run.curve.count, 4)
         XCTAssertEqual(run.targetLoss, "train/loss")
         XCTAssertEqual(run.curve[1].losses["val/loss"], 4.4)          // merged from the same step
+        XCTAssertEqual(run.curve.map(\.step), [0, 100, 200, 300])    // a logged 0 is a number, not false
         XCTAssertEqual(run.number(ConfigKey.lr), 0.0006)               // unwrapped, canonical
         XCTAssertEqual(run.number(ConfigKey.nLayers), 12)
         XCTAssertEqual(run.number(ConfigKey.dModel), 768)

@@ -1,0 +1,36 @@
+// `losscast eval` end to end: ingest a dataset into a fresh store, backtest, write the
+// report; the SVG figures must parse as XML and the HTML page must show each of them.
+import Foundation
+import TestSupport
+import XCTest
+
+final class EvalCommandTests: XCTestCase {
+    func testReportOnEpochsChinchillaPoints() throws {
+        let dataset = datasetsRoot + "/chinchilla_epoch"
+        guard FileManager.default.fileExists(atPath: dataset) else { throw XCTSkip("no ../shared/datasets") }
+        let folder = NSTemporaryDirectory() + "eval-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
+        let (_, ingested) = try DoctorTests.runLossCast(["ingest", dataset], environment: environment)
+        XCTAssertEqual(ingested, 0)
+        let (output, status) = try DoctorTests.runLossCast(["eval", "--source", "chinchilla-epoch", "--split", "by-size", "--models", "chinchilla,mlp",
+                                                            "--epochs", "60", "--report", folder + "/report"], environment: environment)
+        XCTAssertEqual(status, 0)
+        XCTAssertTrue(output.contains("chinchilla") && output.contains("mlp"), output)
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/report")
+        let figures = files.filter { $0.hasSuffix(".svg") }
+        XCTAssertTrue(figures.contains("predicted-vs-actual-chinchilla.svg"))
+        XCTAssertTrue(figures.contains("predicted-vs-actual-mlp.svg"))
+        XCTAssertTrue(figures.contains("error-by-size.svg"))
+        for figure in figures {
+            let parser = try XCTUnwrap(XMLParser(contentsOf: URL(fileURLWithPath: folder + "/report/" + figure)))
+            XCTAssertTrue(parser.parse(), "\(figure): \(parser.parserError.map { "\($0)" } ?? "")")
+        }
+        let page = try String(contentsOfFile: folder + "/report/index.html", encoding: .utf8)
+        for figure in figures { XCTAssertTrue(page.contains("src=\"\(figure)\""), figure) }
+        XCTAssertTrue(files.contains("REPORT.md"))
+        // A bad split is an error that names it.
+        let (_, bad) = try DoctorTests.runLossCast(["eval", "--source", "chinchilla-epoch", "--split", "by-colour"], environment: environment)
+        XCTAssertNotEqual(bad, 0)
+    }
+}
