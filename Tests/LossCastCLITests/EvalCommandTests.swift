@@ -1,6 +1,9 @@
 // `losscast eval` end to end: ingest a dataset into a fresh store, backtest, write the
 // report; the SVG figures must parse as XML and the HTML page must show each of them.
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import TestSupport
 import XCTest
 
