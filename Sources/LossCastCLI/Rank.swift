@@ -36,9 +36,11 @@ struct Rank: ParsableCommand {
         }
         let axes = grid.compactMap { $0.split(separator: "=").first.map { ConfigKey.canonical(String($0)) } }
         let shown = axes.isEmpty ? Array(Set(configurations.flatMap(\.keys))).sorted().prefix(4).map { $0 } : axes
-        print("rank  " + shown.map { $0.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined() + "loss    90% interval      diverge")
+        // Each column as wide as its name or its widest shown value, plus a space.
+        let widths = shown.map { key in ([key.count] + order.map { (configurations[$0][key]?.description ?? "-").count }).max()! + 1 }
+        print("rank  " + zip(shown, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined() + "loss    90% interval      diverge")
         for (position, index) in order.enumerated() {
-            let fields = shown.map { (configurations[index][$0]?.description ?? "-").padding(toLength: 12, withPad: " ", startingAt: 0) + " " }.joined()
+            let fields = zip(shown, widths).map { (configurations[index][$0]?.description ?? "-").padding(toLength: $1, withPad: " ", startingAt: 0) }.joined()
             print(String(format: "%4d  %@%.4f  %.4f to %.4f  %5.1f%%", position + 1, fields, predictions[index].loss, predictions[index].lower,
                          predictions[index].upper, predictions[index].divergenceProbability * 100))
         }
