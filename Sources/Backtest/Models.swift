@@ -128,7 +128,7 @@ public final class MultiPowerModel: BacktestModel {
         let lawPoints = law.predict(report, run: run)
         let warmup = run.number(ConfigKey.warmupSteps) ?? 0
         let indices = run.curve.indices.filter {
-            ($0 < run.curve.count) && (run.curve[$0].step ?? 0) > warmup && (run.curve[$0].losses[run.targetLoss] ?? 0) > 0
+            (run.curve[$0].step ?? 0) > warmup && (run.curve[$0].losses[run.targetLoss] ?? 0) > 0
         }
         guard indices.count == lawPoints.count else { return points.map { _ in nil } }
         let byIndex = Dictionary(uniqueKeysWithValues: zip(indices, lawPoints.map(\.predicted)))
