@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Predictor", dependencies: ["Runs", "Laws", "Scoring", "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors"],
                 exclude: ["README.md"]),
         .target(name: "Backtest", dependencies: ["Runs", "Laws", "Scoring", "Predictor", "Plots", "Tensors"], exclude: ["README.md"]),
-        .target(name: "Simulator", dependencies: ["Runs", "Predictor"], exclude: ["README.md"]),
+        .target(name: "Simulator", dependencies: ["Runs", "Predictor", "Tensors"], exclude: ["README.md"]),
         .target(name: "SimulatorService", dependencies: ["Simulator", "Runs", .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
                 exclude: ["README.md", "openapi.yaml"]),

@@ -8,6 +8,7 @@
 // seed replays a whole session bit for bit, whatever order concurrent agents interleave
 // in, and two calls of the same request still see different noise.
 import Foundation
+import Tensors
 
 public enum NoiseModel {
     public static func deviation(progress: Double, parameters: Double, configuration c: SimulatorConfiguration) -> Double {
@@ -17,30 +18,20 @@ public enum NoiseModel {
     }
 }
 
-/// SplitMix64: small, fast, and a full-period stream for any 64-bit seed.
+/// A run's noise stream: the project's seeded generator (Tensors' SeededGenerator), seeded
+/// from the session seed, the request's key and its occurrence.
 public struct NoiseStream: Sendable {
-    private var state: UInt64
+    private var generator: SeededGenerator
 
     public init(seed: UInt64, key: String, occurrence: UInt64) {
-        state = seed ^ (StableHash.of(key) &* 0x9E37_79B9_7F4A_7C15) ^ (occurrence &* 0xD1B5_4A32_D192_ED03)
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        generator = SeededGenerator(seed: seed ^ (StableHash.of(key) &* 0x9E37_79B9_7F4A_7C15) ^ (occurrence &* 0xD1B5_4A32_D192_ED03))
     }
 
     /// Uniform in [0, 1).
-    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func uniform() -> Double { generator.nextUniform() }
 
-    /// Standard normal (Box-Muller).
-    public mutating func normal() -> Double {
-        let u = max(uniform(), .leastNonzeroMagnitude)
-        return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * .pi * uniform())
-    }
+    /// Standard normal.
+    public mutating func normal() -> Double { generator.nextNormal() }
 }
 
 /// FNV-1a over UTF-8: the same on every run and platform, unlike Swift's seeded Hasher.
