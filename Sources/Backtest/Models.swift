@@ -42,13 +42,15 @@ public protocol BacktestModel: AnyObject {
 public enum BacktestModels {
     public static let names = ["chinchilla", "mpl", "mlp", "transformer"]
 
+    /// The model called `name`; a network gets `options` with its architecture set to the name.
     public static func make(_ name: String, options: TrainingOptions = TrainingOptions()) throws -> BacktestModel {
         switch name.lowercased() {
         case "chinchilla": return ChinchillaModel()
         case "mpl": return MultiPowerModel()
-        case "mlp": return NeuralModel(options: options)
-        case "transformer":
-            throw SplitError("--models transformer: the transformer-lite network is not built yet (issue 5); use chinchilla, mpl, mlp")
+        case "mlp", "transformer":
+            var chosen = options
+            chosen.architecture.model = name.lowercased()
+            return NeuralModel(options: chosen, name: name.lowercased())
         default: throw SplitError("--models \(name): unknown model; expected some of \(names.joined(separator: ", "))")
         }
     }

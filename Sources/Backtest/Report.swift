@@ -61,6 +61,28 @@ public enum BacktestReport {
     }
 
     /// Columns padded to their widest cell.
+    /// One row per (test run, model) at the run's final point: the run's identity, N, D, peak
+    /// learning rate and batch size in tokens, whether it diverged, the actual loss and the
+    /// model's prediction with its 90% interval and divergence probability (empty where the
+    /// model gives none).
+    public static func predictionsCSV(_ result: BacktestResult) -> String {
+        func field(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "" }
+        func quoted(_ text: String) -> String { text.contains(where: { $0 == "," || $0 == "\"" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text }
+        var lines = ["run_id,source,name,params,tokens,lr,batch_size_tokens,diverged,model,actual,predicted,lower,upper,divergence_probability"]
+        for (runIndex, run) in result.test.enumerated() {
+            guard let finalIndex = result.points[runIndex].lastIndex(where: \.isFinal) else { continue }
+            let point = result.points[runIndex][finalIndex]
+            for model in result.models {
+                let prediction = model.predictions[runIndex][finalIndex]
+                lines.append([quoted(run.id), quoted(run.source), quoted(run.name), field(run.params), field(run.tokens),
+                              field(run.number(ConfigKey.lr)), field(run.number(ConfigKey.batchSizeTokens)),
+                              run.status == .diverged ? "1" : "0", model.name, field(point.actual), field(prediction?.loss),
+                              field(prediction?.lower), field(prediction?.upper), field(prediction?.divergenceProbability)].joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     public static func text(_ rows: [[String]]) -> String {
         let widths = (0..<(rows.map(\.count).max() ?? 0)).map { column in rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
         return rows.map { row in

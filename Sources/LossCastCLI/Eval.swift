@@ -27,10 +27,11 @@ struct Eval: ParsableCommand {
     @Option(help: "loss (regression metrics) or ranking (regret of the picked hyperparameters).") var task = "loss"
     @Flag(help: "Ranking: pick by the upper 90% bound and avoid likely divergence.") var riskAdjusted = false
     @Option(help: "Seed for splits and training.") var seed: UInt64 = 0
-    @Option(help: "Maximum training epochs of the predictor.") var epochs = 300
+    @Option(help: "Maximum training epochs of the networks (default: 300 for mlp, 60 for transformer).") var epochs: Int?
     @Option(help: "Ensemble members of the predictor (seeds).") var ensemble = 1
     @Option(help: "Most scored points per test curve.") var maxPoints = 64
     @Option(help: "Write a Markdown and HTML report with SVG figures into this folder.") var report: String?
+    @Option(help: "Write every model's final-point prediction of every test run to this CSV file.") var predictions: String?
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -41,7 +42,7 @@ struct Eval: ParsableCommand {
             throw ValidationError("--models: unknown model '\(name)'; expected some of \(BacktestModels.names.joined(separator: ", "))")
         }
         guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
-        guard epochs >= 1, maxPoints >= 1 else { throw ValidationError("--epochs and --max-points must be at least 1") }
+        guard (epochs ?? 1) >= 1, maxPoints >= 1 else { throw ValidationError("--epochs and --max-points must be at least 1") }
     }
 
     var modelNames: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty } }
@@ -53,12 +54,16 @@ struct Eval: ParsableCommand {
         guard !runs.isEmpty else {
             throw ValidationError("no runs in the store for \(source.isEmpty ? "any source" : source.joined(separator: ", ")); run `losscast ingest` first")
         }
-        var options = TrainingOptions()
-        options.seed = seed
-        options.epochs = epochs
-        options.ensemble = ensemble
         let chosen: [BacktestModel]
-        do { chosen = try modelNames.map { try BacktestModels.make($0, options: options) } } catch { throw ValidationError("\(error.localizedDescription)") }
+        do {
+            chosen = try modelNames.map { name in
+                var options = TrainingOptions(model: Architecture.models.contains(name) ? name : "mlp")
+                options.seed = seed
+                options.epochs = epochs ?? options.epochs
+                options.ensemble = ensemble
+                return try BacktestModels.make(name, options: options)
+            }
+        } catch { throw ValidationError("\(error.localizedDescription)") }
         let splitSpec = Split(kind: SplitKind(rawValue: split)!, seed: seed, threshold: threshold, testSource: testSource)
         let result: BacktestResult
         do {
@@ -72,6 +77,10 @@ struct Eval: ParsableCommand {
             let command = "losscast eval " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
             let files = try BacktestReport.write(result, ranking: ranking.groups > 0 ? ranking : nil, title: title, command: command, to: report)
             FileHandle.standardError.write(Data("eval: wrote \(files.count) files into \(report) (open \(report)/index.html)\n".utf8))
+        }
+        if let predictions {
+            try BacktestReport.predictionsCSV(result).write(toFile: predictions, atomically: true, encoding: .utf8)
+            FileHandle.standardError.write(Data("eval: wrote \(result.test.count) test runs' final-point predictions into \(predictions)\n".utf8))
         }
         if json {
             try printJSON(EvalJSON(result: result, ranking: ranking.groups > 0 ? ranking : nil))

@@ -14,9 +14,9 @@ struct Train: ParsableCommand {
     var split = "none"
     @Option(help: "by-size: the smallest N held out.") var threshold: Double?
     @Option(help: "by-source: the source held out.") var testSource: String?
-    @Option(help: "The network: mlp.") var model = "mlp"
+    @Option(help: "The network: mlp or transformer.") var model = "mlp"
     @Option(help: "Ensemble members (seeds).") var ensemble = 1
-    @Option(help: "Maximum epochs (early stopping on a validation split ends sooner).") var epochs = 300
+    @Option(help: "Maximum epochs (default: 300 for mlp, 60 for transformer; early stopping on a validation split ends sooner).") var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "The baseline the network predicts a residual over: chinchilla or none.") var baseline = "chinchilla"
     @Option(help: "Checkpoint to write.") var out = "Checkpoints/trained.safetensors"
@@ -24,9 +24,8 @@ struct Train: ParsableCommand {
     @Flag(help: "Print the test metrics as JSON.") var json = false
 
     func validate() throws {
-        guard model == "mlp" else {
-            throw ValidationError("--model \(model): only mlp is built so far; the transformer-lite network is not yet in this version")
-        }
+        guard Architecture.models.contains(model) else { throw ValidationError("--model \(model): expected mlp or transformer") }
+        guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs \(epochs!): expected at least 1") }
         guard SplitKind(rawValue: split) != nil else { throw ValidationError("--split \(split): expected none, random, by-size, by-compute or by-source") }
         guard ["chinchilla", "none"].contains(baseline) else { throw ValidationError("--baseline \(baseline): expected chinchilla or none") }
         guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
@@ -41,9 +40,9 @@ struct Train: ParsableCommand {
         do { sides = try Split(kind: SplitKind(rawValue: split)!, seed: seed, threshold: threshold, testSource: testSource).apply(runs) }
         catch let error as SplitError { throw ValidationError(error.message) }
         let (train, test) = (sides.train, sides.test)
-        var options = TrainingOptions()
+        var options = TrainingOptions(model: model)
         options.ensemble = ensemble
-        options.epochs = epochs
+        options.epochs = epochs ?? options.epochs
         options.seed = seed
         options.baseline = baseline
         options.split = split

@@ -56,6 +56,9 @@ public struct FeatureEncoder: Codable, Sendable {
     /// Configuration keys read as numbers (before derived features).
     public var numeric: [NumericFeature]
     public var categorical: [CategoricalFeature]
+    /// Where the best learning rate and batch size lie for (N, D), when the training runs
+    /// hold grids of them (absent in checkpoints from before these laws).
+    public var optima: [OptimumLaw]?
 
     /// Keys never used as inputs: identifiers, and losses or outcomes logged as fields.
     static let excluded: Set<String> = ["exp_name", "name", "id", "loss", "smooth loss", "smooth_loss", "figure_x", "figure_y",
@@ -63,6 +66,9 @@ public struct FeatureEncoder: Codable, Sendable {
     /// Derived inputs, computed from the configuration and the step.
     static let derivedNames = ["derived.log_tokens_per_param", "derived.log_compute", "derived.progress", "derived.rate_ratio",
                                "derived.log_forward_area", "derived.annealing_area", "derived.log_tokens_seen", "derived.log_step"]
+    /// Distances from the optimum, in ln, for the hyperparameters an `OptimumLaw` covers.
+    static let optimumKeys = [ConfigKey.lr, ConfigKey.batchSizeTokens]
+    static func optimumFeatureName(_ key: String) -> String { "derived.log_\(key)_over_optimum" }
 
     public var inputWidth: Int { numeric.count * 2 }
 
@@ -84,15 +90,16 @@ public struct FeatureEncoder: Codable, Sendable {
         let threshold = max(1, Int(minimumShare * Double(runs.count)))
         let keys = numericCounts.filter { $0.value >= threshold }.map(\.key).sorted()
         var encoder = FeatureEncoder(numeric: [], categorical: [])
+        encoder.optima = optimumKeys.compactMap { OptimumLaw.fit(key: $0, runs: runs) }
         encoder.categorical = textValues.filter { $0.value.count < 64 }.keys.sorted().map {
             CategoricalFeature(key: $0, vocabulary: textValues[$0]!.sorted())
         }
         // Statistics over every (run, point) the encoder will see.
-        for name in keys + derivedNames {
+        for name in keys + derivedNames + (encoder.optima ?? []).map({ optimumFeatureName($0.key) }) {
             var values: [Double] = []
             for (run, points) in zip(runs, contexts) {
                 for context in points {
-                    if let value = rawValue(name, run: run, context: context) { values.append(value) }
+                    if let value = encoder.rawValue(name, run: run, context: context) { values.append(value) }
                 }
             }
             let positive = values.allSatisfy { $0 > 0 }
@@ -108,8 +115,12 @@ public struct FeatureEncoder: Codable, Sendable {
     }
 
     /// The raw (unscaled) value of a feature for a run at a point, nil when missing.
-    static func rawValue(_ name: String, run: Run, context: StepContext) -> Double? {
+    func rawValue(_ name: String, run: Run, context: StepContext) -> Double? {
         let n = run.params, d = run.tokens
+        if name.hasSuffix("_over_optimum"), let law = optima?.first(where: { FeatureEncoder.optimumFeatureName($0.key) == name }) {
+            guard let n, let d, let value = run.number(law.key), value > 0 else { return nil }
+            return Foundation.log(value / law.optimum(params: n, tokens: d))
+        }
         switch name {
         case "derived.log_tokens_per_param": return n.flatMap { n in d.map { Foundation.log($0 / n) } }
         case "derived.log_compute": return n.flatMap { n in d.map { Foundation.log(6 * n * $0) } }
@@ -132,7 +143,7 @@ public struct FeatureEncoder: Codable, Sendable {
     public func encode(run: Run, context: StepContext) -> [Float] {
         var values = [Float](repeating: 0, count: inputWidth)
         for (index, feature) in numeric.enumerated() {
-            guard var value = FeatureEncoder.rawValue(feature.name, run: run, context: context) else {
+            guard var value = rawValue(feature.name, run: run, context: context) else {
                 values[numeric.count + index] = 1
                 continue
             }
@@ -151,7 +162,7 @@ public struct FeatureEncoder: Codable, Sendable {
     public func extrapolationDistance(run: Run, context: StepContext) -> Double {
         var distance = 0.0
         for feature in numeric {
-            guard var value = FeatureEncoder.rawValue(feature.name, run: run, context: context) else { continue }
+            guard var value = rawValue(feature.name, run: run, context: context) else { continue }
             if feature.logScale {
                 guard value > 0 else { continue }
                 value = Foundation.log(value)

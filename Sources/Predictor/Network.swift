@@ -1,20 +1,60 @@
-// The predictor network: learned embeddings for the categorical fields, concatenated with
-// the encoded numbers, through an MLP to three heads per row: the mean of the normalised
-// residual, its log-variance, and the divergence logit.
+// The predictor networks. Both read the encoded numbers (B, 2F: values, then missing flags)
+// and one index per categorical field, and return three heads per row (B, 3): the mean of
+// the normalised residual, its log-variance, and the divergence logit.
+//   mlp:         category embeddings concatenated with the numbers, through an MLP.
+//   transformer: one token per field (see FieldTransformer.swift), attention, pooled.
 import Autograd
 import Foundation
 import Layers
 import Tensors
 
 public struct Architecture: Codable, Sendable, Equatable {
+    /// "mlp" or "transformer".
     public var model = "mlp"
+    /// mlp: the hidden widths.
     public var hidden = [256, 256, 256]
+    /// mlp: the width of each category's embedding.
     public var embeddingWidth = 4
     public var activation = Activation.gelu
+    /// transformer: token width, attention layers and heads.
+    public var width = 64
+    public var layers = 2
+    public var heads = 4
     public init() {}
+
+    public static let models = ["mlp", "transformer"]
+
+    enum CodingKeys: String, CodingKey { case model, hidden, embeddingWidth, activation, width, layers, heads }
+
+    /// Checkpoints written before the transformer existed have no width, layers or heads.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        model = try container.decode(String.self, forKey: .model)
+        hidden = try container.decode([Int].self, forKey: .hidden)
+        embeddingWidth = try container.decode(Int.self, forKey: .embeddingWidth)
+        activation = try container.decode(Activation.self, forKey: .activation)
+        width = try container.decodeIfPresent(Int.self, forKey: .width) ?? 64
+        layers = try container.decodeIfPresent(Int.self, forKey: .layers) ?? 2
+        heads = try container.decodeIfPresent(Int.self, forKey: .heads) ?? 4
+    }
 }
 
-final class PredictorNetwork: Layer {
+/// A network the predictor can hold: numbers and categories in, (B, 3) out.
+protocol PredictorModel: Layer {
+    /// numeric (B, 2F); categories[feature][row]. Returns (B, 3).
+    func callAsFunction(numeric: Tensor, categories: [[Int]]) -> Variable
+}
+
+enum PredictorNetworks {
+    static func make(encoder: FeatureEncoder, architecture: Architecture, using generator: inout SeededGenerator) -> any PredictorModel {
+        switch architecture.model {
+        case "transformer": FieldTransformer(encoder: encoder, architecture: architecture, using: &generator)
+        default: PredictorNetwork(encoder: encoder, architecture: architecture, using: &generator)
+        }
+    }
+}
+
+final class PredictorNetwork: PredictorModel {
     let embeddings: [Variable]           // (vocabulary + 1, E) each
     let body: MultilayerPerceptron       // (inputs + E * categories) -> hidden -> 3
 
@@ -31,7 +71,6 @@ final class PredictorNetwork: Layer {
         embeddings.enumerated().map { ("embedding.\($0.offset)", $0.element) } + body.namedParameters.map { ("body." + $0.name, $0.variable) }
     }
 
-    /// numeric (B, F); categories[feature][row]. Returns (B, 3).
     func callAsFunction(numeric: Tensor, categories: [[Int]]) -> Variable {
         let rows = numeric.shape[0]
         var parts = [Variable(numeric)]

@@ -66,10 +66,10 @@ public final class Predictor {
     public let baseline: Baseline
     public var record: TrainingRecord
     public var calibration = Calibration()
-    let members: [PredictorNetwork]
+    let members: [any PredictorModel]
     public var memberCount: Int { members.count }
 
-    init(encoder: FeatureEncoder, architecture: Architecture, baseline: Baseline, record: TrainingRecord, members: [PredictorNetwork]) {
+    init(encoder: FeatureEncoder, architecture: Architecture, baseline: Baseline, record: TrainingRecord, members: [any PredictorModel]) {
         self.encoder = encoder
         self.architecture = architecture
         self.baseline = baseline
@@ -165,9 +165,9 @@ public final class Predictor {
         let count = Int(file.metadata["losscast.members"] ?? "") ?? 0
         guard count > 0 else { throw SafeTensorsError(path: path, problem: "no ensemble members", hint: "The checkpoint is corrupted.") }
         var generator = SeededGenerator(seed: 0)
-        var members: [PredictorNetwork] = []
+        var members: [any PredictorModel] = []
         for index in 0..<count {
-            let member = PredictorNetwork(encoder: encoder, architecture: architecture, using: &generator)
+            let member = PredictorNetworks.make(encoder: encoder, architecture: architecture, using: &generator)
             for (name, variable) in member.namedParameters {
                 guard let tensor = file.tensors["member\(index).\(name)"] else {
                     throw SafeTensorsError(path: path, problem: "tensor 'member\(index).\(name)' is missing", hint: "The checkpoint is incomplete.")
