@@ -95,8 +95,13 @@ public final class Predictor {
         var numeric = [Float]()
         numeric.reserveCapacity(rows * encoder.inputWidth)
         var categories = [[Int]](repeating: [], count: encoder.categorical.count)
+        var distances = [Double]()
+        distances.reserveCapacity(rows)
+        let sources = encoder.sources
         for item in items {
-            numeric += encoder.encode(run: item.run, context: item.context)
+            let (values, distance) = encoder.encoded(run: item.run, context: item.context, sources: sources)
+            numeric += values
+            distances.append(distance)
             for (index, value) in encoder.categories(run: item.run).enumerated() { categories[index].append(value) }
         }
         let input = Tensor(shape: [rows, encoder.inputWidth], scalars: numeric)
@@ -110,8 +115,7 @@ public final class Predictor {
             let variance = variances.reduce(0, +) / Double(variances.count) + spread
             let base = baseline.value(run: items[row].run, context: items[row].context)
             let loss = base + baseline.mean + baseline.deviation * mean
-            let distance = encoder.extrapolationDistance(run: items[row].run, context: items[row].context)
-            let deviation = calibration.deviation(network: baseline.deviation * variance.squareRoot(), distance: distance)
+            let deviation = calibration.deviation(network: baseline.deviation * variance.squareRoot(), distance: distances[row])
             let probability = logits.map { 1 / (1 + Foundation.exp(-$0)) }.reduce(0, +) / Double(logits.count)
             return Prediction(loss: loss, lower: loss - 1.6449 * deviation, upper: loss + 1.6449 * deviation,
                               deviation: deviation, divergenceProbability: probability)

@@ -170,19 +170,42 @@ extension Tensor {
     @inline(__always)
     public static func gelu(_ x: Float) -> Float {
         let inner = geluScale * (x + 0.044715 * x * x * x)
-        return 0.5 * x * (1 + Foundation.tanh(inner))
+        return 0.5 * x * (1 + fastTanh(inner))
     }
 
     /// d gelu / dx for the tanh approximation.
     @inline(__always)
     public static func geluDerivative(_ x: Float) -> Float {
         let inner = geluScale * (x + 0.044715 * x * x * x)
-        let t = Foundation.tanh(inner)
+        let t = fastTanh(inner)
         let dInner = geluScale * (1 + 3 * 0.044715 * x * x)
         return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dInner
     }
 
     static let geluScale: Float = 0.7978845608  // sqrt(2 / pi)
+
+    /// tanh as a rational function, x P(x^2) / Q(x^2) with P of degree 6 and Q of degree 3
+    /// in x^2, on x clamped to [-7.9053, 7.9053] (where tanh rounds to +-1 in Float): the
+    /// approximation Eigen uses for float tanh. No branch and no library call, so a loop
+    /// over it vectorizes; libm's tanhf and expm1f were 45% of ranking 100,000 candidates.
+    /// Its largest difference from tanh in Double is measured in ElementwiseTests.
+    @inline(__always)
+    public static func fastTanh(_ x: Float) -> Float {
+        let clamped = min(max(x, -7.90531110763549805), 7.90531110763549805)
+        let square = clamped * clamped
+        var numerator: Float = -2.76076847742355e-16
+        numerator = numerator * square + 2.00018790482477e-13
+        numerator = numerator * square + -8.60467152213735e-11
+        numerator = numerator * square + 5.12229709037114e-08
+        numerator = numerator * square + 1.48572235717979e-05
+        numerator = numerator * square + 6.37261928875436e-04
+        numerator = numerator * square + 4.89352455891786e-03
+        var denominator: Float = 1.19825839466702e-06
+        denominator = denominator * square + 1.18534705686654e-04
+        denominator = denominator * square + 2.26843463243900e-03
+        denominator = denominator * square + 4.89352518554385e-03
+        return clamped * numerator / denominator
+    }
 }
 
 extension Tensor {

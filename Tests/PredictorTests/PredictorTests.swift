@@ -13,7 +13,7 @@ import XCTest
 
 final class PredictorTests: XCTestCase {
     /// StepLaw dense with diverged runs marked by the group rule (as the store would).
-    func stepLawRuns() throws -> [Run] {
+    static func stepLawRuns() throws -> [Run] {
         let path = datasetsRoot + "/steplaw/dense_lr_bs_loss.csv"
         guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("no ../shared/datasets") }
         let sink = CollectingSink()
@@ -57,7 +57,7 @@ final class PredictorTests: XCTestCase {
     /// seeded), MAE at most 0.0065; out of distribution (537M, 1.07B) better than Chinchilla
     /// fitted on the same training runs. Checkpoint round trip gives identical predictions.
     func testStepLawAccuracyAndCheckpoint() throws {
-        let runs = try stepLawRuns()
+        let runs = try Self.stepLawRuns()
         let shapes = Set(runs.map { $0.params! }).sorted()
         let small = runs.filter { $0.params! <= shapes[2] }, large = runs.filter { $0.params! > shapes[2] }
         let (fit, validation) = Trainer.holdOut(small, fraction: 0.2, seed: 11)
@@ -92,7 +92,7 @@ final class PredictorTests: XCTestCase {
     }
 
     func testTrainingIsDeterministicForASeed() throws {
-        let runs = Array(try stepLawRuns().prefix(300))
+        let runs = Array(try Self.stepLawRuns().prefix(300))
         var options = smallOptions(seed: 5)
         options.epochs = 15
         let first = try Trainer.train(runs: runs, options: options).predictFinal(runs)
