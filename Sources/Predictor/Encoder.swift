@@ -4,7 +4,10 @@
 // beside it, never a made-up value; categorical fields become indices into learned
 // embeddings (0 is the unknown bucket). Derived inputs follow the laws: tokens per
 // parameter, compute 6ND, progress t/T, the learning rate at t over its peak, the forward
-// area S1(t) and annealing area S2(t), tokens seen. The whole encoding is Codable and lives
+// area S1(t) and annealing area S2(t), tokens seen. Width and depth enter as the model's
+// shape, not its scale: ln(d_model / n_layers), ln(ffn_dim / d_model), ln(d_model / n_heads)
+// stay in range at sizes never trained on, where d_model itself would be clamped to the
+// largest seen and freeze the network's view of a bigger model (N carries the scale). The whole encoding is Codable and lives
 // in the checkpoint, so a checkpoint predicts alone.
 import Foundation
 import Laws
@@ -19,6 +22,9 @@ public struct NumericFeature: Codable, Sendable {
     /// is never evaluated outside its data; beyond it, the baseline law carries the trend.
     public var minimum: Double
     public var maximum: Double
+
+    /// Read on a log scale, by the encoder or by its definition (a derived ln).
+    var isLogarithmic: Bool { logScale || name.hasPrefix("derived.log_") }
 }
 
 public struct CategoricalFeature: Codable, Sendable {
@@ -65,7 +71,10 @@ public struct FeatureEncoder: Codable, Sendable {
                                         "split", "size_label", "hyper_id", "seed", "key", "model", "schedule_name", "rerun"]
     /// Derived inputs, computed from the configuration and the step.
     static let derivedNames = ["derived.log_tokens_per_param", "derived.log_compute", "derived.progress", "derived.rate_ratio",
-                               "derived.log_forward_area", "derived.annealing_area", "derived.log_tokens_seen", "derived.log_step"]
+                               "derived.log_forward_area", "derived.annealing_area", "derived.log_tokens_seen", "derived.log_step",
+                               "derived.log_aspect_ratio", "derived.log_ffn_ratio", "derived.log_head_width"]
+    /// Shape fields, read through the ratios above instead of as numbers of their own.
+    static let shapeKeys: Set<String> = [ConfigKey.dModel, ConfigKey.nLayers, ConfigKey.ffnDim, ConfigKey.nHeads]
     /// Distances from the optimum, in ln, for the hyperparameters an `OptimumLaw` covers.
     static let optimumKeys = [ConfigKey.lr, ConfigKey.batchSizeTokens]
     static func optimumFeatureName(_ key: String) -> String { "derived.log_\(key)_over_optimum" }
@@ -88,7 +97,7 @@ public struct FeatureEncoder: Codable, Sendable {
             textValues["source", default: []].insert(run.source)
         }
         let threshold = max(1, Int(minimumShare * Double(runs.count)))
-        let keys = numericCounts.filter { $0.value >= threshold }.map(\.key).sorted()
+        let keys = numericCounts.filter { $0.value >= threshold && !shapeKeys.contains($0.key) }.map(\.key).sorted()
         var encoder = FeatureEncoder(numeric: [], categorical: [])
         encoder.optima = optimumKeys.compactMap { OptimumLaw.fit(key: $0, runs: runs) }
         encoder.categorical = textValues.filter { $0.value.count < 64 }.keys.sorted().map {
@@ -118,6 +127,8 @@ public struct FeatureEncoder: Codable, Sendable {
     /// than once per row (string matching was a tenth of ranking's time).
     enum FeatureSource {
         case tokensPerParameter, compute, progress, rateRatio, forwardArea, annealingArea, tokensSeen, step
+        /// ln(numerator / denominator) of two configuration fields.
+        case ratio(String, String)
         case optimum(OptimumLaw)
         case configuration(String)
     }
@@ -133,6 +144,9 @@ public struct FeatureEncoder: Codable, Sendable {
         case "derived.annealing_area": return .annealingArea
         case "derived.log_tokens_seen": return .tokensSeen
         case "derived.log_step": return .step
+        case "derived.log_aspect_ratio": return .ratio(ConfigKey.dModel, ConfigKey.nLayers)
+        case "derived.log_ffn_ratio": return .ratio(ConfigKey.ffnDim, ConfigKey.dModel)
+        case "derived.log_head_width": return .ratio(ConfigKey.dModel, ConfigKey.nHeads)
         default: return .configuration(name)
         }
     }
@@ -155,6 +169,9 @@ public struct FeatureEncoder: Codable, Sendable {
         case .annealingArea: return context.annealingArea
         case .tokensSeen: return positiveLog(context.tokensSeen)
         case .step: return positiveLog(context.step)
+        case .ratio(let numerator, let denominator):
+            guard let top = run.number(numerator), let bottom = run.number(denominator), top > 0, bottom > 0 else { return nil }
+            return Foundation.log(top / bottom)
         case .optimum(let law):
             guard let n, let d, let value = run.number(law.key), value > 0 else { return nil }
             return Foundation.log(value / law.optimum(params: n, tokens: d))
@@ -170,8 +187,11 @@ public struct FeatureEncoder: Codable, Sendable {
     /// Standardised values followed by missing flags: (inputWidth).
     public func encode(run: Run, context: StepContext) -> [Float] { encoded(run: run, context: context, sources: sources).values }
 
-    /// How far the run's inputs lie outside the training range, in standard deviations,
-    /// summed over the features: 0 inside it. The interval widens with it.
+    /// How far the run's inputs lie outside the training range, summed over the features: 0
+    /// inside it. Logarithmic features count in natural-log units (a model 2.7x larger than
+    /// any trained on is 1 away), whatever the spread of the training runs, so the slope
+    /// calibrated on an inner split means the same on the full one; others count in standard
+    /// deviations. The interval widens with it.
     public func extrapolationDistance(run: Run, context: StepContext) -> Double {
         encoded(run: run, context: context, sources: sources).distance
     }
@@ -189,7 +209,8 @@ public struct FeatureEncoder: Codable, Sendable {
                 guard value > 0 else { values[numeric.count + index] = 1; continue }
                 value = Foundation.log(value)
             }
-            distance += max(0, value - feature.maximum, feature.minimum - value) / feature.deviation
+            let excess = max(0, value - feature.maximum, feature.minimum - value)
+            distance += feature.isLogarithmic ? excess : excess / feature.deviation
             value = max(feature.minimum, min(feature.maximum, value))
             values[index] = Float((value - feature.mean) / feature.deviation)
         }

@@ -143,9 +143,9 @@ final class CalibrationTests: XCTestCase {
                                                    parameterConvention: .total, provenance: provenance), context: StepContext())
         }
         XCTAssertEqual(distance(3e9), 0)
-        // N spans 100x, so it is log-scaled: the deviation of {ln 1e8, ln 1e10} is ln(10), and
-        // 1e11 lies ln(10) beyond the maximum ln(1e10): one deviation.
-        XCTAssertEqual(distance(1e11), 1, accuracy: 1e-9)
-        XCTAssertEqual(distance(1e6), 2, accuracy: 1e-9)
+        // N spans 100x, so it is log-scaled and counts in ln units: 1e11 lies ln(10) beyond the
+        // maximum ln(1e10), 1e6 lies 2 ln(10) below the minimum ln(1e8).
+        XCTAssertEqual(distance(1e11), log(10), accuracy: 1e-9)
+        XCTAssertEqual(distance(1e6), 2 * log(10), accuracy: 1e-9)
     }
 }
