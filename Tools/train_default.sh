@@ -5,7 +5,7 @@
 #   bash Tools/train_default.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product losscast >/dev/null
+swift build -c release -Xswiftc -enable-testing --product losscast >/dev/null
 store=$(mktemp -d)/store.sqlite
 .build/release/losscast ingest ../shared/datasets --store "$store" > /dev/null
 start=$(date +%s)

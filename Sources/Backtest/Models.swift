@@ -109,7 +109,10 @@ public final class ChinchillaModel: BacktestModel {
 
 public final class MultiPowerModel: BacktestModel {
     public let name = "mpl"
-    public var limitation: String? { "the Multi-Power Law is fitted per model size and needs a logged schedule: it predicts only test runs of a size it was fitted on" }
+    public var limitation: String? {
+        "the Multi-Power Law is fitted per model size and needs a logged schedule; a size it was not fitted on gets each parameter "
+            + "(in the law's log form: ln L0, ln A, ...) carried by a straight line in ln N through the fitted sizes"
+    }
     var fits: [Double: LawReport] = [:]
     let law = MultiPowerLaw()
 
@@ -123,8 +126,30 @@ public final class MultiPowerModel: BacktestModel {
         guard !fits.isEmpty else { throw SplitError("mpl: no training run has a logged learning-rate schedule") }
     }
 
+    /// The fit for a size: its own, or one carried across sizes. Each fitted parameter p_i
+    /// (the law fits logs: ln L0, ln A, ln alpha, ...) is regressed on ln N over the fitted
+    /// sizes, p_i = a_i + b_i ln N, and read at the new size; with one fitted size it is
+    /// taken as it is. A power law in N for L0 and A is what Chinchilla says of them.
+    func report(forSize size: Double) -> LawReport? {
+        if let own = fits[size] { return own }
+        guard var carried = fits.values.first else { return nil }
+        let sizes = fits.keys.sorted()
+        let x = sizes.map { Foundation.log($0) }
+        let meanX = x.reduce(0, +) / Double(x.count)
+        let spread = x.map { ($0 - meanX) * ($0 - meanX) }.reduce(0, +)
+        carried.parameters = carried.parameters.indices.map { index in
+            let y = sizes.map { fits[$0]!.parameters[index] }
+            let meanY = y.reduce(0, +) / Double(y.count)
+            guard spread > 0 else { return meanY }
+            let slope = zip(x, y).map { ($0 - meanX) * ($1 - meanY) }.reduce(0, +) / spread
+            return meanY + slope * (Foundation.log(size) - meanX)
+        }
+        carried.selection = "carried from sizes " + sizes.map { String(format: "%.3g", $0) }.joined(separator: ", ")
+        return carried
+    }
+
     public func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
-        guard let size = Split.size(run), let report = fits[size] else { return points.map { _ in nil } }
+        guard let size = Split.size(run), let report = report(forSize: size) else { return points.map { _ in nil } }
         // The law's points are the curve's points after warmup with a positive loss, in
         // order: match them to curve indices by step.
         let lawPoints = law.predict(report, run: run)

@@ -61,7 +61,11 @@ final class PredictorTests: XCTestCase {
         let shapes = Set(runs.map { $0.params! }).sorted()
         let small = runs.filter { $0.params! <= shapes[2] }, large = runs.filter { $0.params! > shapes[2] }
         let (fit, validation) = Trainer.holdOut(small, fraction: 0.2, seed: 11)
-        let predictor = try Trainer.train(runs: fit, validation: validation, options: smallOptions())
+        // Three members, as the README's figures: one member's Spearman and coverage move by
+        // about 0.01 and 3 points from seed to seed.
+        var options = smallOptions()
+        options.ensemble = 3
+        let predictor = try Trainer.train(runs: fit, validation: validation, options: options)
         let healthyValidation = validation.filter { $0.status != .diverged }
         let inDistribution = Metrics.meanAbsoluteError(predictor.predictFinal(healthyValidation).map(\.loss), healthyValidation.map { $0.finalLoss! })
         let healthyLarge = large.filter { $0.status != .diverged }
@@ -72,10 +76,20 @@ final class PredictorTests: XCTestCase {
         let report = try law.fit(runs: fit.filter { $0.status != .diverged }, options: FitOptions(), selection: "same training runs")
         let lawPairs = healthyLarge.flatMap { law.predict(report, run: $0) }
         let lawMAE = Metrics.meanAbsoluteError(lawPairs.map(\.predicted), lawPairs.map(\.actual))
-        print(String(format: "predictor on StepLaw: in-distribution MAE %.4f; 537M + 1.07B MAE %.4f Spearman %.3f (Chinchilla %.4f)",
-                     inDistribution, outOfDistribution, spearman, lawMAE))
+        let covered = zip(outPredictions, healthyLarge).filter { $0.lower <= $1.finalLoss! && $1.finalLoss! <= $0.upper }.count
+        let coverage = Double(covered) / Double(healthyLarge.count)
+        print(String(format: "predictor on StepLaw: in-distribution MAE %.4f; 537M + 1.07B MAE %.4f Spearman %.4f 90%% coverage %.3f (Chinchilla %.4f)",
+                     inDistribution, outOfDistribution, spearman, coverage, lawMAE))
         XCTAssertLessThanOrEqual(inDistribution, 0.0065)
         XCTAssertLessThan(outOfDistribution, lawMAE)
+        // The bars out of distribution are MAE 0.012, Spearman 0.99 and coverage 85% to
+        // 95%; this configuration gives 0.0121, 0.983 and 84.4%, and `losscast eval` with seeds
+        // 0 and 1 gives 0.0137 / 0.993 / 87.4% and 0.0127 / 0.980 / 93.9%: Spearman and coverage
+        // reach their bars for some seeds, the MAE for none yet. Asserted: the level reached,
+        // an MAE a third below NCPL's reported 0.0199.
+        XCTAssertLessThanOrEqual(outOfDistribution, 0.014)
+        XCTAssertGreaterThanOrEqual(spearman, 0.98)
+        XCTAssertTrue((0.80...0.95).contains(coverage), "coverage \(coverage)")
 
         let path = NSTemporaryDirectory() + "predictor-\(UUID().uuidString).safetensors"
         defer { try? FileManager.default.removeItem(atPath: path) }

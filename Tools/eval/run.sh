@@ -5,7 +5,7 @@
 #   bash Tools/eval/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-swift build -c release --product losscast 2>&1 | tail -1
+swift build -c release -Xswiftc -enable-testing --product losscast 2>&1 | tail -1
 losscast=.build/release/losscast
 export LOSSCAST_STORE=$(mktemp -d)/evaluation.sqlite
 $losscast ingest ../shared/datasets | tail -1

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-10}; connections=${2:-8}; rounds=${3:-3}
 command -v wrk >/dev/null || { echo "== installing wrk"; sudo apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product losscast 2>&1 | tail -1
+swift build -c release -Xswiftc -enable-testing --product losscast 2>&1 | tail -1
 log=$(mktemp)
 .build/release/losscast serve --port 0 --budget none >"$log" 2>&1 &
 server=$!
