@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full evaluation: every source in ../shared/datasets backtested with `losscast eval`,
 # one report per (source, split) under docs/evaluation/, and docs/EVALUATION.md gathering
-# their tables. Takes about 15 minutes on 2 cores.
+# their tables. Takes about 12 minutes on 2 cores.
 #   bash Tools/eval/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,11 +15,11 @@ kernel=$($losscast doctor --kernel)
 
 # name | arguments
 evaluations=(
-  "steplaw-dense-by-size|--source steplaw-dense --split by-size --models chinchilla,mlp --ensemble 3"
+  "steplaw-dense-by-size|--source steplaw-dense --split by-size --models chinchilla,mlp,transformer --ensemble 3"
   "steplaw-dense-by-compute|--source steplaw-dense --split by-compute --models chinchilla,mlp"
   "steplaw-moe-by-size|--source steplaw-moe --split by-size --models chinchilla,mlp"
   "steplaw-moe-by-source|--source steplaw-dense --source steplaw-moe --split by-source --test-source steplaw-moe --models chinchilla,mlp"
-  "olmo-ladder-1b|--source olmo-ladder --split by-size --threshold 1e9 --models chinchilla,mpl,mlp"
+  "olmo-ladder-1b|--source olmo-ladder --split by-size --threshold 1e9 --models chinchilla,mpl,mlp,transformer"
   "olmo-ladder-by-compute|--source olmo-ladder --split by-compute --models chinchilla,mpl,mlp"
   "multipowerlaw-random|--source multipowerlaw --split random --models chinchilla,mpl,mlp"
   "gadre2024-by-size|--source gadre2024 --split by-size --models chinchilla,mlp"
