@@ -17,7 +17,8 @@ final class EvalCommandTests: XCTestCase {
         let (_, ingested) = try DoctorTests.runLossCast(["ingest", dataset], environment: environment)
         XCTAssertEqual(ingested, 0)
         let (output, status) = try DoctorTests.runLossCast(["eval", "--source", "chinchilla-epoch", "--split", "by-size", "--models", "chinchilla,mlp",
-                                                            "--epochs", "60", "--report", folder + "/report"], environment: environment)
+                                                            "--epochs", "60", "--report", folder + "/report",
+                                                            "--predictions", folder + "/predictions.csv"], environment: environment)
         XCTAssertEqual(status, 0)
         XCTAssertTrue(output.contains("chinchilla") && output.contains("mlp"), output)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/report")
@@ -32,6 +33,13 @@ final class EvalCommandTests: XCTestCase {
         let page = try String(contentsOfFile: folder + "/report/index.html", encoding: .utf8)
         for figure in figures { XCTAssertTrue(page.contains("src=\"\(figure)\""), figure) }
         XCTAssertTrue(files.contains("REPORT.md"))
+        // The CSV: one row per (test run, model). The test side is the two largest of the file's
+        // model sizes, which hold 3 of its 245 rows (12,568,994,539 and 16,183,346,311, read
+        // from svg_extracted_data.csv), so 3 x 2 models.
+        let table = try String(contentsOfFile: folder + "/predictions.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(table.first?.hasPrefix("run_id,source,name,params,tokens"), true)
+        XCTAssertEqual(table.count - 1, 6)
+        XCTAssertEqual(Set(table.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[8] }), ["chinchilla", "mlp"])
         // A bad split is an error that names it.
         let (_, bad) = try DoctorTests.runLossCast(["eval", "--source", "chinchilla-epoch", "--split", "by-colour"], environment: environment)
         XCTAssertNotEqual(bad, 0)
