@@ -155,10 +155,12 @@ public struct FeatureEncoder: Codable, Sendable {
     var sources: [FeatureSource] { numeric.map { source(of: $0.name) } }
 
     /// The raw (unscaled) value of a feature for a run at a point, nil when missing.
-    func rawValue(_ name: String, run: Run, context: StepContext) -> Double? { rawValue(source(of: name), run: run, context: context) }
+    func rawValue(_ name: String, run: Run, context: StepContext) -> Double? {
+        rawValue(source(of: name), run: run, context: context, params: run.params, tokens: run.tokens)
+    }
 
-    func rawValue(_ source: FeatureSource, run: Run, context: StepContext) -> Double? {
-        let n = run.params, d = run.tokens
+    /// The same with N and D read once per row by the caller (each is a dictionary lookup).
+    func rawValue(_ source: FeatureSource, run: Run, context: StepContext, params n: Double?, tokens d: Double?) -> Double? {
         func positiveLog(_ value: Double?) -> Double? { value.flatMap { $0 > 0 ? Foundation.log($0) : nil } }
         switch source {
         case .tokensPerParameter: return n.flatMap { n in d.map { Foundation.log($0 / n) } }
@@ -200,8 +202,9 @@ public struct FeatureEncoder: Codable, Sendable {
     func encoded(run: Run, context: StepContext, sources: [FeatureSource]) -> (values: [Float], distance: Double) {
         var values = [Float](repeating: 0, count: inputWidth)
         var distance = 0.0
+        let (params, tokens) = (run.params, run.tokens)
         for (index, feature) in numeric.enumerated() {
-            guard var value = rawValue(sources[index], run: run, context: context) else {
+            guard var value = rawValue(sources[index], run: run, context: context, params: params, tokens: tokens) else {
                 values[numeric.count + index] = 1
                 continue
             }

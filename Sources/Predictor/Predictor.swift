@@ -77,26 +77,40 @@ public final class Predictor {
         self.members = members
     }
 
-    /// Predictions for many (run, context) pairs at once, in batches.
+    /// Predictions for many (run, context) pairs at once, in batches. The batches are encoded
+    /// on all cores first (encoding is a third of ranking's time, and pure), then go through
+    /// the networks one after another (sgemm has the cores to itself there).
     public func predict(_ items: [(run: Run, context: StepContext)], batchSize: Int = 4096) -> [Prediction] {
+        let starts = Array(stride(from: 0, to: items.count, by: batchSize))
+        var encoded = [EncodedBatch?](repeating: nil, count: starts.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: starts.count) { index in
+            let batch = encode(items[starts[index]..<min(starts[index] + batchSize, items.count)])
+            lock.lock()
+            encoded[index] = batch
+            lock.unlock()
+        }
         var results: [Prediction] = []
         results.reserveCapacity(items.count)
-        var start = 0
-        while start < items.count {
-            let batch = Array(items[start..<min(start + batchSize, items.count)])
-            results += predictBatch(batch)
-            start += batchSize
+        for (index, start) in starts.enumerated() {
+            results += predictBatch(items[start..<min(start + batchSize, items.count)], encoded[index]!)
         }
         return results
     }
 
-    func predictBatch(_ items: [(run: Run, context: StepContext)]) -> [Prediction] {
-        let rows = items.count
+    /// A batch's network inputs and each row's distance outside the training range.
+    struct EncodedBatch {
+        var numeric: Tensor          // (B, 2F)
+        var categories: [[Int]]      // [feature][row]
+        var distances: [Double]      // (B)
+    }
+
+    func encode(_ items: ArraySlice<(run: Run, context: StepContext)>) -> EncodedBatch {
         var numeric = [Float]()
-        numeric.reserveCapacity(rows * encoder.inputWidth)
+        numeric.reserveCapacity(items.count * encoder.inputWidth)
         var categories = [[Int]](repeating: [], count: encoder.categorical.count)
         var distances = [Double]()
-        distances.reserveCapacity(rows)
+        distances.reserveCapacity(items.count)
         let sources = encoder.sources
         for item in items {
             let (values, distance) = encoder.encoded(run: item.run, context: item.context, sources: sources)
@@ -104,18 +118,21 @@ public final class Predictor {
             distances.append(distance)
             for (index, value) in encoder.categories(run: item.run).enumerated() { categories[index].append(value) }
         }
-        let input = Tensor(shape: [rows, encoder.inputWidth], scalars: numeric)
-        let outputs = members.map { $0(numeric: input, categories: categories).value }
-        return (0..<rows).map { row in
+        return EncodedBatch(numeric: Tensor(shape: [items.count, encoder.inputWidth], scalars: numeric), categories: categories, distances: distances)
+    }
+
+    func predictBatch(_ items: ArraySlice<(run: Run, context: StepContext)>, _ batch: EncodedBatch) -> [Prediction] {
+        let outputs = members.map { $0(numeric: batch.numeric, categories: batch.categories).value }
+        return zip(items.indices, 0..<items.count).map { itemIndex, row in
             let means = outputs.map { Double($0[row, 0]) }
             let variances = outputs.map { Foundation.exp(Double(max(-12, min(6, $0[row, 1])))) }
             let logits = outputs.map { Double($0[row, 2]) }
             let mean = means.reduce(0, +) / Double(means.count)
             let spread = means.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(means.count)
             let variance = variances.reduce(0, +) / Double(variances.count) + spread
-            let base = baseline.value(run: items[row].run, context: items[row].context)
+            let base = baseline.value(run: items[itemIndex].run, context: items[itemIndex].context)
             let loss = base + baseline.mean + baseline.deviation * mean
-            let deviation = calibration.deviation(network: baseline.deviation * variance.squareRoot(), distance: distances[row])
+            let deviation = calibration.deviation(network: baseline.deviation * variance.squareRoot(), distance: batch.distances[row])
             let probability = logits.map { 1 / (1 + Foundation.exp(-$0)) }.reduce(0, +) / Double(logits.count)
             return Prediction(loss: loss, lower: loss - 1.6449 * deviation, upper: loss + 1.6449 * deviation,
                               deviation: deviation, divergenceProbability: probability)
