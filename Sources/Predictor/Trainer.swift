@@ -64,13 +64,14 @@ public enum Trainer {
 
     static func samples(_ runs: [Run], encoder: FeatureEncoder, baseline: Baseline, maxPoints: Int) -> SampleSet {
         var set = SampleSet(categories: [[Int]](repeating: [], count: encoder.categorical.count))
+        let sources = encoder.sources
         for run in runs {
             let contexts = StepContext.contexts(for: run)
             let categories = encoder.categories(run: run)
             for index in pointIndices(run.curve.count, maximum: maxPoints) {
                 guard let loss = run.curve[index].losses[run.targetLoss], loss.isFinite else { continue }
                 let base = baseline.value(run: run, context: contexts[index])
-                set.numeric += encoder.encode(run: run, context: contexts[index])
+                set.numeric += encoder.encoded(run: run, context: contexts[index], sources: sources).values
                 for (feature, value) in categories.enumerated() { set.categories[feature].append(value) }
                 let isDiverged = run.status == .diverged
                 let normalised = (loss - base - baseline.mean) / baseline.deviation
@@ -166,11 +167,17 @@ public enum Trainer {
                 }
             }
         }
+        /// Each point's distance outside the encoder's training range, computed once: the
+        /// bisections below evaluate coverage fifty times over the same points.
+        func distances(_ points: [(run: Run, context: StepContext, loss: Double)], _ encoder: FeatureEncoder) -> [Double] {
+            let sources = encoder.sources
+            return points.map { encoder.encoded(run: $0.run, context: $0.context, sources: sources).distance }
+        }
         func coverage(_ points: [(run: Run, context: StepContext, loss: Double)], _ predictions: [Prediction],
-                      _ calibration: Calibration, _ encoder: FeatureEncoder) -> Double {
-            let inside = zip(points, predictions).filter { point, prediction in
+                      _ distances: [Double], _ calibration: Calibration) -> Double {
+            let inside = zip(zip(points, predictions), distances).filter { pair, distance in
+                let (point, prediction) = pair
                 let network = (prediction.upper - prediction.loss) / 1.6449
-                let distance = encoder.extrapolationDistance(run: point.run, context: point.context)
                 return abs(point.loss - prediction.loss) <= 1.6449 * calibration.deviation(network: network, distance: distance)
             }.count
             return Double(inside) / Double(max(points.count, 1))
@@ -180,8 +187,9 @@ public enum Trainer {
         let validation = healthyPoints(validationRuns)
         if validation.count >= 10 {
             let predictions = predictor.predict(validation.map { ($0.run, $0.context) })
+            let away = distances(validation, predictor.encoder)
             calibration.scale = smallest(upTo: 1000) { scale in
-                coverage(validation, predictions, Calibration(scale: scale), predictor.encoder) >= 0.9
+                coverage(validation, predictions, away, Calibration(scale: scale)) >= 0.9
             }
         }
         // Extrapolation: hold out the largest size of the training runs.
@@ -195,9 +203,10 @@ public enum Trainer {
         // Uncalibrated, so each prediction's interval half-width is 1.6449 network deviations.
         let auxiliary = try train(runs: inner, options: auxiliaryOptions, calibrating: false)
         let predictions = auxiliary.predict(outer.map { ($0.run, $0.context) })
-        if coverage(outer, predictions, Calibration(scale: calibration.scale, extrapolationSlope: 1e3), auxiliary.encoder) >= 0.9 {
+        let away = distances(outer, auxiliary.encoder)
+        if coverage(outer, predictions, away, Calibration(scale: calibration.scale, extrapolationSlope: 1e3)) >= 0.9 {
             calibration.extrapolationSlope = smallest(upTo: 1e3) { slope in
-                coverage(outer, predictions, Calibration(scale: calibration.scale, extrapolationSlope: slope), auxiliary.encoder) >= 0.9
+                coverage(outer, predictions, away, Calibration(scale: calibration.scale, extrapolationSlope: slope)) >= 0.9
             }
         }
         return calibration

@@ -27,6 +27,25 @@ final class PredictorTests: XCTestCase {
         }
     }
 
+    /// The NCPL paper's split: training and validation (20%, seed 11) from the three smallest
+    /// shapes; the healthy runs of the two largest, out of distribution.
+    static func ncplSplit() throws -> (fit: [Run], validation: [Run], large: [Run]) {
+        let runs = try stepLawRuns()
+        let shapes = Set(runs.map { $0.params! }).sorted()
+        let small = runs.filter { $0.params! <= shapes[2] }
+        let large = runs.filter { $0.params! > shapes[2] && $0.status != .diverged }
+        let (fit, validation) = Trainer.holdOut(small, fraction: 0.2, seed: 11)
+        return (fit, validation, large)
+    }
+
+    /// Chinchilla fitted on the same healthy training runs, scored on `runs`: (MAE, Spearman).
+    static func chinchillaReference(fit: [Run], on runs: [Run]) throws -> (error: Double, spearman: Double) {
+        let law = ChinchillaLaw()
+        let report = try law.fit(runs: fit.filter { $0.status != .diverged }, options: FitOptions(), selection: "same training runs")
+        let pairs = runs.flatMap { law.predict(report, run: $0) }
+        return (Metrics.meanAbsoluteError(pairs.map(\.predicted), pairs.map(\.actual)), Metrics.spearman(pairs.map(\.predicted), pairs.map(\.actual)))
+    }
+
     /// The settings `losscast train` uses, fewer epochs.
     func smallOptions(seed: UInt64 = 0) -> TrainingOptions {
         var options = TrainingOptions()
@@ -57,10 +76,7 @@ final class PredictorTests: XCTestCase {
     /// seeded), MAE at most 0.0065; out of distribution (537M, 1.07B) better than Chinchilla
     /// fitted on the same training runs. Checkpoint round trip gives identical predictions.
     func testStepLawAccuracyAndCheckpoint() throws {
-        let runs = try Self.stepLawRuns()
-        let shapes = Set(runs.map { $0.params! }).sorted()
-        let small = runs.filter { $0.params! <= shapes[2] }, large = runs.filter { $0.params! > shapes[2] }
-        let (fit, validation) = Trainer.holdOut(small, fraction: 0.2, seed: 11)
+        let (fit, validation, healthyLarge) = try Self.ncplSplit()
         // Three members, as the README's figures: one member's Spearman and coverage move by
         // about 0.01 and 3 points from seed to seed.
         var options = smallOptions()
@@ -68,14 +84,10 @@ final class PredictorTests: XCTestCase {
         let predictor = try Trainer.train(runs: fit, validation: validation, options: options)
         let healthyValidation = validation.filter { $0.status != .diverged }
         let inDistribution = Metrics.meanAbsoluteError(predictor.predictFinal(healthyValidation).map(\.loss), healthyValidation.map { $0.finalLoss! })
-        let healthyLarge = large.filter { $0.status != .diverged }
         let outPredictions = predictor.predictFinal(healthyLarge)
         let outOfDistribution = Metrics.meanAbsoluteError(outPredictions.map(\.loss), healthyLarge.map { $0.finalLoss! })
         let spearman = Metrics.spearman(outPredictions.map(\.loss), healthyLarge.map { $0.finalLoss! })
-        let law = ChinchillaLaw()
-        let report = try law.fit(runs: fit.filter { $0.status != .diverged }, options: FitOptions(), selection: "same training runs")
-        let lawPairs = healthyLarge.flatMap { law.predict(report, run: $0) }
-        let lawMAE = Metrics.meanAbsoluteError(lawPairs.map(\.predicted), lawPairs.map(\.actual))
+        let lawMAE = try Self.chinchillaReference(fit: fit, on: healthyLarge).error
         let covered = zip(outPredictions, healthyLarge).filter { $0.lower <= $1.finalLoss! && $1.finalLoss! <= $0.upper }.count
         let coverage = Double(covered) / Double(healthyLarge.count)
         print(String(format: "predictor on StepLaw: in-distribution MAE %.4f; 537M + 1.07B MAE %.4f Spearman %.4f 90%% coverage %.3f (Chinchilla %.4f)",

@@ -3,7 +3,6 @@
 // two large ones better than Chinchilla fitted on the same runs, through a checkpoint.
 import Autograd
 import Foundation
-import Laws
 import Layers
 @testable import Predictor
 import Runs
@@ -52,21 +51,14 @@ final class TransformerTests: XCTestCase {
     }
 
     func testTransformerOnStepLawBeatsChinchillaThroughACheckpoint() throws {
-        let runs = try PredictorTests.stepLawRuns()
-        let shapes = Set(runs.map { $0.params! }).sorted()
-        let small = runs.filter { $0.params! <= shapes[2] }, large = runs.filter { $0.params! > shapes[2] && $0.status != .diverged }
-        let (fit, validation) = Trainer.holdOut(small, fraction: 0.2, seed: 11)
+        let (fit, validation, large) = try PredictorTests.ncplSplit()
         var options = TrainingOptions(model: "transformer")
         options.epochs = 30
         let predictor = try Trainer.train(runs: fit, validation: validation, options: options)
         let predictions = predictor.predictFinal(large)
         let error = Metrics.meanAbsoluteError(predictions.map(\.loss), large.map { $0.finalLoss! })
         let spearman = Metrics.spearman(predictions.map(\.loss), large.map { $0.finalLoss! })
-        let law = ChinchillaLaw()
-        let report = try law.fit(runs: fit.filter { $0.status != .diverged }, options: FitOptions(), selection: "same training runs")
-        let lawPairs = large.flatMap { law.predict(report, run: $0) }
-        let lawError = Metrics.meanAbsoluteError(lawPairs.map(\.predicted), lawPairs.map(\.actual))
-        let lawSpearman = Metrics.spearman(lawPairs.map(\.predicted), lawPairs.map(\.actual))
+        let (lawError, lawSpearman) = try PredictorTests.chinchillaReference(fit: fit, on: large)
         print(String(format: "transformer on StepLaw 537M + 1.07B: MAE %.4f Spearman %.3f; Chinchilla %.4f / %.3f", error, spearman, lawError, lawSpearman))
         XCTAssertLessThan(error, lawError)
         XCTAssertGreaterThan(spearman, lawSpearman)
