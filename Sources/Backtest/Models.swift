@@ -40,12 +40,12 @@ public protocol BacktestModel: AnyObject {
 }
 
 public enum BacktestModels {
-    public static let names = ["chinchilla", "mpl", "mlp", "transformer"]
+    public static let names = ["chinchilla", "chinchilla-gamma", "mpl", "mlp", "transformer"]
 
     /// The model called `name`; a network gets `options` with its architecture set to the name.
     public static func make(_ name: String, options: TrainingOptions = TrainingOptions()) throws -> BacktestModel {
         switch name.lowercased() {
-        case "chinchilla": return ChinchillaModel()
+        case "chinchilla", "chinchilla-gamma": return ChinchillaModel(law: name.lowercased())
         case "mpl": return MultiPowerModel()
         case "mlp", "transformer":
             var chosen = options
@@ -73,20 +73,20 @@ public func scoredPoints(_ run: Run, maximum: Int = 64) -> [TestPoint] {
 }
 
 public final class ChinchillaModel: BacktestModel {
-    public let name = "chinchilla"
-    public var limitation: String? { "Chinchilla sees only N and D: it gives every run of an (N, D) group the same loss, so it cannot rank learning rates or batch sizes" }
+    /// "chinchilla" or "chinchilla-gamma" (one of `Baseline.laws`).
+    public let name: String
+    public var limitation: String? { "\(name) sees only N and D: it gives every run of an (N, D) group the same loss, so it cannot rank learning rates or batch sizes" }
     var parameters: [Double] = []
-    let law: ChinchillaLaw
 
-    /// The starting grid: the coarse one the predictor's baseline uses (on StepLaw by-size it
-    /// gives MAE 0.0432 in 2 s; Hoffmann's full grid of 4,500 starts gives 0.0437 in 63 s).
-    public init(startingPoints: [[Double]] = cartesianGrid([[0, 0.5, 1], [4, 8, 12], [4, 8, 12], [0.3, 0.6], [0.3, 0.6]])) {
-        law = ChinchillaLaw(startingPoints: startingPoints)
+    /// Fitted from the coarse grid the predictor's baseline uses (on StepLaw by-size
+    /// Chinchilla gives MAE 0.0432 in 2 s; Hoffmann's full grid of 4,500 starts 0.0437 in 63 s).
+    public init(law: String = "chinchilla") {
+        name = law
     }
 
     public func fit(train: [Run]) throws {
         let healthy = train.filter { $0.status != .diverged && Split.size($0) != nil && ($0.tokens ?? $0.curve.last?.tokens) != nil && ($0.finalLoss ?? 0) > 0 }
-        guard healthy.count >= 5 else { throw SplitError("chinchilla: needs 5 or more healthy training runs with N and D; found \(healthy.count)") }
+        guard healthy.count >= 5 else { throw SplitError("\(name): needs 5 or more healthy training runs with N and D; found \(healthy.count)") }
         // N as the splits read it (the non-embedding count or the shape's when N is not logged).
         let sized = healthy.map { run -> Run in
             var copy = run
@@ -94,7 +94,7 @@ public final class ChinchillaModel: BacktestModel {
             if copy.tokens == nil, let tokens = run.curve.last?.tokens { copy.configuration[ConfigKey.tokens] = .number(tokens) }
             return copy
         }
-        parameters = try LawFitting.fit(law, runs: sized).parameters
+        parameters = try Baseline.fit(law: name, runs: sized)
     }
 
 
@@ -102,7 +102,7 @@ public final class ChinchillaModel: BacktestModel {
         guard let params = Split.size(run) else { return points.map { _ in nil } }
         return points.map { point in
             guard let tokens = run.curve[point.index].tokens ?? (point.isFinal ? run.tokens : nil), tokens > 0 else { return nil }
-            return PointPrediction(loss: law.predict(parameters, SizePoint(params: params, tokens: tokens, loss: point.actual)))
+            return Baseline.predict(law: name, parameters, SizePoint(params: params, tokens: tokens, loss: point.actual)).map { PointPrediction(loss: $0) }
         }
     }
 }

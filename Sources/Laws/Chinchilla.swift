@@ -33,6 +33,38 @@ public struct ChinchillaLaw: ScalingLaw {
     }
 }
 
+/// Chinchilla with its two reducible terms raised to a power together:
+/// L = E + (A / N^alpha + B / D^beta)^gamma, fitted as
+/// ln L = LSE(e, gamma * LSE(a - alpha ln N, b - beta ln D)) with gamma = e^g. gamma = 1 is
+/// Chinchilla; E = 0 is Kaplan's L(N, D) (gamma = alphaD). The extra exponent lets the gain
+/// from data depend on the model's size, which Chinchilla's sum of terms cannot.
+public struct ChinchillaGammaLaw: ScalingLaw {
+    public var startingPoints: [[Double]]?
+    public init(startingPoints: [[Double]]? = nil) { self.startingPoints = startingPoints }
+    public let name = "chinchilla-gamma"
+    public let formula = "L = E + (A / N^alpha + B / D^beta)^gamma"
+    public let parameterNames = ["e", "a", "b", "alpha", "beta", "g"]
+
+    /// Chinchilla's coarse grid crossed with gamma in {1/4, 1/2, 1}.
+    public var initialGrid: [[Double]] {
+        if let startingPoints { return startingPoints }
+        return cartesianGrid([[-1, 0, 0.5], [4, 8, 12], [4, 8, 12], [0.3, 0.6], [0.3, 0.6], [log(0.25), log(0.5), 0]])
+    }
+
+    public func logPrediction<S: LawScalar>(_ p: [S], _ point: SizePoint) -> S {
+        let reducible = S.logSumExp(p[1] - p[3] * point.logParams, p[2] - p[4] * point.logTokens)
+        return S.logSumExp(p[5].exp() * reducible, p[0])
+    }
+
+    public func natural(_ p: [Double]) -> [(name: String, value: Double)] {
+        [("E", exp(p[0])), ("A", exp(p[1])), ("B", exp(p[2])), ("alpha", p[3]), ("beta", p[4]), ("gamma", exp(p[5]))]
+    }
+
+    public func points(from run: Run) -> [SizePoint] {
+        SizePoint.final(of: run).map { [$0] } ?? []
+    }
+}
+
 /// Kaplan et al. 2020: L(N, D) = [(Nc / N)^(alphaN / alphaD) + Dc / D]^alphaD, fitted as
 /// ln L = alphaD * LSE((alphaN / alphaD)(ln Nc - ln N), ln Dc - ln D).
 public struct KaplanLaw: ScalingLaw {

@@ -59,6 +59,7 @@ extension ScalingLaw {
 }
 
 extension ChinchillaLaw: AnyLaw {}
+extension ChinchillaGammaLaw: AnyLaw {}
 extension KaplanLaw: AnyLaw {}
 extension DataConstrainedLaw: AnyLaw {}
 extension ParallelScalingLaw: AnyLaw {}
@@ -66,7 +67,7 @@ extension MultiPowerLaw: AnyLaw {}
 extension AnnealingLaw: AnyLaw {}
 
 public enum LawRegistry {
-    public static let all: [AnyLaw] = [ChinchillaLaw(), KaplanLaw(), DataConstrainedLaw(), ParallelScalingLaw(), MultiPowerLaw(), AnnealingLaw()]
+    public static let all: [AnyLaw] = [ChinchillaLaw(), ChinchillaGammaLaw(), KaplanLaw(), DataConstrainedLaw(), ParallelScalingLaw(), MultiPowerLaw(), AnnealingLaw()]
 
     public static func law(named name: String) throws -> AnyLaw {
         guard let law = all.first(where: { $0.name == name.lowercased() }) else {

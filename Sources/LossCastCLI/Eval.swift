@@ -23,12 +23,13 @@ struct Eval: ParsableCommand {
     @Option(help: "random, by-size, by-compute or by-source.") var split = "by-size"
     @Option(help: "by-size: the smallest N tested (default: the two largest sizes are tested).") var threshold: Double?
     @Option(help: "by-source: the source tested.") var testSource: String?
-    @Option(help: "Comma-separated: chinchilla, mpl, mlp, transformer.") var models = "chinchilla,mpl,mlp"
+    @Option(help: "Comma-separated: chinchilla, chinchilla-gamma, mpl, mlp, transformer.") var models = "chinchilla,mpl,mlp"
     @Option(help: "loss (regression metrics) or ranking (regret of the picked hyperparameters).") var task = "loss"
     @Flag(help: "Ranking: pick by the upper 90% bound and avoid likely divergence.") var riskAdjusted = false
     @Option(help: "Seed for splits and training.") var seed: UInt64 = 0
     @Option(help: "Maximum training epochs of the networks (default: 300 for mlp, 60 for transformer).") var epochs: Int?
     @Option(help: "Ensemble members of the predictor (seeds).") var ensemble = 1
+    @Option(help: "The networks' baseline law: chinchilla, chinchilla-gamma, auto or none.") var baseline = "auto"
     @Option(help: "Most scored points per test curve.") var maxPoints = 64
     @Option(help: "Write a Markdown and HTML report with SVG figures into this folder.") var report: String?
     @Option(help: "Write every model's final-point prediction of every test run to this CSV file.") var predictions: String?
@@ -41,6 +42,7 @@ struct Eval: ParsableCommand {
         for name in modelNames where !BacktestModels.names.contains(name) {
             throw ValidationError("--models: unknown model '\(name)'; expected some of \(BacktestModels.names.joined(separator: ", "))")
         }
+        guard Baseline.choices.contains(baseline) else { throw ValidationError("--baseline \(baseline): expected one of \(Baseline.choices.joined(separator: ", "))") }
         guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
         guard (epochs ?? 1) >= 1, maxPoints >= 1 else { throw ValidationError("--epochs and --max-points must be at least 1") }
     }
@@ -61,6 +63,7 @@ struct Eval: ParsableCommand {
                 options.seed = seed
                 options.epochs = epochs ?? options.epochs
                 options.ensemble = ensemble
+                options.baseline = baseline
                 return try BacktestModels.make(name, options: options)
             }
         } catch { throw ValidationError("\(error.localizedDescription)") }

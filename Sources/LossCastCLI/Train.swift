@@ -18,7 +18,7 @@ struct Train: ParsableCommand {
     @Option(help: "Ensemble members (seeds).") var ensemble = 1
     @Option(help: "Maximum epochs (default: 300 for mlp, 60 for transformer; early stopping on a validation split ends sooner).") var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "The baseline the network predicts a residual over: chinchilla or none.") var baseline = "chinchilla"
+    @Option(help: "The law the network predicts a residual over: chinchilla, chinchilla-gamma, auto (the form that best extrapolates the frontier to the largest training size) or none.") var baseline = "auto"
     @Option(help: "Checkpoint to write.") var out = "Checkpoints/trained.safetensors"
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Print the test metrics as JSON.") var json = false
@@ -27,7 +27,7 @@ struct Train: ParsableCommand {
         guard Architecture.models.contains(model) else { throw ValidationError("--model \(model): expected mlp or transformer") }
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs \(epochs!): expected at least 1") }
         guard SplitKind(rawValue: split) != nil else { throw ValidationError("--split \(split): expected none, random, by-size, by-compute or by-source") }
-        guard ["chinchilla", "none"].contains(baseline) else { throw ValidationError("--baseline \(baseline): expected chinchilla or none") }
+        guard Baseline.choices.contains(baseline) else { throw ValidationError("--baseline \(baseline): expected one of \(Baseline.choices.joined(separator: ", "))") }
         guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
     }
 
@@ -54,6 +54,7 @@ struct Train: ParsableCommand {
         try predictor.save(path: out)
         print(String(format: "trained on %d runs (%d samples) in %.1f s; validation MAE %.4f; saved %@",
                      train.count, predictor.record.samples, predictor.record.seconds, predictor.record.validationMAE, out))
+        print("baseline: \(predictor.baseline.selection ?? predictor.baseline.law)")
         guard !test.isEmpty else { return }
         let report = Evaluation.finalPoint(predictor, test)
         if json {

@@ -9,22 +9,6 @@ import Runs
 import SafeTensors
 import Tensors
 
-public struct Baseline: Codable, Sendable {
-    /// "chinchilla" (a residual over the fitted law) or "none" (the raw loss).
-    public var law: String
-    public var parameters: [Double]
-    /// The normalised target is (loss - baseline - mean) / deviation.
-    public var mean: Double
-    public var deviation: Double
-
-    /// The baseline loss for a run at a point: the law at (N, tokens seen), or 0.
-    public func value(run: Run, context: StepContext) -> Double {
-        guard law == "chinchilla", let n = run.params, n > 0 else { return 0 }
-        guard let seen = context.tokensSeen ?? run.tokens, seen > 0 else { return 0 }
-        return ChinchillaLaw().predict(parameters, SizePoint(params: n, tokens: seen, loss: 1))
-    }
-}
-
 /// How the network's deviation becomes a 90% interval: scaled so that 90% of validation
 /// residuals fall inside, plus a term that grows with the distance outside the training
 /// range, fitted on an inner split that holds out the largest training size.

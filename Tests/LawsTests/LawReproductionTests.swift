@@ -133,4 +133,56 @@ final class LawReproductionTests: XCTestCase {
         XCTAssertEqual(mae, 0.043, accuracy: 0.012)
         XCTAssertEqual(spearman, 0.74, accuracy: 0.08)
     }
+
+    /// gamma = 1 is Chinchilla, term for term: E + A N^-alpha + B D^-beta by hand.
+    func testChinchillaGammaWithUnitGammaIsChinchilla() {
+        let (E, A, B, alpha, beta) = (1.8, 480.0, 2100.0, 0.35, 0.37)
+        let point = SizePoint(params: 4e8, tokens: 8e9, loss: 1)
+        let byHand = E + A / pow(4e8, alpha) + B / pow(8e9, beta)
+        XCTAssertEqual(ChinchillaGammaLaw().predict([log(E), log(A), log(B), alpha, beta, 0], point), byHand, accuracy: 1e-12)
+        XCTAssertEqual(ChinchillaGammaLaw().predict([log(E), log(A), log(B), alpha, beta, log(0.5)], point),
+                       E + (A / pow(4e8, alpha) + B / pow(8e9, beta)).squareRoot(), accuracy: 1e-12)
+    }
+
+    /// Data generated from L = E + (A N^-alpha + B D^-beta)^gamma with 0.05% noise gives back
+    /// gamma, E and the exponents' ratio. The valley is long (A, B and gamma trade off): at
+    /// 0.2% noise gamma comes back 0.40, without noise 0.316.
+    func testChinchillaGammaRecoversKnownParameters() throws {
+        let truth = (E: 1.2, A: 3e4, B: 2e5, alpha: 0.5, beta: 0.5, gamma: 0.3)
+        var generator = SeededGenerator(seed: 5)
+        var runs: [Run] = []
+        for params in [1e8, 2e8, 4e8, 8e8, 1.6e9] {
+            for tokens in [2e9, 5e9, 1e10, 2e10, 5e10, 1e11] {
+                let clean = truth.E + pow(truth.A * pow(params, -truth.alpha) + truth.B * pow(tokens, -truth.beta), truth.gamma)
+                runs.append(Run(source: "synthetic", name: "\(params)-\(tokens)",
+                                configuration: [ConfigKey.params: .number(params), ConfigKey.tokens: .number(tokens)],
+                                curve: [CurvePoint(losses: ["loss": clean * (1 + 0.0005 * generator.nextNormal())])], targetLoss: "loss",
+                                parameterConvention: .total, provenance: Provenance(file: "generated", importer: "test")))
+            }
+        }
+        let natural = Dictionary(uniqueKeysWithValues: try LawFitting.fit(ChinchillaGammaLaw(), runs: runs).natural.map { ($0.name, $0.value) })
+        XCTAssertEqual(natural["gamma"]!, truth.gamma, accuracy: 0.03)
+        XCTAssertEqual(natural["alpha"]! / natural["beta"]!, truth.alpha / truth.beta, accuracy: 0.1)
+        XCTAssertEqual(natural["E"]!, truth.E, accuracy: 0.1)
+    }
+
+    /// StepLaw's training sizes, the largest held out, on the frontier (the best run of
+    /// each N and D): fitted on 215M and 268M, chinchilla-gamma predicts 429M's four best
+    /// losses better than Chinchilla. This is how the predictor's "auto" baseline chooses.
+    func testChinchillaGammaExtrapolatesStepLawBetter() throws {
+        let runs = try importRuns(StepLawImporter(moe: false), datasetsRoot + "/steplaw/dense_lr_bs_loss.csv")
+        let frontier = Dictionary(grouping: runs, by: { [$0.params!, $0.tokens!] }).values.map { group in group.min { $0.finalLoss! < $1.finalLoss! }! }
+        let shapes = Set(frontier.map { $0.params! }).sorted()
+        let train = frontier.filter { $0.params! <= shapes[1] }, held = frontier.filter { $0.params! == shapes[2] }
+        XCTAssertEqual(train.count, 8)
+        XCTAssertEqual(held.count, 4)
+        func heldOutError<Law: ScalingLaw & AnyLaw>(_ law: Law) throws -> Double {
+            let report = try law.fit(runs: train, options: FitOptions(), selection: "215M, 268M")
+            let pairs = held.flatMap { law.predict(report, run: $0) }
+            return Metrics.meanAbsoluteError(pairs.map(\.predicted), pairs.map(\.actual))
+        }
+        let chinchilla = try heldOutError(ChinchillaLaw()), gamma = try heldOutError(ChinchillaGammaLaw())
+        print(String(format: "StepLaw frontier, 429M from 215M + 268M: MAE chinchilla %.4f, chinchilla-gamma %.4f", chinchilla, gamma))
+        XCTAssertLessThan(gamma, chinchilla)
+    }
 }

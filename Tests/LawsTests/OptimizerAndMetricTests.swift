@@ -33,6 +33,7 @@ final class OptimizerAndMetricTests: XCTestCase {
         }
         let size = SizePoint(params: 4e8, tokens: 8e9, loss: 2.5, extra: [2e9])
         check(ChinchillaLaw(), size, [0.6, 6.2, 7.6, 0.34, 0.37])
+        check(ChinchillaGammaLaw(), size, [-0.4, 12.6, 13.8, 0.56, 0.53, log(0.26)])
         check(KaplanLaw(), size, [log(8.8e13), log(5.4e13), 0.076, 0.095])
         check(DataConstrainedLaw(), size, [0.6, 6.2, 7.6, 0.34, 0.37, log(15)])
         check(ParallelScalingLaw(), SizePoint(params: 4e8, tokens: 1, loss: 2.5, extra: [4]), [6, 0.5, 0.3, 0.05])
