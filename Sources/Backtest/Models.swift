@@ -75,7 +75,7 @@ public func scoredPoints(_ run: Run, maximum: Int = 64) -> [TestPoint] {
 public final class ChinchillaModel: BacktestModel {
     /// "chinchilla" or "chinchilla-gamma" (one of `Baseline.laws`).
     public let name: String
-    public var limitation: String? { "\(name) sees only N and D: it gives every run of an (N, D) group the same loss, so it cannot rank learning rates or batch sizes" }
+    public var limitation: String? { "it sees only N and D: it gives every run of an (N, D) group the same loss, so it cannot rank learning rates or batch sizes" }
     var parameters: [Double] = []
 
     /// Fitted from the coarse grid the predictor's baseline uses (on StepLaw by-size

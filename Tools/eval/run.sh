@@ -15,7 +15,7 @@ kernel=$($losscast doctor --kernel)
 
 # name | arguments
 evaluations=(
-  "steplaw-dense-by-size|--source steplaw-dense --split by-size --models chinchilla,mlp,transformer --ensemble 3"
+  "steplaw-dense-by-size|--source steplaw-dense --split by-size --models chinchilla,chinchilla-gamma,mlp,transformer --ensemble 3"
   "steplaw-dense-by-compute|--source steplaw-dense --split by-compute --models chinchilla,mlp"
   "steplaw-moe-by-size|--source steplaw-moe --split by-size --models chinchilla,mlp"
   "steplaw-moe-by-source|--source steplaw-dense --source steplaw-moe --split by-source --test-source steplaw-moe --models chinchilla,mlp"
