@@ -1,6 +1,6 @@
 // The law the networks predict a residual over, fitted on the healthy training runs' final
 // points: Chinchilla, Chinchilla with a shared exponent gamma, or chosen between them by how
-// well each, fitted without the largest training size, predicts that size.
+// well each, fitted on the frontier below the largest training size, predicts that size's.
 import Foundation
 import Laws
 import Runs

@@ -167,6 +167,14 @@ public final class Predictor {
         let architecture = try field("losscast.architecture", Architecture.self)
         let baseline = try field("losscast.baseline", Baseline.self)
         let record = try field("losscast.training", TrainingRecord.self)
+        guard Architecture.models.contains(architecture.model) else {
+            throw SafeTensorsError(path: path, problem: "metadata 'losscast.architecture' names the model '\(architecture.model)'",
+                                   hint: "Expected one of \(Architecture.models.joined(separator: ", ")); the checkpoint is from another version or corrupted.")
+        }
+        guard (Baseline.laws + ["none"]).contains(baseline.law) else {
+            throw SafeTensorsError(path: path, problem: "metadata 'losscast.baseline' names the law '\(baseline.law)'",
+                                   hint: "Expected one of \((Baseline.laws + ["none"]).joined(separator: ", ")); the checkpoint is from another version or corrupted.")
+        }
         let count = Int(file.metadata["losscast.members"] ?? "") ?? 0
         guard count > 0 else { throw SafeTensorsError(path: path, problem: "no ensemble members", hint: "The checkpoint is corrupted.") }
         var generator = SeededGenerator(seed: 0)

@@ -116,6 +116,26 @@ final class PredictorTests: XCTestCase {
         XCTAssertThrowsError(try Predictor.load(path: path)) { XCTAssertTrue("\($0)".contains("predictor"), "\($0)") }
     }
 
+    /// A checkpoint whose metadata names a law or a network this version does not know is
+    /// refused by field, instead of predicting with no baseline or the wrong network.
+    func testUnknownLawOrModelInACheckpointIsRefused() throws {
+        var options = smallOptions()
+        options.epochs = 2
+        let predictor = try Trainer.train(runs: Array(try Self.stepLawRuns().prefix(200)), options: options)
+        let path = NSTemporaryDirectory() + "predictor-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for (key, from, to) in [("losscast.baseline", "\"law\":\"\(predictor.baseline.law)\"", "\"law\":\"kaplan\""),
+                                ("losscast.architecture", "\"model\":\"mlp\"", "\"model\":\"rnn\"")] {
+            try predictor.save(path: path)
+            var file = try SafeTensorsFile.load(path: path)
+            let text = try XCTUnwrap(file.metadata[key])
+            XCTAssertTrue(text.contains(from), text)
+            file.metadata[key] = text.replacingOccurrences(of: from, with: to)
+            try file.save(path: path)
+            XCTAssertThrowsError(try Predictor.load(path: path)) { XCTAssertTrue("\($0)".contains(key), "\($0)") }
+        }
+    }
+
     func testTrainingIsDeterministicForASeed() throws {
         let runs = Array(try Self.stepLawRuns().prefix(300))
         var options = smallOptions(seed: 5)
