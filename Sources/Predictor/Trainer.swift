@@ -1,7 +1,7 @@
 // Training the predictor: samples from runs (up to `maxPointsPerRun` points of each curve),
-// a Chinchilla baseline fitted on the training runs, then each ensemble member trained with
-// AdamW, warmup + cosine and early stopping on the validation runs' error. Deterministic
-// for a seed. Diverged runs teach the divergence head only.
+// the baseline law fitted on the training runs (Baseline.swift), then each ensemble member
+// trained with AdamW, warmup + cosine and early stopping on the validation runs' error, then
+// the interval calibrated. Deterministic for a seed. Diverged runs teach the divergence head only.
 import Autograd
 import Foundation
 import Laws
