@@ -29,6 +29,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Seed for splits and training.") var seed: UInt64 = 0
     @Option(help: "Maximum training epochs of the networks (default: 300 for mlp, 60 for transformer).") var epochs: Int?
     @Option(help: "Ensemble members of the predictor (seeds).") var ensemble = 1
+    @Option(help: "Cross-fitting: deal the training runs into K folds; member k trains on the others and early-stops on fold k (K x --ensemble members: that many deals of the folds). 0: one shared validation split.") var folds = 0
     @Option(help: "The networks' baseline law: chinchilla, chinchilla-gamma, auto or none.") var baseline = "auto"
     @Option(help: "Most scored points per test curve.") var maxPoints = 64
     @Option(help: "Write a Markdown and HTML report with SVG figures into this folder.") var report: String?
@@ -44,6 +45,8 @@ struct Eval: ParsableCommand {
         }
         guard Baseline.choices.contains(baseline) else { throw ValidationError("--baseline \(baseline): expected one of \(Baseline.choices.joined(separator: ", "))") }
         guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
+        guard folds == 0 || (2...16).contains(folds) else { throw ValidationError("--folds \(folds): expected 0 (one validation split) or 2 to 16") }
+        guard folds * ensemble <= 32 else { throw ValidationError("--folds \(folds) with --ensemble \(ensemble) makes \(folds * ensemble) members; expected at most 32") }
         guard (epochs ?? 1) >= 1, maxPoints >= 1 else { throw ValidationError("--epochs and --max-points must be at least 1") }
     }
 
@@ -63,6 +66,7 @@ struct Eval: ParsableCommand {
                 options.seed = seed
                 options.epochs = epochs ?? options.epochs
                 options.ensemble = ensemble
+                options.folds = folds
                 options.baseline = baseline
                 return try BacktestModels.make(name, options: options)
             }

@@ -42,21 +42,28 @@ public struct TrainingRecord: Codable, Sendable {
     public var seed: UInt64
     public var validationMAE: Double
     public var split: String
+    /// The folds of a cross-fitted ensemble (validationMAE is then the members' mean on their
+    /// own folds); nil for members sharing one validation split, and in older checkpoints.
+    public var folds: Int? = nil
 }
 
 public final class Predictor {
     public let encoder: FeatureEncoder
     public let architecture: Architecture
-    public let baseline: Baseline
+    /// The law each member predicts a residual over: one shared, or one per member when the
+    /// members were cross-fitted (each fitted on that member's training folds).
+    public let baselines: [Baseline]
+    public var baseline: Baseline { baselines[0] }
     public var record: TrainingRecord
     public var calibration = Calibration()
     let members: [any PredictorModel]
     public var memberCount: Int { members.count }
 
-    init(encoder: FeatureEncoder, architecture: Architecture, baseline: Baseline, record: TrainingRecord, members: [any PredictorModel]) {
+    init(encoder: FeatureEncoder, architecture: Architecture, baselines: [Baseline], record: TrainingRecord, members: [any PredictorModel]) {
+        precondition(baselines.count == 1 || baselines.count == members.count, "one baseline, or one per member")
         self.encoder = encoder
         self.architecture = architecture
-        self.baseline = baseline
+        self.baselines = baselines
         self.record = record
         self.members = members
     }
@@ -108,19 +115,33 @@ public final class Predictor {
     func predictBatch(_ items: ArraySlice<(run: Run, context: StepContext)>, _ batch: EncodedBatch) -> [Prediction] {
         let outputs = members.map { $0(numeric: batch.numeric, categories: batch.categories).value }
         return zip(items.indices, 0..<items.count).map { itemIndex, row in
-            let means = outputs.map { Double($0[row, 0]) }
-            let variances = outputs.map { Foundation.exp(Double(max(-12, min(6, $0[row, 1])))) }
+            // Each member's loss and variance in loss units, over its own baseline.
+            let bases = baselines.map { $0.value(run: items[itemIndex].run, context: items[itemIndex].context) }
+            var losses = [Double](), variances = [Double]()
+            for (index, output) in outputs.enumerated() {
+                let baseline = baselines[baselines.count == 1 ? 0 : index], base = bases[baselines.count == 1 ? 0 : index]
+                losses.append(base + baseline.mean + baseline.deviation * Double(output[row, 0]))
+                variances.append(baseline.deviation * baseline.deviation * Foundation.exp(Double(max(-12, min(6, output[row, 1])))))
+            }
             let logits = outputs.map { Double($0[row, 2]) }
-            let mean = means.reduce(0, +) / Double(means.count)
-            let spread = means.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(means.count)
+            let loss = losses.reduce(0, +) / Double(losses.count)
+            let spread = losses.map { ($0 - loss) * ($0 - loss) }.reduce(0, +) / Double(losses.count)
             let variance = variances.reduce(0, +) / Double(variances.count) + spread
-            let base = baseline.value(run: items[itemIndex].run, context: items[itemIndex].context)
-            let loss = base + baseline.mean + baseline.deviation * mean
-            let deviation = calibration.deviation(network: baseline.deviation * variance.squareRoot(), distance: batch.distances[row])
+            let deviation = calibration.deviation(network: variance.squareRoot(), distance: batch.distances[row])
             let probability = logits.map { 1 / (1 + Foundation.exp(-$0)) }.reduce(0, +) / Double(logits.count)
             return Prediction(loss: loss, lower: loss - 1.6449 * deviation, upper: loss + 1.6449 * deviation,
                               deviation: deviation, divergenceProbability: probability)
         }
+    }
+
+    /// Some members alone, each over its own baseline: for a cross-fitted predictor, the members
+    /// that held out a fold predict it as runs they never trained on.
+    public func members(_ indices: [Int]) -> Predictor {
+        let chosen = Predictor(encoder: encoder, architecture: architecture,
+                               baselines: baselines.count == 1 ? baselines : indices.map { baselines[$0] },
+                               record: record, members: indices.map { members[$0] })
+        chosen.calibration = calibration
+        return chosen
     }
 
     /// The prediction at a run's last point.
@@ -138,7 +159,7 @@ public final class Predictor {
         let encoderJSON = JSONEncoder()
         encoderJSON.outputFormatting = [.sortedKeys]
         let text = { (value: any Encodable) in String(decoding: try encoderJSON.encode(value), as: UTF8.self) }
-        try SafeTensorsFile(tensors: tensors, metadata: [
+        var metadata = [
             "losscast.format": "losscast-predictor-1",
             "losscast.encoder": try text(encoder),
             "losscast.architecture": try text(architecture),
@@ -146,7 +167,9 @@ public final class Predictor {
             "losscast.training": try text(record),
             "losscast.members": String(members.count),
             "losscast.calibration": try text(calibration),
-        ]).save(path: path)
+        ]
+        if baselines.count > 1 { metadata["losscast.baselines"] = try text(baselines) }
+        try SafeTensorsFile(tensors: tensors, metadata: metadata).save(path: path)
     }
 
     public static func load(path: String) throws -> Predictor {
@@ -165,18 +188,24 @@ public final class Predictor {
         }
         let encoder = try field("losscast.encoder", FeatureEncoder.self)
         let architecture = try field("losscast.architecture", Architecture.self)
-        let baseline = try field("losscast.baseline", Baseline.self)
         let record = try field("losscast.training", TrainingRecord.self)
         guard Architecture.models.contains(architecture.model) else {
             throw SafeTensorsError(path: path, problem: "metadata 'losscast.architecture' names the model '\(architecture.model)'",
                                    hint: "Expected one of \(Architecture.models.joined(separator: ", ")); the checkpoint is from another version or corrupted.")
         }
-        guard (Baseline.laws + ["none"]).contains(baseline.law) else {
-            throw SafeTensorsError(path: path, problem: "metadata 'losscast.baseline' names the law '\(baseline.law)'",
+        // Checkpoints before per-member baselines carry only the shared one.
+        let key = file.metadata["losscast.baselines"] == nil ? "losscast.baseline" : "losscast.baselines"
+        let baselines = key == "losscast.baseline" ? [try field(key, Baseline.self)] : try field(key, [Baseline].self)
+        for baseline in baselines where !(Baseline.laws + ["none"]).contains(baseline.law) {
+            throw SafeTensorsError(path: path, problem: "metadata '\(key)' names the law '\(baseline.law)'",
                                    hint: "Expected one of \((Baseline.laws + ["none"]).joined(separator: ", ")); the checkpoint is from another version or corrupted.")
         }
         let count = Int(file.metadata["losscast.members"] ?? "") ?? 0
         guard count > 0 else { throw SafeTensorsError(path: path, problem: "no ensemble members", hint: "The checkpoint is corrupted.") }
+        guard baselines.count == 1 || baselines.count == count else {
+            throw SafeTensorsError(path: path, problem: "metadata '\(key)' has \(baselines.count) baselines for \(count) members",
+                                   hint: "Expected one, or one per member; the checkpoint does not match its own metadata.")
+        }
         var generator = SeededGenerator(seed: 0)
         var members: [any PredictorModel] = []
         for index in 0..<count {
@@ -193,7 +222,7 @@ public final class Predictor {
             }
             members.append(member)
         }
-        let predictor = Predictor(encoder: encoder, architecture: architecture, baseline: baseline, record: record, members: members)
+        let predictor = Predictor(encoder: encoder, architecture: architecture, baselines: baselines, record: record, members: members)
         if file.metadata["losscast.calibration"] != nil { predictor.calibration = try field("losscast.calibration", Calibration.self) }
         return predictor
     }
