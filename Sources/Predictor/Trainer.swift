@@ -31,6 +31,7 @@ public struct TrainingOptions: Sendable {
     /// folds and early-stops on fold k, so the ensemble learns from every run and each run still
     /// validates a member that never trained on it. `ensemble` deals are made, each with its own
     /// seed, so the ensemble has K x `ensemble` members; deal r's fold k is member r K + k.
+    /// Not used when the caller gives the validation runs.
     public var folds = 0
     public var split = "random"
     /// During training, each configuration field other than N, D and the learning rate is
@@ -136,6 +137,11 @@ public enum Trainer {
         let start = Date()
         guard runs.count >= 4 else { throw LawError("training needs at least 4 runs, the selection has \(runs.count)") }
         let crossFitting = given == nil && options.folds >= 2
+        // Each fold is a member's validation set: an empty one reads as error 0 from the first
+        // epoch, and the member would keep its initial parameters. Two runs a fold at least.
+        if crossFitting && runs.count < 2 * options.folds {
+            throw LawError("cross-fitting with \(options.folds) folds needs at least \(2 * options.folds) runs, the selection has \(runs.count); use fewer folds or --folds 0")
+        }
         let (fitRuns, validationRuns) = crossFitting ? (runs, []) : given.map { (runs, $0) }
             ?? holdOut(runs, fraction: options.validationFraction, seed: options.seed)
         let encoder = FeatureEncoder.fit(runs: fitRuns, contexts: fitRuns.map { StepContext.contexts(for: $0) })

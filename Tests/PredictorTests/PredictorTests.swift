@@ -163,6 +163,15 @@ final class PredictorTests: XCTestCase {
         }
     }
 
+    /// Cross-fitting more folds than the runs can fill is refused before any training, by name.
+    func testTooFewRunsForTheFoldsAreRefused() throws {
+        var options = smallOptions()
+        options.folds = 5
+        XCTAssertThrowsError(try Trainer.train(runs: Array(try Self.stepLawRuns().prefix(9)), options: options)) {
+            XCTAssertTrue("\($0)".contains("5 folds needs at least 10 runs, the selection has 9"), "\($0)")
+        }
+    }
+
     func testTrainingIsDeterministicForASeed() throws {
         let runs = Array(try Self.stepLawRuns().prefix(300))
         var options = smallOptions(seed: 5)
