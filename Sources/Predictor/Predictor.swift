@@ -54,6 +54,8 @@ public final class Predictor {
     /// members were cross-fitted (each fitted on that member's training folds).
     public let baselines: [Baseline]
     public var baseline: Baseline { baselines[0] }
+    /// The position in `baselines` of member `index`'s baseline.
+    func baselineIndex(ofMember index: Int) -> Int { baselines.count == 1 ? 0 : index }
     public var record: TrainingRecord
     public var calibration = Calibration()
     let members: [any PredictorModel]
@@ -119,7 +121,7 @@ public final class Predictor {
             let bases = baselines.map { $0.value(run: items[itemIndex].run, context: items[itemIndex].context) }
             var losses = [Double](), variances = [Double]()
             for (index, output) in outputs.enumerated() {
-                let baseline = baselines[baselines.count == 1 ? 0 : index], base = bases[baselines.count == 1 ? 0 : index]
+                let baseline = baselines[baselineIndex(ofMember: index)], base = bases[baselineIndex(ofMember: index)]
                 losses.append(base + baseline.mean + baseline.deviation * Double(output[row, 0]))
                 variances.append(baseline.deviation * baseline.deviation * Foundation.exp(Double(max(-12, min(6, output[row, 1])))))
             }
