@@ -28,8 +28,7 @@ struct Eval: ParsableCommand {
     @Flag(help: "Ranking: pick by the upper 90% bound and avoid likely divergence.") var riskAdjusted = false
     @Option(help: "Seed for splits and training.") var seed: UInt64 = 0
     @Option(help: "Maximum training epochs of the networks (default: 300 for mlp, 60 for transformer).") var epochs: Int?
-    @Option(help: "Ensemble members of the predictor (seeds).") var ensemble = 1
-    @Option(help: "Cross-fitting: deal the training runs into K folds; member k trains on the others and early-stops on fold k (K x --ensemble members: that many deals of the folds). 0: one shared validation split.") var folds = 0
+    @OptionGroup var ensembleOptions: EnsembleOptions
     @Option(help: "The networks' baseline law: chinchilla, chinchilla-gamma, auto or none.") var baseline = "auto"
     @Option(help: "Most scored points per test curve.") var maxPoints = 64
     @Option(help: "Write a Markdown and HTML report with SVG figures into this folder.") var report: String?
@@ -44,9 +43,6 @@ struct Eval: ParsableCommand {
             throw ValidationError("--models: unknown model '\(name)'; expected some of \(BacktestModels.names.joined(separator: ", "))")
         }
         guard Baseline.choices.contains(baseline) else { throw ValidationError("--baseline \(baseline): expected one of \(Baseline.choices.joined(separator: ", "))") }
-        guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
-        guard folds == 0 || (2...16).contains(folds) else { throw ValidationError("--folds \(folds): expected 0 (one validation split) or 2 to 16") }
-        guard folds * ensemble <= 32 else { throw ValidationError("--folds \(folds) with --ensemble \(ensemble) makes \(folds * ensemble) members; expected at most 32") }
         guard (epochs ?? 1) >= 1, maxPoints >= 1 else { throw ValidationError("--epochs and --max-points must be at least 1") }
     }
 
@@ -62,11 +58,9 @@ struct Eval: ParsableCommand {
         let chosen: [BacktestModel]
         do {
             chosen = try modelNames.map { name in
-                var options = TrainingOptions(model: Architecture.models.contains(name) ? name : "mlp")
+                var options = ensembleOptions.applied(to: TrainingOptions(model: Architecture.models.contains(name) ? name : "mlp"))
                 options.seed = seed
                 options.epochs = epochs ?? options.epochs
-                options.ensemble = ensemble
-                options.folds = folds
                 options.baseline = baseline
                 return try BacktestModels.make(name, options: options)
             }

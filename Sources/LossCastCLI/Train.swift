@@ -15,8 +15,7 @@ struct Train: ParsableCommand {
     @Option(help: "by-size: the smallest N held out.") var threshold: Double?
     @Option(help: "by-source: the source held out.") var testSource: String?
     @Option(help: "The network: mlp or transformer.") var model = "mlp"
-    @Option(help: "Ensemble members (seeds).") var ensemble = 1
-    @Option(help: "Cross-fitting: deal the training runs into K folds; member k trains on the others and early-stops on fold k (K x --ensemble members: that many deals of the folds). 0: one shared validation split.") var folds = 0
+    @OptionGroup var ensembleOptions: EnsembleOptions
     @Option(help: "Maximum epochs (default: 300 for mlp, 60 for transformer; early stopping on a validation split ends sooner).") var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "The law the network predicts a residual over: chinchilla, chinchilla-gamma, auto (the form that best extrapolates the frontier to the largest training size) or none.") var baseline = "auto"
@@ -29,9 +28,6 @@ struct Train: ParsableCommand {
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs \(epochs!): expected at least 1") }
         guard SplitKind(rawValue: split) != nil else { throw ValidationError("--split \(split): expected none, random, by-size, by-compute or by-source") }
         guard Baseline.choices.contains(baseline) else { throw ValidationError("--baseline \(baseline): expected one of \(Baseline.choices.joined(separator: ", "))") }
-        guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
-        guard folds == 0 || (2...16).contains(folds) else { throw ValidationError("--folds \(folds): expected 0 (one validation split) or 2 to 16") }
-        guard folds * ensemble <= 32 else { throw ValidationError("--folds \(folds) with --ensemble \(ensemble) makes \(folds * ensemble) members; expected at most 32") }
     }
 
     func run() throws {
@@ -43,9 +39,7 @@ struct Train: ParsableCommand {
         do { sides = try Split(kind: SplitKind(rawValue: split)!, seed: seed, threshold: threshold, testSource: testSource).apply(runs) }
         catch let error as SplitError { throw ValidationError(error.message) }
         let (train, test) = (sides.train, sides.test)
-        var options = TrainingOptions(model: model)
-        options.ensemble = ensemble
-        options.folds = folds
+        var options = ensembleOptions.applied(to: TrainingOptions(model: model))
         options.epochs = epochs ?? options.epochs
         options.seed = seed
         options.baseline = baseline

@@ -56,6 +56,11 @@ public final class Predictor {
     public var baseline: Baseline { baselines[0] }
     /// The position in `baselines` of member `index`'s baseline.
     func baselineIndex(ofMember index: Int) -> Int { baselines.count == 1 ? 0 : index }
+    /// How much the members' disagreement counts in a prediction's variance. Cross-fitted
+    /// members are a grouped jackknife over the runs: the variance of their mean is about K - 1
+    /// times their spread for K folds (each member saw (K - 1)/K of the runs), not the spread
+    /// itself. Members that share their runs differ by seed only, and count once.
+    var spreadWeight: Double { record.folds.map { Double(max($0 - 1, 1)) } ?? 1 }
     public var record: TrainingRecord
     public var calibration = Calibration()
     let members: [any PredictorModel]
@@ -128,7 +133,7 @@ public final class Predictor {
             let logits = outputs.map { Double($0[row, 2]) }
             let loss = losses.reduce(0, +) / Double(losses.count)
             let spread = losses.map { ($0 - loss) * ($0 - loss) }.reduce(0, +) / Double(losses.count)
-            let variance = variances.reduce(0, +) / Double(variances.count) + spread
+            let variance = variances.reduce(0, +) / Double(variances.count) + spreadWeight * spread
             let deviation = calibration.deviation(network: variance.squareRoot(), distance: batch.distances[row])
             let probability = logits.map { 1 / (1 + Foundation.exp(-$0)) }.reduce(0, +) / Double(logits.count)
             return Prediction(loss: loss, lower: loss - 1.6449 * deviation, upper: loss + 1.6449 * deviation,

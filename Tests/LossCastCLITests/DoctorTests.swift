@@ -6,8 +6,9 @@ import TestSupport
 import XCTest
 
 final class DoctorTests: XCTestCase {
-    /// Runs the built `losscast` with extra environment; returns stdout and the exit status.
-    static func runLossCast(_ arguments: [String], environment: [String: String] = [:]) throws -> (String, Int32) {
+    /// Runs the built `losscast` with extra environment; returns its standard output (and
+    /// standard error, with `errors`) and the exit status.
+    static func runLossCast(_ arguments: [String], environment: [String: String] = [:], errors: Bool = false) throws -> (String, Int32) {
         let candidates = [".build/release/losscast", ".build/debug/losscast"].map { repositoryRoot + "/" + $0 }
         guard let binary = candidates.first(where: FileManager.default.isExecutableFile) else {
             throw XCTSkip("losscast is not built (swift build -c release)")
@@ -23,6 +24,7 @@ final class DoctorTests: XCTestCase {
         process.environment = env
         let pipe = Pipe()
         process.standardOutput = pipe
+        if errors { process.standardError = pipe }
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -43,5 +43,12 @@ final class EvalCommandTests: XCTestCase {
         // A bad split is an error that names it.
         let (_, bad) = try DoctorTests.runLossCast(["eval", "--source", "chinchilla-epoch", "--split", "by-colour"], environment: environment)
         XCTAssertNotEqual(bad, 0)
+        // So are ensembles `train` and `eval` cannot build, before any run is read.
+        for (command, arguments, named) in [("eval", ["--folds", "1"], "--folds 1"), ("train", ["--ensemble", "0"], "--ensemble 0"),
+                                            ("train", ["--folds", "8", "--ensemble", "8"], "64 members")] {
+            let (message, status) = try DoctorTests.runLossCast([command] + arguments, environment: environment, errors: true)
+            XCTAssertNotEqual(status, 0)
+            XCTAssertTrue(message.contains(named), "\(command) \(arguments): \(message)")
+        }
     }
 }
