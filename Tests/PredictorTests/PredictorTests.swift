@@ -107,6 +107,24 @@ final class PredictorTests: XCTestCase {
         let outOfDistribution = Metrics.meanAbsoluteError(outPredictions.map(\.loss), healthyLarge.map { $0.finalLoss! })
         let spearman = Metrics.spearman(outPredictions.map(\.loss), healthyLarge.map { $0.finalLoss! })
         let lawMAE = try Self.chinchillaReference(fit: small, on: healthyLarge).error
+        // The interval rebuilt from the members alone: their mean variance plus 4 times their
+        // spread (five folds: the variance of a grouped jackknife's mean is K - 1 times the
+        // spread), scaled, with the extrapolation term beside it.
+        let alone = (0..<predictor.memberCount).map { member -> [Prediction] in
+            let single = predictor.members([member])
+            single.calibration = Calibration()
+            return single.predictFinal(Array(healthyLarge.prefix(20)))
+        }
+        for (index, run) in healthyLarge.prefix(20).enumerated() {
+            let losses = alone.map { $0[index].loss }, variances = alone.map { $0[index].deviation * $0[index].deviation }
+            let mean = losses.reduce(0, +) / 10
+            let spread = losses.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 10
+            let network = (variances.reduce(0, +) / 10 + 4 * spread).squareRoot() * predictor.calibration.scale
+            let extrapolation = predictor.calibration.extrapolationSlope
+                * predictor.encoder.extrapolationDistance(run: run, context: StepContext.contexts(for: run).last!)
+            XCTAssertEqual(outPredictions[index].loss, mean, accuracy: 1e-9)
+            XCTAssertEqual(outPredictions[index].deviation, (network * network + extrapolation * extrapolation).squareRoot(), accuracy: 1e-9)
+        }
         let covered = zip(outPredictions, healthyLarge).filter { $0.lower <= $1.finalLoss! && $1.finalLoss! <= $0.upper }.count
         let coverage = Double(covered) / Double(healthyLarge.count)
         print(String(format: "predictor on StepLaw: in-distribution (out of fold) MAE %.4f; 537M + 1.07B MAE %.4f Spearman %.4f 90%% coverage %.3f (Chinchilla %.4f)",
