@@ -60,6 +60,7 @@ extension ScalingLaw {
 
 extension ChinchillaLaw: AnyLaw {}
 extension ChinchillaGammaLaw: AnyLaw {}
+extension ChinchillaGammaTiedLaw: AnyLaw {}
 extension KaplanLaw: AnyLaw {}
 extension DataConstrainedLaw: AnyLaw {}
 extension ParallelScalingLaw: AnyLaw {}
@@ -67,7 +68,7 @@ extension MultiPowerLaw: AnyLaw {}
 extension AnnealingLaw: AnyLaw {}
 
 public enum LawRegistry {
-    public static let all: [AnyLaw] = [ChinchillaLaw(), ChinchillaGammaLaw(), KaplanLaw(), DataConstrainedLaw(), ParallelScalingLaw(), MultiPowerLaw(), AnnealingLaw()]
+    public static let all: [AnyLaw] = [ChinchillaLaw(), ChinchillaGammaLaw(), ChinchillaGammaTiedLaw(), KaplanLaw(), DataConstrainedLaw(), ParallelScalingLaw(), MultiPowerLaw(), AnnealingLaw()]
 
     public static func law(named name: String) throws -> AnyLaw {
         guard let law = all.first(where: { $0.name == name.lowercased() }) else {

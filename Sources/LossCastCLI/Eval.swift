@@ -29,7 +29,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Seed for splits and training.") var seed: UInt64 = 0
     @Option(help: "Maximum training epochs of the networks (default: 300 for mlp, 60 for transformer).") var epochs: Int?
     @OptionGroup var ensembleOptions: EnsembleOptions
-    @Option(help: "The networks' baseline law: chinchilla, chinchilla-gamma, auto or none.") var baseline = "auto"
+    @Option(help: "The networks' baseline law: chinchilla, chinchilla-gamma, chinchilla-gamma-tied, auto or none.") var baseline = "auto"
     @Option(help: "Most scored points per test curve.") var maxPoints = 64
     @Option(help: "Write a Markdown and HTML report with SVG figures into this folder.") var report: String?
     @Option(help: "Write every model's final-point prediction of every test run to this CSV file.") var predictions: String?

@@ -18,7 +18,7 @@ struct Train: ParsableCommand {
     @OptionGroup var ensembleOptions: EnsembleOptions
     @Option(help: "Maximum epochs (default: 300 for mlp, 60 for transformer; early stopping on a validation split ends sooner).") var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "The law the network predicts a residual over: chinchilla, chinchilla-gamma, auto (the form that best extrapolates the frontier to the largest training size) or none.") var baseline = "auto"
+    @Option(help: "The law the network predicts a residual over: chinchilla, chinchilla-gamma, chinchilla-gamma-tied (one exponent for N and D), auto (of the first two, the form that best extrapolates the frontier to the largest training size) or none.") var baseline = "auto"
     @Option(help: "Checkpoint to write.") var out = "Checkpoints/trained.safetensors"
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Print the test metrics as JSON.") var json = false

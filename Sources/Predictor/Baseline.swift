@@ -1,13 +1,14 @@
 // The law the networks predict a residual over, fitted on the healthy training runs' final
-// points: Chinchilla, Chinchilla with a shared exponent gamma, or chosen between them by how
-// well each, fitted on the frontier below the largest training size, predicts that size's.
+// points: Chinchilla, Chinchilla with a shared exponent gamma (with one exponent for N and D,
+// or two), or chosen between the first two by how well each, fitted on the frontier below the
+// largest training size, predicts that size's.
 import Foundation
 import Laws
 import Runs
 import Scoring
 
 public struct Baseline: Codable, Sendable {
-    /// "chinchilla", "chinchilla-gamma" (residuals over the fitted law) or "none" (the raw loss).
+    /// One of `laws` (residuals over the fitted law) or "none" (the raw loss).
     public var law: String
     public var parameters: [Double]
     /// The normalised target is (loss - baseline - mean) / deviation.
@@ -17,7 +18,9 @@ public struct Baseline: Codable, Sendable {
     public var selection: String?
 
     /// The laws a baseline can be, by name.
-    public static let laws = ["chinchilla", "chinchilla-gamma"]
+    public static let laws = ["chinchilla", "chinchilla-gamma", "chinchilla-gamma-tied"]
+    /// The forms "auto" chooses between.
+    static let automatic = ["chinchilla", "chinchilla-gamma"]
     /// What `--baseline` accepts.
     public static let choices = laws + ["auto", "none"]
 
@@ -32,6 +35,7 @@ public struct Baseline: Codable, Sendable {
         switch law {
         case "chinchilla": return ChinchillaLaw().predict(parameters, point)
         case "chinchilla-gamma": return ChinchillaGammaLaw().predict(parameters, point)
+        case "chinchilla-gamma-tied": return ChinchillaGammaTiedLaw().predict(parameters, point)
         default: return nil
         }
     }
@@ -52,6 +56,9 @@ public struct Baseline: Codable, Sendable {
             return try LawFitting.fit(ChinchillaLaw(startingPoints: coarse), runs: runs).parameters
         case "chinchilla-gamma":
             return try LawFitting.fit(ChinchillaGammaLaw(startingPoints: coarse.map { $0 + [0] } + coarse.map { $0 + [log(0.25)] }), runs: runs).parameters
+        case "chinchilla-gamma-tied":
+            let tied = cartesianGrid([[0, 0.5, 1], [4, 8, 12], [4, 8, 12], [0.3, 0.6], [0, log(0.25)]])
+            return try LawFitting.fit(ChinchillaGammaTiedLaw(startingPoints: tied), runs: runs).parameters
         default:
             throw LawError("baseline '\(law)': expected one of \(choices.joined(separator: ", "))")
         }
@@ -80,7 +87,7 @@ public struct Baseline: Codable, Sendable {
             run.tokens.flatMap { tokens in run.finalLoss.map { SizePoint(params: largest, tokens: tokens, loss: $0) } }
         }
         var scores: [(law: String, error: Double)] = []
-        for law in laws {
+        for law in automatic {
             guard let parameters = try? fit(law: law, runs: inner) else { continue }
             let predicted = held.compactMap { predict(law: law, parameters, $0) }
             if predicted.count == held.count { scores.append((law, Metrics.meanAbsoluteError(predicted, held.map(\.loss)))) }
