@@ -13,6 +13,8 @@ struct DoctorReport: Codable {
     var openblasConfiguration: String
     var kernel: String
     var recommendedKernel: String?
+    var detectedKernel: String?
+    var cpuVendor: String
     var kernelReason: String
     var threads: Int
     var store: String
@@ -36,6 +38,8 @@ enum DoctorReporter {
             openblasConfiguration: BLAS.configuration.trimmingCharacters(in: .whitespaces),
             kernel: decision.coreName,
             recommendedKernel: decision.recommended,
+            detectedKernel: decision.detected,
+            cpuVendor: KernelSelection.cpuVendor(),
             kernelReason: decision.reason,
             threads: BLAS.threadCount,
             store: Paths.defaultStore,
@@ -93,7 +97,7 @@ struct Doctor: ParsableCommand {
             ("LossCast", report.losscastVersion),
             ("compiler", report.swiftCompiler),
             ("system", report.operatingSystem),
-            ("CPU", report.cpu),
+            ("CPU", report.cpu + (report.cpuVendor.isEmpty ? "" : " (\(report.cpuVendor))")),
             ("vector flags", report.cpuVectorFlags.joined(separator: " ")),
             ("OpenBLAS", report.openblasVersion),
             ("kernel", report.kernel),

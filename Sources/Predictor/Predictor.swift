@@ -121,6 +121,7 @@ public final class Predictor {
 
     func predictBatch(_ items: ArraySlice<(run: Run, context: StepContext)>, _ batch: EncodedBatch) -> [Prediction] {
         let outputs = members.map { $0(numeric: batch.numeric, categories: batch.categories).value }
+        let spreadWeight = self.spreadWeight
         return zip(items.indices, 0..<items.count).map { itemIndex, row in
             // Each member's loss and variance in loss units, over its own baseline.
             let bases = baselines.map { $0.value(run: items[itemIndex].run, context: items[itemIndex].context) }

@@ -11,8 +11,11 @@ import Foundation
 public struct KernelDecision: Sendable, Codable, Equatable {
     /// The kernel OpenBLAS runs in this process.
     public var coreName: String
-    /// The kernel the CPU's flags support, if OpenBLAS has one better than its generic.
+    /// The kernel the CPU's vendor and flags call for, if OpenBLAS has one better than its
+    /// generic.
     public var recommended: String?
+    /// The kernel OpenBLAS chose by itself, before any re-execution; nil when the user chose.
+    public var detected: String?
     /// Why this kernel runs, in a sentence.
     public var reason: String
 }
@@ -43,16 +46,39 @@ public enum KernelSelection {
         "SkylakeX": 5, "Cooperlake": 6, "SapphireRapids": 7,
     ]
 
-    /// The best OpenBLAS 0.3.21 kernel that the given CPU flags (as /proc/cpuinfo spells
-    /// them) can run, or nil when the generic one is all there is.
-    public static func recommendedCoreType(cpuFlags flags: Set<String>) -> String? {
+    /// The best OpenBLAS 0.3.21 kernel that a CPU of this vendor (as /proc/cpuinfo's
+    /// `vendor_id` spells it) with these flags can run, or nil when the generic one is all
+    /// there is. The vendor matters where OpenBLAS has a kernel for the family: on an AMD
+    /// CPU with AVX2 it is `Zen` (OpenBLAS's own choice there), on Intel `Haswell`.
+    /// AVX-512 CPUs of either vendor (Intel since Skylake-SP, AMD since Zen 4, which 0.3.21
+    /// does not recognise) run the SkylakeX kernels, Cooperlake where BF16 is there.
+    public static func recommendedCoreType(vendor: String, cpuFlags flags: Set<String>) -> String? {
         let avx512 = ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+        let amd = vendor == "AuthenticAMD" || vendor == "HygonGenuine"
         if avx512.allSatisfy(flags.contains) {
             return flags.contains("avx512_bf16") ? "Cooperlake" : "SkylakeX"
         }
-        if flags.contains("avx2") && flags.contains("fma") { return "Haswell" }
-        if flags.contains("avx") { return "Sandybridge" }
+        if flags.contains("avx2") && flags.contains("fma") { return amd ? "Zen" : "Haswell" }
+        if flags.contains("avx") {
+            guard amd else { return "Sandybridge" }
+            return flags.contains("fma") ? "Piledriver" : "Bulldozer"
+        }
         return nil
+    }
+
+    /// The kernel LossCast runs: OpenBLAS's own choice (`detected`) unless the CPU supports
+    /// a kernel of a higher instruction-set level. A kernel OpenBLAS chose for the CPU's own
+    /// family (`Zen` on an AMD EPYC) is kept against a generic one of the same level.
+    public static func selectedCoreType(vendor: String, cpuFlags flags: Set<String>, detected: String) -> String {
+        guard let recommended = recommendedCoreType(vendor: vendor, cpuFlags: flags),
+              isUpgrade(from: detected, to: recommended) else { return detected }
+        return recommended
+    }
+
+    /// The `vendor_id` line of /proc/cpuinfo (GenuineIntel, AuthenticAMD, ...), empty where
+    /// there is none.
+    public static func cpuVendor() -> String {
+        cpuInfoField("vendor_id") ?? ""
     }
 
     /// The flags line of /proc/cpuinfo, empty where there is none (not Linux).
@@ -67,13 +93,18 @@ public enum KernelSelection {
 
     /// The CPU's model name from /proc/cpuinfo.
     public static func cpuModel() -> String {
-        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown" }
-        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+        cpuInfoField("model name") ?? "unknown"
+    }
+
+    /// The value of the first line of /proc/cpuinfo that starts with `name`.
+    static func cpuInfoField(_ name: String) -> String? {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(name) {
             if let colon = line.firstIndex(of: ":") {
                 return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             }
         }
-        return "unknown"
+        return nil
     }
 
     /// Whether `candidate` is a faster kernel than `current` by instruction-set level.
@@ -87,11 +118,11 @@ public enum KernelSelection {
         -> KernelDecision
     {
         let running = BLAS.coreName
-        let recommended = recommendedCoreType(cpuFlags: cpuFlags())
-        let detected = environment[reexecutedVariable] == nil ? detectedCoreName(environment) : running
+        let vendor = cpuVendor(), flags = cpuFlags()
+        let recommended = recommendedCoreType(vendor: vendor, cpuFlags: flags)
         if let userChoice = environment[coreTypeVariable], environment[reexecutedVariable] == nil {
             return KernelDecision(
-                coreName: running, recommended: recommended,
+                coreName: running, recommended: recommended, detected: nil,
                 reason: "\(coreTypeVariable)=\(userChoice) was set by the user; LossCast leaves it alone")
         }
         if let asked = environment[reexecutedVariable] {
@@ -100,18 +131,20 @@ public enum KernelSelection {
                 ? "OpenBLAS now runs it"
                 : "but OpenBLAS runs \(running) instead"
             return KernelDecision(
-                coreName: running, recommended: recommended,
+                coreName: running, recommended: recommended, detected: environment[replacedVariable],
                 reason: "OpenBLAS detected \(replaced) on a CPU whose flags support \(asked); "
                     + "LossCast re-executed itself with \(coreTypeVariable)=\(asked), \(outcome)")
         }
-        if let recommended, isUpgrade(from: detected, to: recommended) {
+        let detected = detectedCoreName(environment)
+        let selected = selectedCoreType(vendor: vendor, cpuFlags: flags, detected: detected)
+        if selected != detected {
             return KernelDecision(
-                coreName: running, recommended: recommended,
-                reason: "OpenBLAS runs \(detected) although the CPU supports \(recommended); "
+                coreName: running, recommended: recommended, detected: detected,
+                reason: "OpenBLAS runs \(detected) although the CPU supports \(selected); "
                     + "this process did not re-execute (call KernelSelection.settle first)")
         }
         return KernelDecision(
-            coreName: running, recommended: recommended,
+            coreName: running, recommended: recommended, detected: detected,
             reason: "OpenBLAS's own detection chose \(running), which matches the CPU")
     }
 
@@ -122,8 +155,8 @@ public enum KernelSelection {
         let environment = ProcessInfo.processInfo.environment
         guard environment[coreTypeVariable] == nil, environment[reexecutedVariable] == nil else { return }
         let running = detectedCoreName(environment)
-        guard let recommended = recommendedCoreType(cpuFlags: cpuFlags()),
-              isUpgrade(from: running, to: recommended) else { return }
+        let recommended = selectedCoreType(vendor: cpuVendor(), cpuFlags: cpuFlags(), detected: running)
+        guard recommended != running else { return }
         setenv(coreTypeVariable, recommended, 1)
         setenv(reexecutedVariable, recommended, 1)
         setenv(replacedVariable, running, 1)

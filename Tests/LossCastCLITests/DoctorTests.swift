@@ -37,14 +37,19 @@ final class DoctorTests: XCTestCase {
         return try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
     }
 
-    func testReportsTheRecommendedKernel() throws {
+    func testReportsTheSelectedKernel() throws {
         let report = try doctor([:])
-        let recommended = KernelSelection.recommendedCoreType(cpuFlags: KernelSelection.cpuFlags())
         XCTAssertEqual(report["openblasVersion"] as? String, BLAS.version)
         XCTAssertGreaterThan(report["threads"] as? Int ?? 0, 0)
         XCTAssertNotNil(report["store"] as? String)
-        if let recommended {
-            XCTAssertEqual(report["kernel"] as? String, recommended, "\(report["kernelReason"] ?? "")")
+        // The rule itself is tested on table cases (KernelSelectionTests); here, that the
+        // binary applies it to this CPU and what OpenBLAS detected on it by itself.
+        let detected = try XCTUnwrap(report["detectedKernel"] as? String, "\(report)")
+        let vendor = KernelSelection.cpuVendor(), flags = KernelSelection.cpuFlags()
+        XCTAssertEqual(report["cpuVendor"] as? String, vendor)
+        let expected = KernelSelection.selectedCoreType(vendor: vendor, cpuFlags: flags, detected: detected)
+        XCTAssertEqual(report["kernel"] as? String, expected, "\(report["kernelReason"] ?? "")")
+        if KernelSelection.recommendedCoreType(vendor: vendor, cpuFlags: flags) != nil {
             XCTAssertNotEqual(report["kernel"] as? String, "Prescott")
         }
     }
@@ -56,11 +61,13 @@ final class DoctorTests: XCTestCase {
     }
 
     func testGenericKernelIsReplacedByReexecution() throws {
-        guard let recommended = KernelSelection.recommendedCoreType(cpuFlags: KernelSelection.cpuFlags()) else {
+        let vendor = KernelSelection.cpuVendor(), flags = KernelSelection.cpuFlags()
+        guard let recommended = KernelSelection.recommendedCoreType(vendor: vendor, cpuFlags: flags) else {
             throw XCTSkip("this CPU has nothing better than the generic kernel")
         }
         let report = try doctor(["LOSSCAST_ASSUME_KERNEL": "Prescott"])
         XCTAssertEqual(report["kernel"] as? String, recommended)
+        XCTAssertEqual(report["detectedKernel"] as? String, "Prescott")
         XCTAssertTrue((report["kernelReason"] as? String ?? "").contains("re-executed"), "\(report["kernelReason"] ?? "")")
     }
 }
