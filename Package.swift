@@ -33,23 +33,26 @@ let package = Package(
         ),
 
         // MARK: - Library targets
-        .target(name: "Tensors", dependencies: ["COpenBLAS"], exclude: ["README.md"]),
+        .target(name: "Randomness", exclude: ["README.md"]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "Randomness"], exclude: ["README.md"]),
         .target(name: "Autograd", dependencies: ["Tensors"], exclude: ["README.md"]),
         .target(name: "Layers", dependencies: ["Tensors", "Autograd"], exclude: ["README.md"]),
         .target(name: "Optimization", dependencies: ["Tensors", "Autograd"], exclude: ["README.md"]),
         .target(name: "SafeTensors", dependencies: ["Tensors"], exclude: ["README.md"]),
         .target(name: "Plots", exclude: ["README.md"]),
         .target(name: "Runs", exclude: ["README.md"]),
+        .target(name: "ConfigTree", dependencies: [.product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Importers", dependencies: ["Runs", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Scoring", exclude: ["README.md"]),
-        .target(name: "Laws", dependencies: ["Runs", "Scoring", "Tensors"], exclude: ["README.md"]),
+        .target(name: "Laws", dependencies: ["Runs", "Scoring", "Randomness"], exclude: ["README.md"]),
         .target(name: "Predictor", dependencies: ["Runs", "Laws", "Scoring", "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors"],
                 exclude: ["README.md"]),
-        .target(name: "Backtest", dependencies: ["Runs", "Laws", "Scoring", "Predictor", "Plots", "Tensors"], exclude: ["README.md"]),
-        .target(name: "Simulator", dependencies: ["Runs", "Predictor", "Tensors"], exclude: ["README.md"]),
+        .target(name: "Backtest", dependencies: ["Runs", "Laws", "Scoring", "Predictor", "Plots", "Randomness"], exclude: ["README.md"]),
+        .target(name: "Simulator", dependencies: ["Runs", "Predictor", "Randomness", "ConfigTree"], exclude: ["README.md"]),
         .target(name: "SimulatorService", dependencies: ["Simulator", "Runs", .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
                 exclude: ["README.md", "openapi.yaml"]),
+        .target(name: "Campaign", dependencies: ["Randomness", "Runs", "Plots", "ConfigTree"], exclude: ["README.md"]),
         .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
 
         // MARK: - Executables
@@ -57,7 +60,7 @@ let package = Package(
             name: "LossCastCLI",
             dependencies: [
                 "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore", "Scoring", "Laws", "Predictor",
-                "Simulator", "SimulatorService", "Backtest",
+                "Simulator", "SimulatorService", "Backtest", "Campaign",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -83,6 +86,7 @@ let package = Package(
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Runs", "Importers", "RunStore", "Laws", "Scoring", "Predictor", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatorService", "Runs", "TestSupport",
                                                                     .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CampaignTests", dependencies: ["Campaign", "ConfigTree", "Randomness", "Runs"]),
         .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"]),
     ],
     swiftLanguageModes: [.v5]

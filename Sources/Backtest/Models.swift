@@ -169,12 +169,25 @@ public final class NeuralModel: BacktestModel {
     let options: TrainingOptions
     public private(set) var predictor: Predictor?
 
+    /// A checkpoint's predictor, already trained: `fit` leaves it as it is.
+    let pretrained: Bool
+
     public init(options: TrainingOptions, name: String = "mlp") {
         self.options = options
         self.name = name
+        pretrained = false
+    }
+
+    /// A trained predictor (from a checkpoint), scored as it is.
+    public init(trained predictor: Predictor, name: String = "checkpoint") {
+        options = TrainingOptions()
+        self.name = name
+        self.predictor = predictor
+        pretrained = true
     }
 
     public func fit(train: [Run]) throws {
+        guard !pretrained else { return }
         predictor = try Trainer.train(runs: train, options: options)
     }
 

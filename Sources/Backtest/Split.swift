@@ -7,7 +7,7 @@
 // - by-source: train on the other sources, test on the one named.
 import Foundation
 import Runs
-import Tensors
+import Randomness
 
 public enum SplitKind: String, CaseIterable, Sendable {
     case none, random

@@ -6,7 +6,7 @@
 import Foundation
 import Scoring
 import Runs
-import Tensors
+import Randomness
 
 public struct FitOptions: Sendable {
     public var huberDelta = 1e-3

@@ -8,30 +8,59 @@ import SimulatorService
 
 extension InterpolationMethod: ExpressibleByArgument {}
 
-/// Settings shared by `simulate` and `serve`.
+/// Settings shared by `simulate` and `serve`: the simulator's configuration, from its
+/// defaults, then a file, then these options (each given one wins).
 struct SimulatorOptions: ParsableArguments {
-    @Option(help: "Budget in GPU-days (a run costs GPUs x days); 'none' for no limit.") var budget: String = "1000"
-    @Option(help: "Seed of the noise streams: the same seed replays a session bit for bit.") var seed: UInt64 = 0
+    @Option(help: "A YAML or JSON file of simulator configuration fields over the defaults (see --print-config).")
+    var simulatorConfig: String?
+    @Flag(help: "Print the effective simulator configuration (defaults, file, options) as JSON and exit.") var printConfig = false
+    @Option(help: "Budget in GPU-days (a run costs GPUs x days); 'none' for no limit.") var budget: String?
+    @Option(help: "Seed of the noise streams: the same seed replays a session bit for bit.") var seed: UInt64?
     @Option(help: "Interpolation between the reference curves: \(InterpolationMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var interpolation: InterpolationMethod = .linear
-    @Option(help: "Real milliseconds per simulated training day (0: results at once).") var millisecondsPerDay: Double = 0
-    @Option(help: "Chance that an accepted run crashes (it then spends nothing).") var failureProbability: Double = 0
-    @Option(help: "Input dimension of the simulated MLPs.") var inputDimension: Int = 512
-    @Option(help: "Output dimension of the simulated MLPs.") var outputDimension: Int = 10
-    @Option(help: "How the first layer's weights count: input (in x w1) or squared (w1 x w1).") var firstLayer: String = "input"
+    var interpolation: InterpolationMethod?
+    @Option(help: "Real milliseconds per simulated training day (0: results at once).") var millisecondsPerDay: Double?
+    @Option(help: "Chance that an accepted run crashes (it then spends nothing).") var failureProbability: Double?
+    @Option(help: "Input dimension of the simulated MLPs.") var inputDimension: Int?
+    @Option(help: "Output dimension of the simulated MLPs.") var outputDimension: Int?
+    @Option(help: "How the first layer's weights count: input (in x w1) or squared (w1 x w1).") var firstLayer: String?
+    @Option(help: "Scale of the noise on results (0: the reference curves exactly).") var noiseScale: Double?
+    @Option(help: "Training days at which a run is sufficiently trained (default 60).") var maxDays: Double?
+    @Option(help: "Learned backend: sustained FLOP/s of one GPU (default 1.5e14).") var flopsPerGpu: Double?
+    @Option(help: "Inference hardware FLOP/s for the QPS model (default 5e12).") var hardwareFlopsPerSecond: Double?
+
+    /// The fields the options set, by their configuration names.
+    func overrides() throws -> [String: Any] {
+        var fields: [String: Any] = [:]
+        if let budget {
+            if budget.lowercased() == "none" { fields["budget"] = NSNull() } else {
+                guard let value = Double(budget) else { throw ValidationError("--budget \(budget): expected GPU-days or 'none'") }
+                fields["budget"] = value
+            }
+        }
+        let given: [(String, Any?)] = [
+            ("seed", seed), ("interpolation", interpolation?.rawValue), ("milliseconds_per_day", millisecondsPerDay),
+            ("failure_probability", failureProbability), ("input_dimension", inputDimension), ("output_dimension", outputDimension),
+            ("first_layer", firstLayer), ("noise_scale", noiseScale), ("maximum_training_days", maxDays),
+            ("flops_per_gpu", flopsPerGpu), ("hardware_flops_per_second", hardwareFlopsPerSecond),
+        ]
+        for (name, value) in given { if let value { fields[name] = value } }
+        return fields
+    }
 
     func configuration() throws -> SimulatorConfiguration {
-        let total: Double?
-        if budget.lowercased() == "none" { total = nil } else {
-            guard let value = Double(budget) else { throw ValidationError("--budget \(budget): expected GPU-days or 'none'") }
-            total = value
+        do {
+            let base = try simulatorConfig.map { try SimulatorConfiguration.load(path: $0) } ?? SimulatorConfiguration()
+            return try base.overriding(try overrides())
+        } catch let error as SimulatorError {
+            throw ValidationError(error.errorDescription ?? "\(error)")
         }
-        guard let rule = FirstLayerRule(rawValue: firstLayer) else { throw ValidationError("--first-layer \(firstLayer): expected input or squared") }
-        let configuration = SimulatorConfiguration(inputDimension: inputDimension, outputDimension: outputDimension, firstLayer: rule,
-                                                   interpolation: interpolation, seed: seed, budget: total,
-                                                   failureProbability: failureProbability, millisecondsPerDay: millisecondsPerDay)
-        do { try configuration.validate() } catch let error as SimulatorError { throw ValidationError(error.errorDescription ?? "\(error)") }
-        return configuration
+    }
+
+    /// With --print-config: prints the configuration and returns true.
+    func printedConfiguration() throws -> Bool {
+        guard printConfig else { return false }
+        print(try configuration().prettyJSON(), terminator: "")
+        return true
     }
 }
 
@@ -40,6 +69,7 @@ struct Simulate: ParsableCommand {
         abstract: "Simulate one training run: NE (or loss), QPS, cost and the learning curve.",
         discussion: """
         Reference backend: losscast simulate --layers 1024,1024 --days 30 [--gpus 8]
+        Its configuration: losscast simulate --print-config > sim.json; losscast simulate --simulator-config sim.json ...
         Checkpoint backend: losscast simulate --checkpoint FILE --config '{"params": 1e9, "batch_size_tokens": 1048576, "lr": 0.002}' --tokens 2e10
         """)
     @Option(help: "Hidden-layer widths, comma-separated, e.g. 1024,1024.") var layers: String?
@@ -52,6 +82,7 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
+        if try options.printedConfiguration() { return }
         var fields: [String: Any] = ["gpus": gpus]
         if let layers {
             let widths = layers.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -102,6 +133,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var options: SimulatorOptions
 
     func run() async throws {
+        if try options.printedConfiguration() { return }
         let defaults = try options.configuration()
         let chosen: (any SimulationBackend)?
         switch backend {

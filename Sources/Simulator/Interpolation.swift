@@ -27,7 +27,8 @@ public struct CurveInterpolator: Sendable {
     /// grid[reference][column]: NE at sufficiency column / (columns - 1).
     let grid: [[Double]]
 
-    public init(configuration: SimulatorConfiguration, references: [ReferenceCurve] = ReferenceCurve.all) throws {
+    public init(configuration: SimulatorConfiguration, references: [ReferenceCurve]? = nil) throws {
+        let references = references ?? configuration.referenceCurves
         let counted = try references.map { reference in
             (reference, try ParameterCount.of(layers: reference.layers, inputDimension: configuration.inputDimension,
                                               outputDimension: configuration.outputDimension, firstLayer: configuration.firstLayer))

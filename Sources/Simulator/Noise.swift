@@ -8,7 +8,7 @@
 // seed replays a whole session bit for bit, whatever order concurrent agents interleave
 // in, and two calls of the same request still see different noise.
 import Foundation
-import Tensors
+import Randomness
 
 public enum NoiseModel {
     public static func deviation(progress: Double, parameters: Double, configuration c: SimulatorConfiguration) -> Double {

@@ -48,6 +48,22 @@ public struct SimulatorConfiguration: Codable, Sendable, Equatable {
     /// A run whose predicted divergence probability reaches this fails as diverged.
     public let divergenceThreshold: Double
 
+    // The reference curves the reference backend interpolates between
+    public let referenceCurves: [ReferenceCurve]
+
+    /// The names in JSON bodies and configuration files.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case inputDimension = "input_dimension", outputDimension = "output_dimension", firstLayer = "first_layer"
+        case maximumTrainingDays = "maximum_training_days", interpolation
+        case gridSufficiencyPoints = "grid_sufficiency_points", gaussianWidth = "gaussian_width"
+        case baseFlopsPerSample = "base_flops_per_sample", flopsPerParameter = "flops_per_parameter"
+        case hardwareFlopsPerSecond = "hardware_flops_per_second", minimumQPS = "minimum_qps"
+        case noiseScale = "noise_scale", noiseTrainingFloor = "noise_training_floor", noiseTrainingCeiling = "noise_training_ceiling"
+        case noiseParameterExponent = "noise_parameter_exponent", noiseReferenceParameters = "noise_reference_parameters", seed
+        case budget, failureProbability = "failure_probability", millisecondsPerDay = "milliseconds_per_day"
+        case flopsPerGPU = "flops_per_gpu", divergenceThreshold = "divergence_threshold", referenceCurves = "reference_curves"
+    }
+
     public init(inputDimension: Int = 512, outputDimension: Int = 10, firstLayer: FirstLayerRule = .inputTimesWidth,
                 maximumTrainingDays: Double = 60,
                 interpolation: InterpolationMethod = .linear, gridSufficiencyPoints: Int = 101, gaussianWidth: Double = 1.0,
@@ -56,7 +72,8 @@ public struct SimulatorConfiguration: Codable, Sendable, Equatable {
                 noiseScale: Double = 0.02, noiseTrainingFloor: Double = 0.01, noiseTrainingCeiling: Double = 0.7,
                 noiseParameterExponent: Double = 0.1, noiseReferenceParameters: Double = 1_585_162, seed: UInt64 = 0,
                 budget: Double? = 1000, failureProbability: Double = 0, millisecondsPerDay: Double = 0,
-                flopsPerGPU: Double = 1.5e14, divergenceThreshold: Double = 0.5) {
+                flopsPerGPU: Double = 1.5e14, divergenceThreshold: Double = 0.5,
+                referenceCurves: [ReferenceCurve] = ReferenceCurve.all) {
         self.inputDimension = inputDimension
         self.outputDimension = outputDimension
         self.firstLayer = firstLayer
@@ -79,6 +96,7 @@ public struct SimulatorConfiguration: Codable, Sendable, Equatable {
         self.millisecondsPerDay = millisecondsPerDay
         self.flopsPerGPU = flopsPerGPU
         self.divergenceThreshold = divergenceThreshold
+        self.referenceCurves = referenceCurves
     }
 
     /// A copy with some fields replaced, for per-session overrides.
@@ -94,7 +112,7 @@ public struct SimulatorConfiguration: Codable, Sendable, Equatable {
             noiseParameterExponent: noiseParameterExponent, noiseReferenceParameters: noiseReferenceParameters,
             seed: seed ?? self.seed, budget: budget ?? self.budget, failureProbability: failureProbability ?? self.failureProbability,
             millisecondsPerDay: millisecondsPerDay ?? self.millisecondsPerDay,
-            flopsPerGPU: flopsPerGPU, divergenceThreshold: divergenceThreshold)
+            flopsPerGPU: flopsPerGPU, divergenceThreshold: divergenceThreshold, referenceCurves: referenceCurves)
     }
 
     /// Throws on a setting no simulation could run with, naming it.
@@ -111,10 +129,29 @@ public struct SimulatorConfiguration: Codable, Sendable, Equatable {
         try require(minimumQPS.isFinite && minimumQPS >= 0, "minimum_qps", minimumQPS, "a non-negative floor, default 500")
         try require(noiseScale.isFinite && noiseScale >= 0, "noise_scale", noiseScale, "a non-negative deviation, default 0.02")
         try require(noiseTrainingFloor >= 0 && noiseTrainingFloor <= noiseTrainingCeiling, "noise_training_floor", noiseTrainingFloor, "between 0 and the ceiling (defaults 0.01 and 0.7)")
-        if let budget { try require(budget.isFinite && budget >= 0, "budget", budget, "non-negative GPU-days, or null for no limit") }
+        // The ledger counts whole micro-GPU-days in 64 bits.
+        if let budget { try require(budget.isFinite && budget >= 0 && budget <= 9e12, "budget", budget, "0 to 9e12 GPU-days, or null for no limit") }
         try require(failureProbability >= 0 && failureProbability <= 1, "failure_probability", failureProbability, "a probability in [0, 1]")
         try require(millisecondsPerDay.isFinite && millisecondsPerDay >= 0, "milliseconds_per_day", millisecondsPerDay, "non-negative milliseconds")
         try require(flopsPerGPU.isFinite && flopsPerGPU > 0, "flops_per_gpu", flopsPerGPU, "positive FLOP/s")
+        try require(noiseTrainingCeiling.isFinite, "noise_training_ceiling", noiseTrainingCeiling, "a finite number, default 0.7")
+        try require(noiseParameterExponent.isFinite, "noise_parameter_exponent", noiseParameterExponent, "a finite exponent, default 0.1")
+        try require(noiseReferenceParameters.isFinite && noiseReferenceParameters > 0, "noise_reference_parameters",
+                    noiseReferenceParameters, "a positive parameter count")
+        try require(baseFlopsPerSample.isFinite && flopsPerParameter.isFinite && hardwareFlopsPerSecond.isFinite,
+                    "hardware_flops_per_second", hardwareFlopsPerSecond, "finite FLOP counts and rates")
+        try require(divergenceThreshold >= 0 && divergenceThreshold <= 1, "divergence_threshold", divergenceThreshold, "a probability in [0, 1]")
+        try require(referenceCurves.count >= 2, "reference_curves", "\(referenceCurves.count) curve(s)", "at least two curves to interpolate between")
+        for (index, curve) in referenceCurves.enumerated() {
+            let field = "reference_curves[\(index)]"
+            try require(!curve.layers.isEmpty && curve.layers.allSatisfy { $0 >= 1 && $0 <= 1 << 20 }, field + ".layers", curve.layers,
+                        "hidden widths from 1 to 1048576, such as [1024, 1024]")
+            try require([curve.start, curve.drop, curve.rate, curve.midpoint].allSatisfy(\.isFinite), field, curve.name,
+                        "finite start, drop, rate and midpoint")
+        }
+        let sizes = referenceCurves.map { $0.layers.map(Double.init).reduce(0, +) }
+        try require(Set(sizes).count == sizes.count, "reference_curves", referenceCurves.map(\.layers),
+                    "curves of different sizes, for the interpolation between them")
     }
 }
 

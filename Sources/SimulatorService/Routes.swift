@@ -37,6 +37,12 @@ public enum SimulatorRoutes {
                 return respond(200, describe(try existing(registry, id), id: id))
             }
         }
+        router.get("/v1/sessions/:session/configuration") { _, context in
+            await handle {
+                let session = try existing(registry, try context.parameters.require("session"))
+                return respond(200, text: session.configuration.prettyJSON())
+            }
+        }
         router.post("/v1/sessions/:session/runs") { request, context in
             await handle {
                 let id = try context.parameters.require("session")
@@ -127,8 +133,12 @@ public enum SimulatorRoutes {
     }
 
     static func respond(_ status: Int, _ value: JSONValue) -> Response {
+        respond(status, text: value.text)
+    }
+
+    static func respond(_ status: Int, text: String) -> Response {
         var buffer = ByteBuffer()
-        buffer.writeString(value.text)
+        buffer.writeString(text)
         return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
     }
 }

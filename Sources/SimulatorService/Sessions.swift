@@ -7,7 +7,11 @@ import Simulator
 
 public final class SessionRegistry: @unchecked Sendable {
     public let defaults: SimulatorConfiguration
+    /// The backend of a session with the defaults (and its name in /v1/health).
     public let backend: any SimulationBackend
+    /// A backend given to the service (a checkpoint's), shared by every session; nil when
+    /// each session interpolates its own reference curves with its own settings.
+    private let sharedBackend: (any SimulationBackend)?
     private let lock = NSLock()
     private var sessions: [String: Simulator] = [:]
     /// At most this many sessions live at once, so a client cannot exhaust memory.
@@ -17,6 +21,7 @@ public final class SessionRegistry: @unchecked Sendable {
         try defaults.validate()
         self.defaults = defaults
         self.backend = try backend ?? ReferenceBackend(configuration: defaults)
+        sharedBackend = backend
         self.capacity = capacity
     }
 
@@ -52,7 +57,8 @@ public final class SessionRegistry: @unchecked Sendable {
     @discardableResult
     public func create(_ id: String, configuration: SimulatorConfiguration) throws -> Simulator {
         try Self.validate(session: id)
-        let made = try Simulator(configuration: configuration, backend: backend)
+        // A reference session reads its own curves, interpolation, grid and dimensions.
+        let made = try Simulator(configuration: configuration, backend: sharedBackend ?? ReferenceBackend(configuration: configuration))
         try lock.withLock {
             guard sessions[id] != nil || sessions.count < capacity else {
                 throw SimulatorError.invalidField(field: "session", value: id, hint: "an existing session: the service holds its maximum of \(capacity)")
@@ -62,44 +68,14 @@ public final class SessionRegistry: @unchecked Sendable {
         return made
     }
 
-    /// Settings a PUT may override: budget, seed, milliseconds_per_day, interpolation,
-    /// failure_probability. Anything else is an error naming the field.
+    /// A PUT's body: any of the configuration's fields (snake_case, as GET
+    /// /v1/sessions/{id}/configuration shows them) over the service's defaults. Anything else
+    /// is an error naming the field.
     public func configuration(overrides data: Data) throws -> SimulatorConfiguration {
         if data.isEmpty { return defaults }
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
             throw SimulatorError.invalidField(field: "body", value: "not a JSON object", hint: "an object such as {\"budget\": 500, \"seed\": 7}")
         }
-        let known = ["budget", "seed", "milliseconds_per_day", "interpolation", "failure_probability"]
-        for key in fields.keys.sorted() where !known.contains(key) {
-            throw SimulatorError.invalidField(field: key, value: "unknown field", hint: "one of " + known.joined(separator: ", "))
-        }
-        func number(_ key: String) throws -> Double? {
-            guard let raw = fields[key] else { return nil }
-            guard let value = raw as? NSNumber, !isJSONBoolean(raw), value.doubleValue.isFinite else {
-                throw SimulatorError.invalidField(field: key, value: "\(raw)", hint: "a finite number")
-            }
-            return value.doubleValue
-        }
-        var budget: Double?? = nil
-        if fields["budget"] is NSNull { budget = .some(nil) } else if let value = try number("budget") { budget = .some(value) }
-        var seed: UInt64? = nil
-        if let value = try number("seed") {
-            guard value >= 0, value == value.rounded(), value < 9.0e15 else {
-                throw SimulatorError.invalidField(field: "seed", value: "\(value)", hint: "a non-negative integer below 9e15")
-            }
-            seed = UInt64(value)
-        }
-        var interpolation: InterpolationMethod? = nil
-        if let raw = fields["interpolation"] {
-            guard let name = raw as? String, let method = InterpolationMethod(rawValue: name) else {
-                throw SimulatorError.invalidField(field: "interpolation", value: "\(raw)",
-                                                  hint: "one of " + InterpolationMethod.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            interpolation = method
-        }
-        let configuration = defaults.with(budget: budget, seed: seed, millisecondsPerDay: try number("milliseconds_per_day"),
-                                          interpolation: interpolation, failureProbability: try number("failure_probability"))
-        try configuration.validate()
-        return configuration
+        return try defaults.overriding(fields)
     }
 }

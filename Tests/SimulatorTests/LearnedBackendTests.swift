@@ -51,6 +51,19 @@ final class LearnedBackendTests: XCTestCase {
         XCTAssertEqual(simulator.budgetReport().spent, result.cost, accuracy: 1e-6)
     }
 
+    /// The checkpoint backend's two fields, set through a PUT-style override as a session would.
+    func testFlopsPerGPUAndDivergenceThresholdFromTheConfiguration() throws {
+        let backend = try LearnedBackend(checkpoint: repositoryRoot + "/Checkpoints/default.safetensors")
+        let faster = try SimulatorConfiguration(noiseScale: 0, budget: 100).overriding(["flops_per_gpu": 3e14])
+        let result = try Simulator(configuration: faster, backend: backend).simulate(request(lr: 0.001953, tokens: 2e10))
+        // Twice the FLOP/s of the default: half of 1.2427567407 days.
+        XCTAssertEqual(result.days, 1.2427567407 / 2, accuracy: 1e-9)
+        // lr 0.2 diverges at the default threshold; with a threshold of 1 nothing fails as diverged.
+        let tolerant = try SimulatorConfiguration(budget: 100).overriding(["divergence_threshold": 1])
+        let ticket = try Simulator(configuration: tolerant, backend: backend).submit(request(lr: 0.2, tokens: 2e10))
+        if case .failed(let reason) = ticket.status { XCTFail("failed at threshold 1: \(reason)") }
+    }
+
     func testMoreTokensLowerTheLoss() throws {
         let simulator = try makeSimulator(noise: 0)
         let short = try simulator.simulate(request(lr: 0.001953, tokens: 1e10, gpus: 1))
