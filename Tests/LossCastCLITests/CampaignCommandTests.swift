@@ -1,6 +1,7 @@
 // `losscast campaign` end to end: the JSON summary's shape, the printed configuration read
 // back, the output folder, and a bad configuration refused by field.
 import Foundation
+import TestSupport
 import XCTest
 
 final class CampaignCommandTests: XCTestCase {
@@ -54,5 +55,34 @@ final class CampaignCommandTests: XCTestCase {
         let (message, refused) = try DoctorTests.runLossCast(["campaign", "--config", folder + "/bad.yaml"], errors: true)
         XCTAssertNotEqual(refused, 0)
         XCTAssertTrue(message.contains("unknown field 'experiment' (did you mean 'experiments'?)"), message)
+    }
+
+    /// `--taste-from`: the default checkpoint ranks StepLaw's 537M and 1.07B grids (it trained on
+    /// them, so this measures the mechanism, not held-out taste), and the study runs on it.
+    func testTasteFromACheckpointMeasuresItsSpearmanAndRunsTheStudy() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("taste-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = folder + "/store.sqlite"
+        let (ingested, status) = try DoctorTests.runLossCast(["ingest", datasetsRoot + "/steplaw/dense_lr_bs_loss.csv", "--store", store], errors: true)
+        XCTAssertEqual(status, 0, ingested)
+        let (output, ran) = try DoctorTests.runLossCast(["campaign", "--sims", "3", "--json", "--store", store,
+                                                         "--taste-from", repositoryRoot + "/Checkpoints/default.safetensors",
+                                                         "--taste-min-params", "5e8"])
+        XCTAssertEqual(ran, 0, output)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        let taste = try XCTUnwrap(summary["taste"] as? [String: Any])
+        let spearman = try XCTUnwrap(taste["predictor_spearman"] as? Double)
+        XCTAssertGreaterThan(spearman, 0.5)
+        XCTAssertLessThanOrEqual(spearman, 1)
+        let variants = try XCTUnwrap(taste["variants"] as? [[String: Any]])
+        XCTAssertEqual(variants.map { $0["name"] as? String }, ["uninformed", "predictor", "oracle"])
+        // The predictor's noise leaves, on the pool, the Spearman correlation it was measured at.
+        XCTAssertEqual(try XCTUnwrap(variants[1]["spearman"] as? Double), spearman, accuracy: 1e-9)
+        let (message, refused) = try DoctorTests.runLossCast(["campaign", "--store", store, "--taste-from",
+                                                              repositoryRoot + "/Checkpoints/default.safetensors", "--taste-source", "nothing"],
+                                                             errors: true)
+        XCTAssertNotEqual(refused, 0)
+        XCTAssertTrue(message.contains("no runs with a final loss in nothing"), message)
     }
 }

@@ -23,4 +23,27 @@ final class SimulateCommandTests: XCTestCase {
         let (_, over) = try DoctorTests.runLossCast(["simulate", "--layers", "1024", "--days", "30", "--gpus", "100", "--budget", "10"])
         XCTAssertNotEqual(over, 0)
     }
+
+    func testConfigurationFromAFileAndOptions() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sim-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "noise_scale: 0\nmaximum_training_days: 30\n".write(toFile: path, atomically: true, encoding: .utf8)
+        // The file, then an option over it.
+        let (printed, status) = try DoctorTests.runLossCast(["simulate", "--simulator-config", path, "--budget", "none", "--print-config"])
+        XCTAssertEqual(status, 0, printed)
+        let configuration = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any])
+        XCTAssertEqual(configuration["noise_scale"] as? Double, 0)
+        XCTAssertEqual(configuration["maximum_training_days"] as? Double, 30)
+        XCTAssertTrue(configuration["budget"] is NSNull)
+        XCTAssertEqual(configuration["input_dimension"] as? Double, 512)
+        // Without noise, 15 of 30 days: the medium curve at s = 0.5, 0.65 - 0.16 / (1 + e^-1.6).
+        let (output, ran) = try DoctorTests.runLossCast(["simulate", "--simulator-config", path, "--layers", "1024,1024", "--days", "15", "--json"])
+        XCTAssertEqual(ran, 0, output)
+        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        XCTAssertEqual(try XCTUnwrap(result["value"] as? Double), 0.65 - 0.16 / (1 + exp(-1.6)), accuracy: 1e-12)
+        try "noise_scal: 0\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let (message, refused) = try DoctorTests.runLossCast(["simulate", "--simulator-config", path, "--print-config"], errors: true)
+        XCTAssertNotEqual(refused, 0)
+        XCTAssertTrue(message.contains("noise_scal") && message.contains("did you mean 'noise_scale'"), message)
+    }
 }
