@@ -53,6 +53,20 @@ public enum Backtester {
         return BacktestResult(split: sides.description, trainRuns: sides.train.count, test: sides.test, points: points, models: results)
     }
 
+    /// Models already fitted (a checkpoint's predictor) scored on `runs` as they are: no
+    /// split and no fitting, so every run with a final loss is a test run.
+    public static func evaluate(runs: [Run], models: [BacktestModel], maximumPoints: Int = 64) throws -> BacktestResult {
+        let test = runs.filter { $0.finalLoss != nil }
+        guard !test.isEmpty else { throw SplitError("no runs with a final loss to score") }
+        let points = test.map { scoredPoints($0, maximum: maximumPoints) }
+        let results = models.map { model in
+            let start = Date()
+            let predictions = zip(test, points).map { model.predict(run: $0, points: $1) }
+            return score(model: model, test: test, points: points, predictions: predictions, seconds: Date().timeIntervalSince(start))
+        }
+        return BacktestResult(split: "none: \(test.count) runs scored as they are", trainRuns: 0, test: test, points: points, models: results)
+    }
+
     static func score(model: BacktestModel, test: [Run], points: [[TestPoint]], predictions: [[PointPrediction?]],
                       seconds: Double) -> BacktestResult.ModelResult {
         var final: [(run: Run, item: Scores.Item)] = []

@@ -93,7 +93,7 @@ struct CampaignCommand: ParsableCommand {
         guard !runs.isEmpty else {
             throw ValidationError("--taste-from: no runs with a final loss in \(query.sources.joined(separator: ", ")) in the store; ingest them first")
         }
-        let result = try Backtester.run(runs: runs, split: Split(kind: .bySize, threshold: 0), models: [NeuralModel(trained: predictor)])
+        let result = try Backtester.evaluate(runs: runs, models: [NeuralModel(trained: predictor)])
         let ranking = Ranking.evaluate(result)
         guard let spearman = ranking.rows.first?.meanSpearman, spearman > 0 else {
             throw ValidationError("--taste-from: no (N, D) group of those runs holds a grid of learning rates or batch sizes to rank")
