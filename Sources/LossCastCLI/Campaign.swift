@@ -115,7 +115,7 @@ struct CampaignCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(output).write(to: URL(fileURLWithPath: folder + "/summary.json"))
-        var text = CampaignReport.text(runs.map { ($0.0, CampaignRunSummary($0.1)) })
+        var text = CampaignReport.text([("no_automation", output.noAutomation), ("automation", output.automation)])
         if let study = output.taste { text += Self.text(study) }
         try text.write(toFile: folder + "/summary.txt", atomically: true, encoding: .utf8)
         for (name, figure) in CampaignReport.figures(runs.map { (name: $0.0, traces: $0.1) }) {
