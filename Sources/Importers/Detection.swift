@@ -1,6 +1,7 @@
 // Which importer reads a file: by --format when given, else by where the file sits in the
-// known public datasets (../shared/datasets layout), else by extension (.jsonl: W&B
-// history; .csv: the generic importer, which needs a mapping). Folders are walked.
+// known public datasets (../shared/datasets layout), else by a run folder's config.json +
+// losses.json, else by extension (.jsonl: W&B history; .csv: the generic importer, which
+// needs a mapping). Folders are walked.
 import Foundation
 import Runs
 
@@ -13,7 +14,7 @@ public struct PlannedImport {
 public enum Detection {
     public static let formats = ["steplaw", "steplaw-moe", "olmo-ladder", "multipowerlaw", "gadre-models", "gadre-grid",
                                  "chinchilla-epoch", "sldbench-data-constrained", "sldbench-vocab", "sldbench-moe",
-                                 "sldbench-domain-mixture", "sldbench-lr", "epoch-notable", "csv", "wandb"]
+                                 "sldbench-domain-mixture", "sldbench-lr", "epoch-notable", "csv", "wandb", "run-folders"]
 
     public static func importer(format: String, mapping: Mapping?, target: String?) throws -> Importer {
         switch format {
@@ -26,6 +27,7 @@ public enum Detection {
         case "chinchilla-epoch": return ChinchillaEpochImporter()
         case "epoch-notable": return EpochNotableModelsImporter()
         case "wandb": return WandbImporter(target: target)
+        case "run-folders": return RunFolderImporter()
         case "csv":
             guard let mapping else {
                 throw IngestError(file: "--mapping", problem: "the csv format needs a mapping file", expected: "--mapping FILE (JSON or YAML)")
@@ -88,7 +90,12 @@ public enum Detection {
             }
             for file in files {
                 let importer: Importer
-                if let format {
+                if RunFolderImporter.isRunConfig(file) && (format == nil || format == "run-folders") {
+                    importer = RunFolderImporter()
+                } else if format == "run-folders" || file.hasSuffix("/" + RunFolderImporter.lossesName) && RunFolderImporter.isRunConfig(
+                    URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(RunFolderImporter.configName).path) {
+                    continue  // read with its config.json, or not part of a run folder
+                } else if let format {
                     importer = try Detection.importer(format: format, mapping: mapping, target: target)
                 } else if let known = known(file) {
                     importer = known
@@ -104,7 +111,8 @@ public enum Detection {
                     throw IngestError(file: file, problem: "not a format LossCast recognises",
                                       expected: "--format one of \(formats.joined(separator: ", "))")
                 }
-                let runSource = source ?? (importer is OLMoLadderImporter ? OLMoLadderImporter.source(for: file) : importer.defaultSource)
+                let runSource = source ?? (importer is OLMoLadderImporter ? OLMoLadderImporter.source(for: file)
+                    : importer is RunFolderImporter ? RunFolderImporter.source(for: file) : importer.defaultSource)
                 plans.append(PlannedImport(path: file, importer: importer, source: runSource))
             }
         }

@@ -39,7 +39,7 @@ struct Demo: ParsableCommand {
             configuration[ConfigKey.batchSizeSeqs] = .number(batch)
             candidates.append(configuration)
         } }
-        let runs = candidates.map { ConfigurationRun.make(configuration: $0) }
+        let runs = try candidates.map { try ConfigurationRun.make(configuration: $0) }
         let predictions = predictor.predict(runs.map { ($0, StepContext.contexts(for: $0).last!) })
         let order = predictions.indices.sorted { (predictions[$0].loss, $0) < (predictions[$1].loss, $1) }
 
@@ -69,9 +69,9 @@ struct Demo: ParsableCommand {
         try byRate.write(to: output + "/loss_by_learning_rate.svg")
 
         let best = candidates[order[0]]
-        let total = ConfigurationRun.make(configuration: best).number(ConfigKey.totalSteps) ?? 1
+        let total = try ConfigurationRun.make(configuration: best).number(ConfigKey.totalSteps) ?? 1
         let steps = (1...40).map { (total * Double($0) / 40).rounded() }
-        let curveRun = ConfigurationRun.make(configuration: best, steps: steps)
+        let curveRun = try ConfigurationRun.make(configuration: best, steps: steps)
         let curvePoints = ConfigurationRun.wantedPoints(curveRun)
         let curve = predictor.predict(curvePoints)
         var curvePlot = LinePlot(title: String(format: "Predicted curve of the best candidate (lr %.2g, batch %.0f)", best[ConfigKey.lr]!.number!,

@@ -29,11 +29,13 @@ struct Ingest: ParsableCommand {
         var doneBytes = 0
         var reports: [IngestReport] = []
         var failures: [String] = []
+        // A folder of run folders is thousands of files: a line each only for a few.
+        let perFile = plans.count <= 20
         for plan in plans {
             do {
                 let report = try store.ingest(plan) { bytes in bar.update(doneBytes + bytes, detail: plan.path) }
                 reports.append(report)
-                if !json { bar.finish(); print(Ingest.describe(report)) }
+                if !json && (perFile || !report.rejected.isEmpty) { bar.finish(); print(Ingest.describe(report)) }
             } catch {
                 failures.append("\(error)")
                 if !json { bar.finish(); print("refused  \(plan.path): \(error)") }
@@ -46,6 +48,12 @@ struct Ingest: ParsableCommand {
             try printJSON(Output(files: reports, refused: failures))
         } else {
             let added = reports.reduce(0) { $0 + $1.added }, duplicates = reports.reduce(0) { $0 + $1.duplicates }
+            if !perFile {
+                for (source, group) in Dictionary(grouping: reports, by: \.source).sorted(by: { $0.key < $1.key }) {
+                    print("  \(source): \(group.reduce(0) { $0 + $1.added }) added, \(group.reduce(0) { $0 + $1.diverged }) marked diverged, "
+                          + "\(group.filter(\.alreadyIngested).count) file(s) already ingested")
+                }
+            }
             print("\(reports.count) file(s): \(added) runs added, \(duplicates) duplicates skipped, \(failures.count) file(s) refused; store \(store.path)")
         }
         if !failures.isEmpty { throw ExitCode(1) }

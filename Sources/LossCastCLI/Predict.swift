@@ -1,7 +1,9 @@
 // `losscast predict`: a configuration's final loss, interval and divergence risk from the
 // neural predictor (or from a fitted law with --law), and its curve with --steps.
 import ArgumentParser
+import Backtest
 import Foundation
+import Importers
 import Laws
 import Predictor
 import RunStore
@@ -84,6 +86,9 @@ struct Predict: ParsableCommand {
     @Option(help: "The configuration: a JSON object or a file, e.g. {\"params\": 1e9, \"tokens\": 2e10, \"lr\": 0.002}.") var config: String?
     @Option(help: "Points of the curve: FROM:TO:COUNT steps.") var steps: String?
     @Option(name: .customLong("run"), help: "With --law: predict every point of this stored run.") var runID: String?
+    @Option(help: "A folder of run folders (config.json, and losses.json when trained): predict every step each lists (else every eval_interval) and write --out.") var runs: String?
+    @Option(help: "With --runs: the predictions file to write (LossCast-Bench's format, with 90% intervals).") var out: String?
+    @Option(help: "With --runs: the source of every run (default: each folder name's leading words, e.g. ncpl-marin).") var source: String?
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -92,7 +97,12 @@ struct Predict: ParsableCommand {
             try PredictFromLaw.run(lawPath: law, config: config, runID: runID, store: storeOptions, json: json)
             return
         }
-        guard let config else { throw ValidationError("give --config FILE|JSON (or --law FILE with --run ID)") }
+        if let runs {
+            guard let out else { throw ValidationError("--runs needs --out FILE, the predictions file to write") }
+            try PredictRunFolders.run(folder: runs, source: source, out: out, checkpoint: checkpoint ?? Paths.defaultCheckpoint)
+            return
+        }
+        guard let config else { throw ValidationError("give --config FILE|JSON, --runs DIR --out FILE, or --law FILE with --run ID") }
         let predictor = try Predictor.load(path: checkpoint ?? Paths.defaultCheckpoint)
         let base = try ConfigurationInput.run(from: config, loss: 1).configuration
         var wanted: [Double]? = nil
@@ -103,7 +113,7 @@ struct Predict: ParsableCommand {
             }
             wanted = (0..<Int(count)).map { index in count == 1 ? to : (from + (to - from) * Double(index) / (count - 1)).rounded() }
         }
-        let run = ConfigurationRun.make(configuration: base, steps: wanted)
+        let run = try ConfigurationRun.make(configuration: base, steps: wanted)
         let points = ConfigurationRun.wantedPoints(run)
         let predictions = predictor.predict(points)
         if json {
@@ -124,6 +134,35 @@ struct Predict: ParsableCommand {
         for (point, prediction) in zip(points, predictions) {
             print(String(format: "%8.0f   %.4f   %.4f to %.4f   %5.1f%%", point.context.step ?? 0, prediction.loss, prediction.lower, prediction.upper,
                          prediction.divergenceProbability * 100))
+        }
+    }
+}
+
+/// `predict --runs DIR --out FILE`: the benchmark's predictions file for every run folder.
+enum PredictRunFolders {
+    static func run(folder: String, source: String?, out: String, checkpoint: String) throws {
+        let predictor = try Predictor.load(path: checkpoint)
+        let runs = try RunFolderImporter.readAll(folder, source: source)
+        let start = Date()
+        let points = runs.flatMap { run in StepContext.contexts(for: run).map { (run: run, context: $0) } }
+        let predictions = predictor.predict(points)
+        var entries: [PredictionsFile.Entry] = []
+        var position = 0
+        for run in runs {
+            var entry = PredictionsFile.Entry(runID: run.name, predictions: [:], intervals: [:])
+            for point in run.curve {
+                let key = PredictionsFile.key(point.step ?? 0)
+                entry.predictions[key] = predictions[position].loss
+                entry.intervals![key] = [predictions[position].lower, predictions[position].upper]
+                position += 1
+            }
+            entries.append(entry)
+        }
+        try PredictionsFile(runs: entries).write(to: out)
+        let unseen = Set(runs.map(\.source)).subtracting(predictor.record.sources).sorted()
+        print(String(format: "predicted %d points of %d runs in %.1f s; wrote %@", points.count, runs.count, Date().timeIntervalSince(start), out))
+        if !unseen.isEmpty {
+            print("note: the checkpoint never trained on source(s) \(unseen.joined(separator: ", ")); their loss level is a guess (trained on \(predictor.record.sources.joined(separator: ", ")))")
         }
     }
 }

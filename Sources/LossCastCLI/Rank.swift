@@ -20,7 +20,7 @@ struct Rank: ParsableCommand {
         let predictor = try Predictor.load(path: checkpoint ?? Paths.defaultCheckpoint)
         let configurations = try CandidateInput.configurations(file: candidates, base: base, grid: grid)
         let start = Date()
-        let runs = configurations.map { ConfigurationRun.make(configuration: $0) }
+        let runs = try configurations.map { try ConfigurationRun.make(configuration: $0) }
         let predictions = predictor.predict(runs.map { ($0, StepContext.contexts(for: $0).last ?? StepContext()) })
         let seconds = Date().timeIntervalSince(start)
         func score(_ p: Prediction) -> Double { riskAdjusted ? p.upper + p.divergenceProbability * 10 : p.loss }

@@ -1,7 +1,11 @@
 // The law the networks predict a residual over, fitted on the healthy training runs' final
 // points: Chinchilla, Chinchilla with a shared exponent gamma (with one exponent for N and D,
 // or two), or chosen between the first two by how well each, fitted on the frontier below the
-// largest training size, predicts that size's.
+// largest training size, predicts that size's. When the runs come from several sources, each
+// source with enough runs gets its own law (a dataset, tokenizer and eval set set the loss
+// level and its slopes; one pooled law pulls each source toward the others), and the pooled
+// law serves the rest. At step 0 (no tokens seen) the baseline is ln(vocabulary), the loss of
+// a uniform prediction, where the vocabulary is known.
 import Foundation
 import Laws
 import Runs
@@ -16,6 +20,17 @@ public struct Baseline: Codable, Sendable {
     public var deviation: Double
     /// How the law was chosen, for people: the held-out size's error of each candidate.
     public var selection: String?
+    /// One law per source, for runs of those sources (absent in checkpoints from before them).
+    public var sources: [String: SourceLaw]?
+
+    public struct SourceLaw: Codable, Sendable, Equatable {
+        public var law: String
+        public var parameters: [Double]
+        public var selection: String?
+    }
+
+    /// A source's own law needs this many healthy runs; smaller sources use the pooled law.
+    static let minimumSourceRuns = 40
 
     /// The laws a baseline can be, by name.
     public static let laws = ["chinchilla", "chinchilla-gamma", "chinchilla-gamma-tied"]
@@ -26,9 +41,11 @@ public struct Baseline: Codable, Sendable {
 
     /// The baseline loss for a run at a point: the law at (N, tokens seen), or 0.
     public func value(run: Run, context: StepContext) -> Double {
+        if context.step == 0 || context.tokensSeen == 0 { return run.number(ConfigKey.vocabSize).map { Foundation.log($0) } ?? 0 }
         guard let n = run.params, n > 0 else { return 0 }
         guard let seen = context.tokensSeen ?? run.tokens, seen > 0 else { return 0 }
-        return Self.predict(law: law, parameters, SizePoint(params: n, tokens: seen, loss: 1)) ?? 0
+        let own = sources?[run.source]
+        return Self.predict(law: own?.law ?? law, own?.parameters ?? parameters, SizePoint(params: n, tokens: seen, loss: 1)) ?? 0
     }
 
     public static func predict(law: String, _ parameters: [Double], _ point: SizePoint) -> Double? {
@@ -71,7 +88,20 @@ public struct Baseline: Codable, Sendable {
     /// "none" predicts the raw loss. (On StepLaw the frontier separates the forms: 429M from
     /// 215M and 268M, MAE 0.0049 against Chinchilla's 0.0189; all runs do not, 0.0235 against
     /// 0.0226 on each budget's mean, as their spread of learning rates swamps the difference.)
-    static func fitted(_ choice: String, healthy: [Run]) throws -> Baseline {
+    public static func fitted(_ choice: String, healthy: [Run]) throws -> Baseline {
+        var pooled = try fittedOnOneSource(choice, healthy: healthy)
+        let bySource = Dictionary(grouping: healthy, by: \.source).filter { $0.value.count >= minimumSourceRuns }
+        guard pooled.law != "none", bySource.count >= 2 else { return pooled }
+        var laws: [String: SourceLaw] = [:]
+        for (source, runs) in bySource {
+            guard let own = try? fittedOnOneSource(choice, healthy: runs), own.law != "none" else { continue }
+            laws[source] = SourceLaw(law: own.law, parameters: own.parameters, selection: own.selection)
+        }
+        pooled.sources = laws.isEmpty ? nil : laws
+        return pooled
+    }
+
+    static func fittedOnOneSource(_ choice: String, healthy: [Run]) throws -> Baseline {
         guard choice != "none", healthy.count >= 8 else { return Baseline(law: "none", parameters: [], mean: 0, deviation: 1) }
         guard choice == "auto" else {
             return Baseline(law: choice, parameters: try fit(law: choice, runs: healthy), mean: 0, deviation: 1)

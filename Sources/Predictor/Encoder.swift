@@ -68,7 +68,8 @@ public struct FeatureEncoder: Codable, Sendable {
 
     /// Keys never used as inputs: identifiers, and losses or outcomes logged as fields.
     static let excluded: Set<String> = ["exp_name", "name", "id", "loss", "smooth loss", "smooth_loss", "figure_x", "figure_y",
-                                        "split", "size_label", "hyper_id", "seed", "key", "model", "schedule_name", "rerun"]
+                                        "split", "size_label", "hyper_id", "seed", "key", "model", "schedule_name", "rerun",
+                                        "run_id", "code_commit", "code_repo"]
     /// Derived inputs, computed from the configuration and the step.
     static let derivedNames = ["derived.log_tokens_per_param", "derived.log_compute", "derived.progress", "derived.rate_ratio",
                                "derived.log_forward_area", "derived.annealing_area", "derived.log_tokens_seen", "derived.log_step",
@@ -230,10 +231,15 @@ public struct FeatureEncoder: Codable, Sendable {
 
 extension StepContext {
     /// The contexts of a run's curve points (all of them, or the final one for one-point runs).
+    /// The schedule is the one the log records (its rates), else the one the configuration
+    /// states in closed form (RateSchedule), else unknown.
     public static func contexts(for run: Run) -> [StepContext] {
-        let schedule = Schedule(run: run)
+        let stated = (try? RateSchedule(configuration: run.configuration)) ?? nil
+        let logged = Schedule(run: run)
+        let lastStep = run.curve.last?.step ?? 0
+        let schedule = logged ?? stated.map { Schedule(rates: $0.rates(through: Int(max($0.totalSteps, lastStep).rounded()))) }
         let annealing = schedule?.annealingAreas(lambda: 0.999)
-        let totalSteps = run.number(ConfigKey.totalSteps) ?? run.curve.last?.step
+        let totalSteps = run.number(ConfigKey.totalSteps) ?? stated?.totalSteps ?? run.curve.last?.step
         let peak = run.number(ConfigKey.lr)
         let batchTokens = run.number(ConfigKey.batchSizeTokens)
         return run.curve.map { point in
@@ -242,6 +248,7 @@ extension StepContext {
             if let step = point.step, let totalSteps, totalSteps > 0 { context.progress = step / totalSteps }
             else if let seen = context.tokensSeen, let total = run.tokens, total > 0 { context.progress = seen / total }
             if let rate = point.learningRate, let peak, peak > 0 { context.rateRatio = rate / peak }
+            else if logged == nil, let stated, let step = point.step { context.rateRatio = stated.rate(at: step) / stated.peak }
             if let schedule, let annealing, let step = point.step, step >= 1 {
                 let index = min(Int(step), schedule.count)
                 context.forwardArea = schedule.forwardArea(at: index)

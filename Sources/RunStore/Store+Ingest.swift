@@ -105,11 +105,13 @@ extension RunStore {
         return report
     }
 
-    /// Marks as diverged the runs of `source` whose final loss is more than
+    /// Marks as diverged the runs of `source` without a curve of their own (under 3 points)
+    /// whose final loss is more than
     /// `Divergence.groupRatio` times the best final loss among comparable runs: the same N
     /// and D, and the same unique tokens, dataset and data mixture where a run has them (runs
     /// that repeat data or train on other data are not comparable). Needs at least
-    /// `Divergence.groupMinimumSize` runs in the group. Returns how many it marked.
+    /// `Divergence.groupMinimumSize` runs in the group; runs with a curve it only flags (their
+    /// status reason says so). Returns how many it marked.
     static func markGroupDivergence(_ db: Database, source: String) throws -> Int {
         let groupKey = """
             params, tokens, COALESCE(json_extract(configuration, '$.unique_tokens'), ''),
@@ -123,12 +125,18 @@ extension RunStore {
             FROM run WHERE source = ? AND params IS NOT NULL AND tokens IS NOT NULL AND final_loss IS NOT NULL
             WINDOW w AS (PARTITION BY \(groupKey));
             """, arguments: [source])
+        // A run with a curve of its own (3 points or more) diverged only if that curve says so
+        // (Divergence.assess); the group rule flags it and keeps it: a short run far above its
+        // group's best is often just sensitive to its hyperparameters.
+        let reason = "printf('final loss %.3f is over %.2f times the best %.3f of the %d comparable runs (same N, D and data)', g.final_loss, ?, g.best_loss, g.size)"
+        let outliers = "SELECT key FROM divergence_group WHERE size >= ? AND best_loss > 0 AND final_loss > ? * best_loss"
         try db.execute(sql: """
-            UPDATE run SET status = 'diverged',
-                status_reason = (SELECT printf('final loss %.3f is over %.2f times the best %.3f of the %d comparable runs (same N, D and data)',
-                                               g.final_loss, ?, g.best_loss, g.size) FROM divergence_group g WHERE g.key = run.key)
-            WHERE status = 'ok' AND key IN (
-                SELECT key FROM divergence_group WHERE size >= ? AND best_loss > 0 AND final_loss > ? * best_loss)
+            UPDATE run SET status_reason = (SELECT 'flagged, kept: ' || \(reason) FROM divergence_group g WHERE g.key = run.key)
+            WHERE status = 'ok' AND point_count >= 3 AND status_reason IS NULL AND key IN (\(outliers))
+            """, arguments: [Divergence.groupRatio, Divergence.groupMinimumSize, Divergence.groupRatio])
+        try db.execute(sql: """
+            UPDATE run SET status = 'diverged', status_reason = (SELECT \(reason) FROM divergence_group g WHERE g.key = run.key)
+            WHERE status = 'ok' AND point_count < 3 AND key IN (\(outliers))
             """, arguments: [Divergence.groupRatio, Divergence.groupMinimumSize, Divergence.groupRatio])
         return db.changesCount
     }

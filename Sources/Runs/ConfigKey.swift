@@ -27,6 +27,15 @@ public enum ConfigKey {
     public static let numExperts = "num_experts"
     public static let expertsPerToken = "experts_per_token"
     public static let dataset = "dataset"
+    public static let evalDataset = "eval_dataset"
+    public static let tokenizer = "tokenizer"
+    public static let finalLRRatio = "final_lr_ratio"             // the final rate over the peak
+    public static let cooldownSteps = "cooldown_steps"            // a WSD schedule's decay length
+    public static let decayFraction = "decay_fraction"            // the same as a fraction of total steps
+    public static let eps = "eps"
+    public static let activation = "activation"
+    public static let normType = "norm_type"
+    public static let evalInterval = "eval_interval"
 
     /// Canonical keys that must be positive when present.
     public static let positive: Set<String> = [
@@ -54,13 +63,18 @@ public enum ConfigKey {
         "n_head": nHeads, "num_heads": nHeads, "num_attention_heads": nHeads,
         "intermediate_size": ffnDim, "ffn_hidden_size": ffnDim, "mlp_dim": ffnDim,
         "vocab": vocabSize, "padded_vocab_size": vocabSize, "n_experts": numExperts, "moe_num_experts": numExperts,
+        "d_ff": ffnDim, "batch_tokens": batchSizeTokens, "tokens_total": tokens, "min_lr_ratio": finalLRRatio,
+        "lr_final_ratio": finalLRRatio, "warmdown_ratio": decayFraction, "cooldown_ratio": decayFraction,
+        "decay_ratio": decayFraction, "cooldown": cooldownSteps, "decay_steps": cooldownSteps, "warmdown_steps": cooldownSteps,
+        "adam_eps": eps, "epsilon": eps, "eval_dataset_name": evalDataset, "eval_every": evalInterval,
     ]
 
     /// The canonical key for a field name, or the name itself when it has none.
     public static func canonical(_ name: String) -> String {
         let lowered = name.lowercased()
         if positive.contains(lowered) || [minLR, lrSchedule, warmupSteps, weightDecay, beta1, beta2, gradClip,
-                                          optimizer, dataset, expertsPerToken].contains(lowered) {
+                                          optimizer, dataset, expertsPerToken, evalDataset, tokenizer, finalLRRatio,
+                                          cooldownSteps, decayFraction, eps, activation, normType, evalInterval].contains(lowered) {
             return lowered
         }
         return aliases[lowered] ?? name

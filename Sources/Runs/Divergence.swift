@@ -5,10 +5,13 @@
 //     minimum, or when a loss after the minimum climbs back above the run's first loss;
 //   - truncated when the run declares its total steps (or tokens) and its curve stops
 //     before 95% of them.
-// Across runs (`Divergence.groupRule`, applied by the store to a whole source): a run whose
-// final loss is more than 25% above the best final loss of the runs with the same N and D
-// in the same source (at least 3 of them) diverged. StepLaw's diverged runs end at 6 to 11
-// where the best of their group is near 2.3.
+// Across runs (applied by the store to a whole source): a run whose final loss is more than
+// 25% above the best final loss of the runs with the same N and D in the same source (at
+// least 3 of them) diverged when it has no curve of its own to judge (under 3 points:
+// StepLaw's diverged runs end at 6 to 11 where the best of their group is near 2.3); a run
+// with a curve is only flagged, since a short run far above its group's best (a 130-step
+// run whose loss falls from 9.0 to 4.29, against 3.32 for another learning rate) is
+// sensitive to its hyperparameters, not diverged.
 public enum Divergence {
     public static let ownMinimumRatio = 1.2
     public static let ownMinimumMargin = 0.1

@@ -59,7 +59,7 @@ public final class LearnedBackend: SimulationBackend, @unchecked Sendable {
             ? ReferenceBackend.curveDays(plan.days).dropFirst().map { $0 / plan.days }
             : (1...100).map { Double($0) / 100 }
         let steps = Array(Set(fractions.map { max(1, ($0 * total).rounded()) })).sorted()
-        let run = ConfigurationRun.make(configuration: configuration, steps: steps)
+        let run = try ConfigurationRun.make(configuration: configuration, steps: steps)
         let points = ConfigurationRun.wantedPoints(run)
         let predictions = lock.withLock { predictor.predict(points) }
         let curve = zip(points, predictions).map { point, prediction in

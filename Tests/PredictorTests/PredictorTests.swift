@@ -207,9 +207,9 @@ final class PredictorTests: XCTestCase {
         let configuration: [String: ConfigValue] = [ConfigKey.params: .number(4e8), ConfigKey.tokens: .number(2e10), ConfigKey.lr: .number(2e-3),
                                                     ConfigKey.batchSizeSeqs: .number(512), ConfigKey.seqLen: .number(2048),
                                                     ConfigKey.warmupSteps: .number(100), ConfigKey.minLR: .number(1e-5)]
-        let bare = ConfigurationRun.make(configuration: configuration.filter { $0.key != ConfigKey.warmupSteps }, steps: [19073])
+        let bare = try ConfigurationRun.make(configuration: configuration.filter { $0.key != ConfigKey.warmupSteps }, steps: [19073])
         XCTAssertNil(ConfigurationRun.wantedPoints(bare)[0].context.rateRatio, "no schedule stated, none invented")
-        let run = ConfigurationRun.make(configuration: configuration, steps: [1000, 19073])
+        let run = try ConfigurationRun.make(configuration: configuration, steps: [1000, 19073])
         XCTAssertEqual(run.number(ConfigKey.totalSteps), (2e10 / (512.0 * 2048)).rounded())  // D / batch tokens
         let points = ConfigurationRun.wantedPoints(run)
         XCTAssertEqual(points.map { $0.context.step }, [1000, 19073])

@@ -1,0 +1,43 @@
+// Run folders end to end: `ingest` a few of LossCast-Bench's folders, `predict --runs` writes
+// a prediction at every step each losses.json lists (counted from the files), and `score`
+// reads that file back.
+import Foundation
+import TestSupport
+import XCTest
+
+final class RunFoldersCommandTests: XCTestCase {
+    func testIngestPredictAndScoreAFewBenchmarkRuns() throws {
+        let val = datasetsRoot + "/losscast_bench/val"
+        guard FileManager.default.fileExists(atPath: val) else { throw XCTSkip("no ../shared/datasets/losscast_bench") }
+        let folder = NSTemporaryDirectory() + "run-folders-cli-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let all = try FileManager.default.contentsOfDirectory(atPath: val).sorted()
+        let chosen = [all.first { $0.hasPrefix("ncpl_marin_") }!, all.first { $0.hasPrefix("ncpl_steplaw_") }!, all.last { $0.hasPrefix("ncpl_marin_") }!]
+        for name in chosen {
+            try FileManager.default.createDirectory(atPath: folder + "/runs", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: val + "/" + name, toPath: folder + "/runs/" + name)
+        }
+        let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
+        let (ingested, ingestStatus) = try DoctorTests.runLossCast(["ingest", folder + "/runs"], environment: environment)
+        XCTAssertEqual(ingestStatus, 0, ingested)
+        XCTAssertTrue(ingested.contains("3 runs added"), ingested)
+        XCTAssertTrue(ingested.contains("[run-folders -> ncpl-marin]"), ingested)
+
+        let predictions = folder + "/predictions.json"
+        let (predicted, predictStatus) = try DoctorTests.runLossCast(["predict", "--runs", folder + "/runs", "--out", predictions], environment: environment)
+        XCTAssertEqual(predictStatus, 0, predicted)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: predictions))) as? [String: Any])
+        let entries = try XCTUnwrap(object["runs"] as? [[String: Any]])
+        XCTAssertEqual(Set(entries.compactMap { $0["run_id"] as? String }), Set(chosen))
+        for entry in entries {
+            let name = try XCTUnwrap(entry["run_id"] as? String)
+            let losses = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: val + "/" + name + "/losses.json"))) as? [String: Any])
+            let predictedSteps = try XCTUnwrap(entry["predictions"] as? [String: Double])
+            XCTAssertEqual(Set(predictedSteps.keys), Set(losses.keys), name)
+            XCTAssertTrue(predictedSteps.values.allSatisfy { $0.isFinite && $0 > 0 }, name)
+        }
+        let (scored, scoreStatus) = try DoctorTests.runLossCast(["score", "--runs", folder + "/runs", "--predictions", predictions], environment: environment)
+        XCTAssertEqual(scoreStatus, 0, scored)
+        XCTAssertTrue(scored.contains("3 runs") && scored.contains("ncpl-steplaw"), scored)
+    }
+}
