@@ -7,8 +7,8 @@
 // The sections are flattened onto the canonical keys (ConfigKey: `optimizer.name` is
 // `optimizer`, `data.batch_tokens` is `batch_size_tokens`, `schedule.warmdown_ratio` is
 // `decay_fraction`, ...); a key with no canonical name keeps its own (`n_kv_heads`,
-// `preconditioner_lr`), nested objects flatten into the same namespace and lists of
-// numbers become `name.0`, `name.1`. Nulls are fields the source did not log, left out.
+// `preconditioner_lr`), nested objects (and the top-level `extra`) flatten into the same
+// namespace and lists of numbers become `name.0`, `name.1`. Nulls are fields the source did not log, left out.
 // Outcomes logged beside the recipe (the top-level `extra`'s bpb, loss, perplexity or
 // accuracy) are dropped, never inputs. N comes from `n_params`, else from the
 // architecture (ParameterCount). Tokens seen at a step are step x batch tokens.
@@ -121,7 +121,7 @@ public struct RunFolderImporter: Importer {
                 }
             } else if key == "extra", let extra = value as? [String: Any] {
                 for (inner, innerValue) in extra where !outcomeWords.contains(where: { inner.lowercased().contains($0) }) {
-                    try flatten(innerValue, key: "extra." + inner, path: "extra." + inner)
+                    try flatten(innerValue, key: ConfigKey.canonical(inner), path: "extra." + inner)
                 }
             } else if !identity.contains(key) {
                 try flatten(value, key: ConfigKey.canonical(key), path: key)

@@ -33,6 +33,41 @@ public struct ChinchillaLaw: ScalingLaw {
     }
 }
 
+/// Chinchilla with the parameter exponent alpha given, not fitted: for runs at one or two model
+/// sizes, where E, A and alpha are not determined apart (two sizes fit exactly by a cliff in
+/// N, alpha near 13, that predicts nothing beyond them). Parameters [e, a, b, beta];
+/// `chinchilla(_:)` gives Chinchilla's [e, a, b, alpha, beta].
+public struct ChinchillaFixedAlphaLaw: ScalingLaw {
+    public var alpha: Double
+    public var startingPoints: [[Double]]?
+    public init(alpha: Double, startingPoints: [[Double]]? = nil) {
+        self.alpha = alpha
+        self.startingPoints = startingPoints
+    }
+    public let name = "chinchilla-fixed-alpha"
+    public var formula: String { "L = E + A / N^\(alpha) + B / D^beta" }
+    public let parameterNames = ["e", "a", "b", "beta"]
+
+    public var initialGrid: [[Double]] {
+        startingPoints ?? cartesianGrid([[-1, 0, 0.5, 1], [2, 4, 8, 12], [4, 8, 12], [0.2, 0.4, 0.6]])
+    }
+
+    public func logPrediction<S: LawScalar>(_ p: [S], _ point: SizePoint) -> S {
+        S.logSumExp(p[1] - S(alpha) * point.logParams, p[2] - p[3] * point.logTokens, p[0])
+    }
+
+    public func natural(_ p: [Double]) -> [(name: String, value: Double)] {
+        [("E", exp(p[0])), ("A", exp(p[1])), ("B", exp(p[2])), ("alpha", alpha), ("beta", p[3])]
+    }
+
+    public func points(from run: Run) -> [SizePoint] {
+        SizePoint.final(of: run).map { [$0] } ?? []
+    }
+
+    /// The same law as Chinchilla's parameters.
+    public func chinchilla(_ p: [Double]) -> [Double] { [p[0], p[1], p[2], alpha, p[3]] }
+}
+
 /// Chinchilla with its two reducible terms raised to a power together:
 /// L = E + (A / N^alpha + B / D^beta)^gamma, fitted as
 /// ln L = LSE(e, gamma * LSE(a - alpha ln N, b - beta ln D)) with gamma = e^g. gamma = 1 is

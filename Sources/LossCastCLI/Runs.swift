@@ -1,6 +1,7 @@
 // `losscast runs list|show|export`: what the store holds.
 import ArgumentParser
 import Foundation
+import Importers
 import RunStore
 import Runs
 
@@ -99,14 +100,22 @@ struct RunsCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export runs as CSV (a row per point) or JSON lines (a run per line).")
-        @Option(help: "csv or jsonl.") var format: String = "jsonl"
+        static let configuration = CommandConfiguration(
+            abstract: "Export runs as CSV (a row per point), JSON lines (a run per line), or run folders (LossCast-Bench's config.json + losses.json).")
+        @Option(help: "csv, jsonl or run-folders.") var format: String = "jsonl"
+        @Argument(help: "run-folders: the folder to write them in.") var directory: String?
         @OptionGroup var filter: Filter
         @OptionGroup var storeOptions: StoreOptions
 
         func run() throws {
-            guard ["csv", "jsonl"].contains(format) else { throw ValidationError("--format \(format): expected csv or jsonl") }
+            guard ["csv", "jsonl", "run-folders"].contains(format) else { throw ValidationError("--format \(format): expected csv, jsonl or run-folders") }
             let runs = try storeOptions.open().runs(try filter.query())
+            if format == "run-folders" {
+                guard let directory else { throw ValidationError("--format run-folders needs the folder to write, e.g. `losscast runs export --format run-folders out/`") }
+                let written = try RunFolderWriter.write(runs, to: directory)
+                print("wrote \(written.count) run folders in \(directory)")
+                return
+            }
             if format == "jsonl" {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

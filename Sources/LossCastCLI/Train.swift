@@ -18,14 +18,21 @@ struct Train: ParsableCommand {
     @OptionGroup var ensembleOptions: EnsembleOptions
     @Option(help: "Maximum epochs (default: 300 for mlp, 60 for transformer; early stopping on a validation split ends sooner).") var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Samples per optimizer step (default 128).") var batchSize: Int?
+    @Option(help: "The networks' peak learning rate (default 2e-3 for mlp, 1e-3 for transformer).") var learningRate: Float?
+    @Option(help: "Points taken from each run's curve, evenly spaced and ending at the last (default 16).") var pointsPerRun: Int?
     @Option(help: "The law the network predicts a residual over: chinchilla, chinchilla-gamma, chinchilla-gamma-tied (one exponent for N and D), auto (of the first two, the form that best extrapolates the frontier to the largest training size) or none.") var baseline = "auto"
     @Option(help: "Checkpoint to write.") var out = "Checkpoints/trained.safetensors"
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Print the test metrics as JSON.") var json = false
+    @Flag(help: "Print training progress as lines on standard error (for logs; a terminal gets a progress bar).") var verbose = false
 
     func validate() throws {
         guard Architecture.models.contains(model) else { throw ValidationError("--model \(model): expected mlp or transformer") }
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs \(epochs!): expected at least 1") }
+        guard (batchSize ?? 1) >= 1 else { throw ValidationError("--batch-size \(batchSize!): expected at least 1") }
+        guard (learningRate ?? 1) > 0 else { throw ValidationError("--learning-rate \(learningRate!): expected a positive rate") }
+        guard (pointsPerRun ?? 1) >= 1 else { throw ValidationError("--points-per-run \(pointsPerRun!): expected at least 1") }
         guard SplitKind(rawValue: split) != nil else { throw ValidationError("--split \(split): expected none, random, by-size, by-compute or by-source") }
         guard Baseline.choices.contains(baseline) else { throw ValidationError("--baseline \(baseline): expected one of \(Baseline.choices.joined(separator: ", "))") }
     }
@@ -41,12 +48,15 @@ struct Train: ParsableCommand {
         let (train, test) = (sides.train, sides.test)
         var options = ensembleOptions.applied(to: TrainingOptions(model: model))
         options.epochs = epochs ?? options.epochs
+        options.batchSize = batchSize ?? options.batchSize
+        options.learningRate = learningRate ?? options.learningRate
+        options.maxPointsPerRun = pointsPerRun ?? options.maxPointsPerRun
         options.seed = seed
         options.baseline = baseline
         options.split = split
         let bar = ProgressBar(total: 1, label: "train")
         let predictor = try Trainer.train(runs: train, options: options) { message in
-            if bar.enabled { bar.update(0, detail: message) }
+            if verbose { FileHandle.standardError.write(Data((message + "\n").utf8)) } else if bar.enabled { bar.update(0, detail: message) }
         }
         bar.finish()
         try predictor.save(path: out)

@@ -4,7 +4,7 @@
 // largest training size, predicts that size's. When the runs come from several sources, each
 // source with enough runs gets its own law (a dataset, tokenizer and eval set set the loss
 // level and its slopes; one pooled law pulls each source toward the others), and the pooled
-// law serves the rest. At step 0 (no tokens seen) the baseline is ln(vocabulary), the loss of
+// law serves the rest; a source with one or two sizes borrows alpha (see `fitted`). At step 0 (no tokens seen) the baseline is ln(vocabulary), the loss of
 // a uniform prediction, where the vocabulary is known.
 import Foundation
 import Laws
@@ -92,14 +92,32 @@ public struct Baseline: Codable, Sendable {
         var pooled = try fittedOnOneSource(choice, healthy: healthy)
         let bySource = Dictionary(grouping: healthy, by: \.source).filter { $0.value.count >= minimumSourceRuns }
         guard pooled.law != "none", bySource.count >= 2 else { return pooled }
+        // A source with fewer than three sizes cannot tell alpha from E and A: it borrows alpha
+        // from plain Chinchilla on the source with the most sizes (ties: the most runs).
+        let sizeCounts = bySource.mapValues { Set($0.compactMap(\.params)).count }
+        let richest = bySource.keys.filter { sizeCounts[$0]! >= 3 }
+            .max { (sizeCounts[$0]!, bySource[$0]!.count, $1) < (sizeCounts[$1]!, bySource[$1]!.count, $0) }
+        let borrowed = try richest.map { source in (source, try fit(law: "chinchilla", runs: bySource[source]!)[3]) }
         var laws: [String: SourceLaw] = [:]
         for (source, runs) in bySource {
+            if sizeCounts[source]! < 3 {
+                let alpha = borrowed?.1 ?? hoffmannAlpha
+                let law = ChinchillaFixedAlphaLaw(alpha: alpha)
+                guard let parameters = try? LawFitting.fit(law, runs: runs).parameters else { continue }
+                let origin = borrowed.map { "plain Chinchilla on \($0.0)" } ?? "Hoffmann et al."
+                laws[source] = SourceLaw(law: "chinchilla", parameters: law.chinchilla(parameters),
+                                         selection: String(format: "chinchilla with alpha %.3f from %@ (%d sizes here)", alpha, origin, sizeCounts[source]!))
+                continue
+            }
             guard let own = try? fittedOnOneSource(choice, healthy: runs), own.law != "none" else { continue }
             laws[source] = SourceLaw(law: own.law, parameters: own.parameters, selection: own.selection)
         }
         pooled.sources = laws.isEmpty ? nil : laws
         return pooled
     }
+
+    /// Hoffmann et al.'s parameter exponent (approach 3), when no source can give one.
+    static let hoffmannAlpha = 0.34
 
     static func fittedOnOneSource(_ choice: String, healthy: [Run]) throws -> Baseline {
         guard choice != "none", healthy.count >= 8 else { return Baseline(law: "none", parameters: [], mean: 0, deviation: 1) }

@@ -260,10 +260,19 @@ public enum Trainer {
             auxiliaryOptions.ensemble = 3
         }
         var held: [(run: Run, context: StepContext, loss: Double)] = [], predictions: [Prediction] = [], away: [Double] = []
-        for size in [sizes.last!, sizes.first!] {
-            let inner = fitRuns.filter { $0.params != size }, outer = healthyPoints(fitRuns.filter { $0.params == size })
+        // One source: its largest size, then its smallest. Several sources: each source's
+        // largest size at once, in one auxiliary ensemble, as a larger run of any of them is
+        // what the predictor is asked about (NCPL's split holds out every source's largest),
+        // and the smallest of the smallest source says little about the others.
+        let largestBySource = Dictionary(grouping: fitRuns.filter { $0.params != nil }, by: \.source)
+            .compactMapValues { runs -> Double? in Set(runs.map { $0.params! }).count >= 2 ? runs.map { $0.params! }.max() : nil }
+        let holdOuts: [(name: String, isHeld: (Run) -> Bool)] = largestBySource.count >= 2
+            ? [("each source's largest N", { run in run.params != nil && run.params == largestBySource[run.source] })]
+            : [sizes.last!, sizes.first!].map { size in ("N = \(size)", { run in run.params == size }) }
+        for holdOut in holdOuts {
+            let inner = fitRuns.filter { !holdOut.isHeld($0) }, outer = healthyPoints(fitRuns.filter(holdOut.isHeld))
             guard inner.count >= 8, outer.count >= 5 else { continue }
-            progress?("calibrating the interval: holding out N = \(size)")
+            progress?("calibrating the interval: holding out \(holdOut.name)")
             // Uncalibrated, so each prediction's interval half-width is 1.6449 network deviations.
             let auxiliary = try train(runs: inner, options: auxiliaryOptions, calibrating: false)
             held += outer

@@ -59,7 +59,7 @@ final class RunFolderTests: XCTestCase {
         XCTAssertEqual(run.params, 12 * (4 * 768 * 768 + 2 * 768 * 3072) + 2 * 8192 * 768)
         XCTAssertEqual(run.configuration[ConfigKey.decayFraction], .number(0.2))   // schedule.warmdown_ratio
         XCTAssertEqual(run.configuration["matrix_lr"], .number(0.01))             // optimizer.extra.matrix_lr
-        XCTAssertNil(run.configuration["extra.val_bpb"], "an outcome logged beside the recipe is not an input")
+        XCTAssertNil(run.configuration["val_bpb"] ?? run.configuration["extra.val_bpb"], "an outcome logged beside the recipe is not an input")
         XCTAssertEqual(RunFolderImporter.source(for: folder + "/config.json"), "nanochat")
     }
 

@@ -23,6 +23,22 @@ final class RunFoldersCommandTests: XCTestCase {
         XCTAssertTrue(ingested.contains("3 runs added"), ingested)
         XCTAssertTrue(ingested.contains("[run-folders -> ncpl-marin]"), ingested)
 
+        // Exported back as run folders: the same losses at the same steps, the same recipe fields.
+        let (exported, exportStatus) = try DoctorTests.runLossCast(["runs", "export", "--format", "run-folders", folder + "/exported"], environment: environment)
+        XCTAssertEqual(exportStatus, 0, exported)
+        for name in chosen {
+            func object(_ path: String) throws -> [String: Any] {
+                try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+            }
+            let original = try object(val + "/" + name + "/losses.json"), copy = try object(folder + "/exported/" + name + "/losses.json")
+            XCTAssertEqual(copy as NSDictionary, original as NSDictionary, name)
+            let recipe = try object(val + "/" + name + "/config.json"), written = try object(folder + "/exported/" + name + "/config.json")
+            for (section, key) in [("optimizer", "name"), ("optimizer", "lr"), ("data", "batch_tokens"), ("schedule", "total_steps"), ("model", "d_model")] {
+                let want = (recipe[section] as? [String: Any])?[key] as? NSObject, got = (written[section] as? [String: Any])?[key] as? NSObject
+                XCTAssertEqual(got, want, "\(name) \(section).\(key)")
+            }
+        }
+
         let predictions = folder + "/predictions.json"
         let (predicted, predictStatus) = try DoctorTests.runLossCast(["predict", "--runs", folder + "/runs", "--out", predictions], environment: environment)
         XCTAssertEqual(predictStatus, 0, predicted)
