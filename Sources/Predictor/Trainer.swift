@@ -260,12 +260,14 @@ public enum Trainer {
             auxiliaryOptions.ensemble = 3
         }
         var held: [(run: Run, context: StepContext, loss: Double)] = [], predictions: [Prediction] = [], away: [Double] = []
-        // One source: its largest size, then its smallest. Several sources: each source's
-        // largest size at once, in one auxiliary ensemble, as a larger run of any of them is
-        // what the predictor is asked about (NCPL's split holds out every source's largest),
-        // and the smallest of the smallest source says little about the others.
+        // One source: its largest size, then its smallest. Several sources: the largest size
+        // of each source with three sizes or more at once, in one auxiliary ensemble, as a
+        // larger run of any of them is what the predictor is asked about (NCPL's split holds
+        // out every source's largest), and the smallest of the smallest source says little
+        // about the others. A source with two sizes keeps both: held out, its one remaining
+        // size leaves its law's E and A undetermined (Marin's interval widened to 0.48).
         let largestBySource = Dictionary(grouping: fitRuns.filter { $0.params != nil }, by: \.source)
-            .compactMapValues { runs -> Double? in Set(runs.map { $0.params! }).count >= 2 ? runs.map { $0.params! }.max() : nil }
+            .compactMapValues { runs -> Double? in Set(runs.map { $0.params! }).count >= 3 ? runs.map { $0.params! }.max() : nil }
         let holdOuts: [(name: String, isHeld: (Run) -> Bool)] = largestBySource.count >= 2
             ? [("each source's largest N", { run in run.params != nil && run.params == largestBySource[run.source] })]
             : [sizes.last!, sizes.first!].map { size in ("N = \(size)", { run in run.params == size }) }
