@@ -44,7 +44,8 @@ struct Score: ParsableCommand {
                 let coverage = source.finalCoverage.map { String(format: "%7.1f%%", $0 * 100) } ?? "       -"
                 let width = source.medianIntervalWidth.map { String(format: "%7.4f", $0) } ?? "      -"
                 let regret = source.regretPercent.map { String(format: "%5.2f%% (%5.2f%%)", $0, source.randomRegretPercent!) } ?? "        -       "
-                print(String(format: "  %-16@ %5d  %8.4f  %7.4f %8.4f  %+7.4f  %@  %@  %@  %.6f", source.source, source.runs, source.finalMAE,
+                let name = source.source.count >= 16 ? source.source : source.source.padding(toLength: 16, withPad: " ", startingAt: 0)
+                print(String(format: "  %@ %5d  %8.4f  %7.4f %8.4f  %+7.4f  %@  %@  %@  %.6f", name, source.runs, source.finalMAE,
                              source.finalRMSE, source.finalSpearman, source.finalBias, coverage, width, regret, source.huber))
             }
         }
