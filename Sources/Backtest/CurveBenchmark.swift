@@ -32,6 +32,24 @@ public struct PredictionsFile: Codable, Sendable {
 
     public init(runs: [Entry]) { self.runs = runs }
 
+    /// One entry per run from values at every point of every run's curve, in curve order
+    /// (`values.count` is the runs' total point count), with 90% intervals when given.
+    public init(runs: [Run], values: [Double], intervals: [(lower: Double, upper: Double)]? = nil) {
+        precondition(values.count == runs.reduce(0) { $0 + $1.curve.count } && (intervals?.count ?? values.count) == values.count,
+                     "one value per point of the runs' curves")
+        var position = 0
+        self.runs = runs.map { run in
+            var entry = Entry(runID: run.name, predictions: [:], intervals: intervals == nil ? nil : [:])
+            for point in run.curve {
+                let key = Self.key(point.step ?? 0)
+                entry.predictions[key] = values[position]
+                if let interval = intervals?[position] { entry.intervals![key] = [interval.lower, interval.upper] }
+                position += 1
+            }
+            return entry
+        }
+    }
+
     /// A step as the benchmark writes it: an integer without a decimal point.
     public static func key(_ step: Double) -> String { String(Int64(step.rounded())) }
 

@@ -12,8 +12,8 @@ public enum RunFolderWriter {
     static let placement: [String: (section: String?, name: String)] = [
         ConfigKey.nLayers: ("model", "n_layers"), ConfigKey.dModel: ("model", "d_model"), ConfigKey.nHeads: ("model", "n_heads"),
         ConfigKey.ffnDim: ("model", "d_ff"), ConfigKey.vocabSize: ("model", "vocab_size"), ConfigKey.activation: ("model", "activation"),
-        ConfigKey.normType: ("model", "norm_type"), "n_kv_heads": ("model", "n_kv_heads"), "head_dim": ("model", "head_dim"),
-        "tied_embeddings": ("model", "tied_embeddings"), "rope": ("model", "rope"), "arch": ("model", "arch"),
+        ConfigKey.normType: ("model", "norm_type"), ConfigKey.keyValueHeads: ("model", "n_kv_heads"), ConfigKey.headDim: ("model", "head_dim"),
+        ConfigKey.tiedEmbeddings: ("model", "tied_embeddings"), "rope": ("model", "rope"), "arch": ("model", "arch"),
         ConfigKey.numExperts: ("model", "n_experts"), ConfigKey.expertsPerToken: ("model", "experts_per_token"),
         ConfigKey.optimizer: ("optimizer", "name"), ConfigKey.lr: ("optimizer", "lr"), ConfigKey.weightDecay: ("optimizer", "weight_decay"),
         ConfigKey.beta1: ("optimizer", "beta1"), ConfigKey.beta2: ("optimizer", "beta2"), ConfigKey.eps: ("optimizer", "eps"),

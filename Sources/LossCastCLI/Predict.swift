@@ -146,19 +146,7 @@ enum PredictRunFolders {
         let start = Date()
         let points = runs.flatMap { run in StepContext.contexts(for: run).map { (run: run, context: $0) } }
         let predictions = predictor.predict(points)
-        var entries: [PredictionsFile.Entry] = []
-        var position = 0
-        for run in runs {
-            var entry = PredictionsFile.Entry(runID: run.name, predictions: [:], intervals: [:])
-            for point in run.curve {
-                let key = PredictionsFile.key(point.step ?? 0)
-                entry.predictions[key] = predictions[position].loss
-                entry.intervals![key] = [predictions[position].lower, predictions[position].upper]
-                position += 1
-            }
-            entries.append(entry)
-        }
-        try PredictionsFile(runs: entries).write(to: out)
+        try PredictionsFile(runs: runs, values: predictions.map(\.loss), intervals: predictions.map { ($0.lower, $0.upper) }).write(to: out)
         let unseen = Set(runs.map(\.source)).subtracting(predictor.record.sources).sorted()
         print(String(format: "predicted %d points of %d runs in %.1f s; wrote %@", points.count, runs.count, Date().timeIntervalSince(start), out))
         if !unseen.isEmpty {

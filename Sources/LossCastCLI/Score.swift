@@ -24,12 +24,8 @@ struct Score: ParsableCommand {
         if let chinchillaFrom {
             let train = try RunFolderImporter.readAll(chinchillaFrom).filter { $0.status != .diverged && $0.params != nil && $0.tokens != nil }
             let law = try Baseline.fitted("chinchilla", healthy: train)
-            let entries = scored.map { run in
-                PredictionsFile.Entry(runID: run.name, predictions: Dictionary(uniqueKeysWithValues: zip(run.curve, StepContext.contexts(for: run)).map {
-                    (PredictionsFile.key($0.0.step ?? 0), law.value(run: run, context: $0.1))
-                }))
-            }
-            reports.append(("chinchilla per source", try CurveBenchmark.score(runs: scored, predictions: PredictionsFile(runs: entries))))
+            let values = scored.flatMap { run in StepContext.contexts(for: run).map { law.value(run: run, context: $0) } }
+            reports.append(("chinchilla per source", try CurveBenchmark.score(runs: scored, predictions: PredictionsFile(runs: scored, values: values))))
         }
         if json {
             try printJSON(Dictionary(uniqueKeysWithValues: reports))

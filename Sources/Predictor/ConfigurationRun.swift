@@ -15,8 +15,7 @@ public enum ConfigurationRun {
            let length = configuration[ConfigKey.seqLen]?.number {
             configuration[ConfigKey.batchSizeTokens] = .number(sequences * length)
         }
-        let total = configuration[ConfigKey.totalSteps]?.number
-            ?? configuration[ConfigKey.tokens]?.number.flatMap { tokens in configuration[ConfigKey.batchSizeTokens]?.number.map { (tokens / $0).rounded() } }
+        let total = RateSchedule.totalSteps(configuration)
         if configuration[ConfigKey.totalSteps] == nil, let total { configuration[ConfigKey.totalSteps] = .number(total) }
         _ = try RateSchedule(configuration: configuration)  // an unknown schedule name fails here, named
         let batch = configuration[ConfigKey.batchSizeTokens]?.number

@@ -19,14 +19,14 @@ public enum ParameterCount {
         guard let layers = configuration[ConfigKey.nLayers]?.number, let width = configuration[ConfigKey.dModel]?.number,
               let vocabulary = configuration[ConfigKey.vocabSize]?.number, layers > 0, width > 0, vocabulary > 0 else { return nil }
         let heads = configuration[ConfigKey.nHeads]?.number
-        let headWidth = configuration["head_dim"]?.number ?? heads.map { width / $0 } ?? width
+        let headWidth = configuration[ConfigKey.headDim]?.number ?? heads.map { width / $0 } ?? width
         let queryWidth = (heads ?? width / headWidth) * headWidth
-        let keyValueWidth = (configuration["n_kv_heads"]?.number ?? heads ?? width / headWidth) * headWidth
+        let keyValueWidth = (configuration[ConfigKey.keyValueHeads]?.number ?? heads ?? width / headWidth) * headWidth
         let attention = 2 * width * queryWidth + 2 * width * keyValueWidth
         let gated = gatedActivations.contains(configuration[ConfigKey.activation]?.text?.lowercased() ?? "")
         let hidden = configuration[ConfigKey.ffnDim]?.number ?? 4 * width
         let feedForward = (gated ? 3 : 2) * width * hidden
-        let tied = configuration["tied_embeddings"]?.flag ?? false
+        let tied = configuration[ConfigKey.tiedEmbeddings]?.flag ?? false
         return layers * (attention + feedForward) + vocabulary * width * (tied ? 1 : 2)
     }
 }
