@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "Optimization", dependencies: ["Tensors", "Autograd"], exclude: ["README.md"]),
         .target(name: "SafeTensors", dependencies: ["Tensors"], exclude: ["README.md"]),
         .target(name: "Plots", exclude: ["README.md"]),
-        .target(name: "Runs", exclude: ["README.md"]),
+        .target(name: "Runs", dependencies: ["ConfigTree"], exclude: ["README.md"]),
         .target(name: "ConfigTree", dependencies: [.product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Importers", dependencies: ["Runs", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Scoring", exclude: ["README.md"]),

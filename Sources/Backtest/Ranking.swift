@@ -5,6 +5,7 @@
 // batch* = 0.573 D^0.571 tokens; the grid point nearest in log space) and a random pick
 // (its expected regret, exactly: the mean over the group).
 import Foundation
+import Predictor
 import Runs
 import Scoring
 
@@ -94,8 +95,7 @@ public enum Ranking {
             if losses.max()! - losses.min()! < 1e-12 { constant += 1; continue }
             func score(_ prediction: PointPrediction) -> Double {
                 guard riskAdjusted else { return prediction.loss }
-                let risky = (prediction.divergenceProbability ?? 0) > 0.5
-                return (prediction.upper ?? prediction.loss) + (risky ? 1e6 : 0)
+                return RiskRule.score(loss: prediction.loss, upper: prediction.upper, divergenceProbability: prediction.divergenceProbability)
             }
             let values = scored.map { score($0.1) }
             let order = scored.indices.sorted { values[$0] < values[$1] }

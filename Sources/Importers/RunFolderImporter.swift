@@ -22,14 +22,6 @@ public struct RunFolderImporter: Importer {
 
     public static let configName = "config.json"
     public static let lossesName = "losses.json"
-    /// The recipe's sections, flattened onto one namespace.
-    static let sections = ["model", "optimizer", "data", "schedule"]
-    /// Section keys whose canonical name depends on the section.
-    static let renamed = ["optimizer.name": ConfigKey.optimizer, "data.dataset": ConfigKey.dataset, "model.arch": "arch"]
-    /// Top-level fields that are the run's identity or outcomes, not its recipe.
-    static let identity: Set<String> = ["run_id", "name", "id"]
-    static let outcomeWords = ["loss", "bpb", "ppl", "perplexity", "acc", "score"]
-
     /// Whether a path is a run folder's `config.json` (a `losses.json` beside it).
     public static func isRunConfig(_ path: String) -> Bool {
         let url = URL(fileURLWithPath: path)
@@ -80,54 +72,9 @@ public struct RunFolderImporter: Importer {
         return object
     }
 
-    /// The recipe flattened onto canonical keys.
+    /// The recipe flattened onto canonical keys (Configuration's reader, keeping fields it does not know).
     public static func configuration(_ recipe: [String: Any], file: String) throws -> [String: ConfigValue] {
-        var configuration: [String: ConfigValue] = [:]
-        var origin: [String: String] = [:]
-        func put(_ key: String, _ value: ConfigValue, from path: String) throws {
-            if let previous = origin[key], configuration[key] != value {
-                throw IngestError(file: file, field: path, problem: "gives '\(key)' a second value (\(value)) after '\(previous)' (\(configuration[key]!))",
-                                  expected: "each field once")
-            }
-            configuration[key] = value
-            origin[key] = path
-        }
-        func flatten(_ value: Any, key: String, path: String) throws {
-            if value is NSNull { return }
-            if let object = value as? [String: Any] {
-                for (inner, innerValue) in object { try flatten(innerValue, key: ConfigKey.canonical(inner), path: path + "." + inner) }
-                return
-            }
-            if let list = value as? [Any] {
-                for (index, item) in list.enumerated() { try flatten(item, key: "\(key).\(index)", path: "\(path).\(index)") }
-                return
-            }
-            if isJSONBoolean(value), let flag = value as? Bool { return try put(key, .flag(flag), from: path) }
-            if let number = value as? NSNumber {
-                let double = number.doubleValue
-                guard double.isFinite else {
-                    throw IngestError(file: file, field: path, problem: "the value is \(double)", expected: "a finite number")
-                }
-                return try put(key, .number(double), from: path)
-            }
-            if let text = value as? String { return try put(key, .text(text), from: path) }
-            throw IngestError(file: file, field: path, problem: "a value of unknown type", expected: "a number, text, true/false, list or object")
-        }
-        for (key, value) in recipe {
-            if sections.contains(key), let section = value as? [String: Any] {
-                for (inner, innerValue) in section {
-                    let path = key + "." + inner
-                    try flatten(innerValue, key: renamed[path] ?? ConfigKey.canonical(inner), path: path)
-                }
-            } else if key == "extra", let extra = value as? [String: Any] {
-                for (inner, innerValue) in extra where !outcomeWords.contains(where: { inner.lowercased().contains($0) }) {
-                    try flatten(innerValue, key: ConfigKey.canonical(inner), path: "extra." + inner)
-                }
-            } else if !identity.contains(key) {
-                try flatten(value, key: ConfigKey.canonical(key), path: key)
-            }
-        }
-        return configuration
+        try Configuration.read(json: recipe, origin: file, strictness: .log).values
     }
 
     /// The curve from `losses.json`: every step with its loss, in step order.

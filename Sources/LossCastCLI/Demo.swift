@@ -22,25 +22,24 @@ struct Demo: ParsableCommand {
         print("\npredictor \(path): \(predictor.memberCount) member(s), \(record.runs) training runs from \(record.sources.joined(separator: ", "));"
               + String(format: " trained in %.0f s", record.seconds))
 
-        let base: [String: ConfigValue] = [
+        let base = Configuration([
             ConfigKey.params: .number(1.07e9), ConfigKey.tokens: .number(5e10), ConfigKey.seqLen: .number(2048),
             ConfigKey.dModel: .number(2048), ConfigKey.nLayers: .number(16), ConfigKey.nHeads: .number(16), ConfigKey.ffnDim: .number(8192),
             ConfigKey.minLR: .number(1e-5),
             // The data distribution (StepLaw's corpus), and only fields StepLaw's runs have:
             // fields that only other sources log would make the candidate look like those.
             "source": .text("steplaw-dense"),
-        ]
+        ])
         let rates = [2.5e-4, 5e-4, 1e-3, 2e-3, 4e-3, 8e-3, 1.6e-2]
         let batches = [128.0, 256, 512, 1024, 2048]
-        var candidates: [[String: ConfigValue]] = []
+        var candidates: [Configuration] = []
         for rate in rates { for batch in batches {
             var configuration = base
             configuration[ConfigKey.lr] = .number(rate)
             configuration[ConfigKey.batchSizeSeqs] = .number(batch)
             candidates.append(configuration)
         } }
-        let runs = try candidates.map { try ConfigurationRun.make(configuration: $0) }
-        let predictions = predictor.predict(runs.map { ($0, StepContext.contexts(for: $0).last!) })
+        let predictions = try predictor.predict(candidates).map(\.final)
         let order = predictions.indices.sorted { (predictions[$0].loss, $0) < (predictions[$1].loss, $1) }
 
         print("\nA 1.07B-parameter model on 50B tokens of StepLaw's data: \(candidates.count) learning-rate x batch-size candidates, ranked")
@@ -69,15 +68,12 @@ struct Demo: ParsableCommand {
         try byRate.write(to: output + "/loss_by_learning_rate.svg")
 
         let best = candidates[order[0]]
-        let total = try ConfigurationRun.make(configuration: best).number(ConfigKey.totalSteps) ?? 1
-        let steps = (1...40).map { (total * Double($0) / 40).rounded() }
-        let curveRun = try ConfigurationRun.make(configuration: best, steps: steps)
-        let curvePoints = ConfigurationRun.wantedPoints(curveRun)
-        let curve = predictor.predict(curvePoints)
+        let total = best.completed().totalSteps ?? 1
+        let curve = try predictor.predict([best], at: (1...40).map { (total * Double($0) / 40).rounded() })[0]
         var curvePlot = LinePlot(title: String(format: "Predicted curve of the best candidate (lr %.2g, batch %.0f)", best[ConfigKey.lr]!.number!,
                                                best[ConfigKey.batchSizeSeqs]!.number!), xLabel: "step", yLabel: "loss")
-        curvePlot.series.append(.init(name: "predicted loss", points: zip(curvePoints, curve).map { ($0.context.step!, $1.loss) },
-                                      band: zip(curvePoints, curve).map { ($0.context.step!, $1.lower, $1.upper) }))
+        curvePlot.series.append(.init(name: "predicted loss", points: zip(curve.steps, curve.points).map { ($0, $1.loss) },
+                                      band: zip(curve.steps, curve.points).map { ($0, $1.lower, $1.upper) }))
         try curvePlot.write(to: output + "/best_candidate_curve.svg")
         print("\nwrote \(output)/loss_by_learning_rate.svg and \(output)/best_candidate_curve.svg")
     }

@@ -19,12 +19,14 @@ struct PredictFromLaw {
             throw ValidationError("--law \(lawPath): not a saved fit (\(error))")
         }
         let law = try LawRegistry.law(named: report.law)
-        let run: Run
+        var run: Run
         if let runID {
             guard let stored = try store.open().run(id: runID) else { throw ValidationError("--run \(runID): no such run") }
             run = stored
         } else if let config {
-            run = try ConfigurationInput.run(from: config, loss: 1)
+            // A law's point is N, D and a loss it fits to; predicting, it reads N and D only.
+            run = try ConfigurationRun.make(configuration: try ConfigurationInput.read(config))
+            run.curve[run.curve.count - 1].losses[run.targetLoss] = 1
         } else {
             throw ValidationError("give --config FILE|JSON or --run ID")
         }
@@ -45,36 +47,13 @@ struct PredictFromLaw {
     }
 }
 
-/// A configuration given on the command line: a JSON object, or a path to a JSON or YAML file.
+/// A configuration given on the command line: a JSON object, or a path to a JSON or YAML
+/// file, flat or in a recipe's sections, read by the one reader (Configuration.read).
 enum ConfigurationInput {
-    static func run(from text: String, loss: Double) throws -> Run {
-        let raw: Data
-        if FileManager.default.fileExists(atPath: text), let contents = FileManager.default.contents(atPath: text) { raw = contents }
-        else { raw = Data(text.utf8) }
-        guard let object = try? JSONSerialization.jsonObject(with: raw) as? [String: Any] else {
-            throw ValidationError("--config: expected a JSON object such as {\"params\": 1e9, \"tokens\": 2e10} or a path to one")
+    static func read(_ text: String, option: String = "--config") throws -> Configuration {
+        do { return try Configuration.read(text, origin: option) } catch let error as IngestError {
+            throw ValidationError(error.description)
         }
-        var configuration: [String: ConfigValue] = [:]
-        for (key, value) in object {
-            let canonical = ConfigKey.canonical(key)
-            if let number = value as? NSNumber, !isJSONBoolean(value) {
-                guard number.doubleValue.isFinite else { throw ValidationError("--config field '\(key)': not a finite number") }
-                if ConfigKey.positive.contains(canonical) && number.doubleValue <= 0 {
-                    throw ValidationError("--config field '\(key)': \(number.doubleValue) must be positive")
-                }
-                configuration[canonical] = .number(number.doubleValue)
-            } else if isJSONBoolean(value), let flag = value as? Bool {
-                configuration[canonical] = .flag(flag)
-            } else if let string = value as? String {
-                configuration[canonical] = .text(string)
-            } else {
-                throw ValidationError("--config field '\(key)': expected a number, string or boolean")
-            }
-        }
-        return Run(source: "input", name: "configuration", configuration: configuration,
-                   curve: [CurvePoint(step: configuration[ConfigKey.totalSteps]?.number, tokens: configuration[ConfigKey.tokens]?.number,
-                                      losses: ["loss": loss])],
-                   targetLoss: "loss", parameterConvention: .unknown, provenance: Provenance(file: "--config", importer: "command line"))
     }
 }
 
@@ -104,7 +83,7 @@ struct Predict: ParsableCommand {
         }
         guard let config else { throw ValidationError("give --config FILE|JSON, --runs DIR --out FILE, or --law FILE with --run ID") }
         let predictor = try Predictor.load(path: checkpoint ?? Paths.defaultCheckpoint)
-        let base = try ConfigurationInput.run(from: config, loss: 1).configuration
+        let configuration = try ConfigurationInput.read(config)
         var wanted: [Double]? = nil
         if let steps {
             let parts = steps.split(separator: ":").map { Double($0) }
@@ -113,12 +92,14 @@ struct Predict: ParsableCommand {
             }
             wanted = (0..<Int(count)).map { index in count == 1 ? to : (from + (to - from) * Double(index) / (count - 1)).rounded() }
         }
-        let run = try ConfigurationRun.make(configuration: base, steps: wanted)
-        let points = ConfigurationRun.wantedPoints(run)
-        let predictions = predictor.predict(points)
+        let curve: CurvePrediction
+        do { curve = try predictor.predict([configuration], at: wanted)[0] } catch let error as IngestError {
+            throw ValidationError("--config: " + error.description)
+        }
+        let predictions = curve.points
         if json {
-            let rows: [[String: Double]] = zip(points, predictions).map { point, prediction in
-                ["step": point.context.step ?? .nan, "loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
+            let rows: [[String: Double]] = zip(curve.steps, predictions).map { step, prediction in
+                ["step": step, "loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
                  "divergence_probability": prediction.divergenceProbability]
             }
             print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
@@ -131,8 +112,8 @@ struct Predict: ParsableCommand {
             return
         }
         print("    step      loss   90% interval        divergence")
-        for (point, prediction) in zip(points, predictions) {
-            print(String(format: "%8.0f   %.4f   %.4f to %.4f   %5.1f%%", point.context.step ?? 0, prediction.loss, prediction.lower, prediction.upper,
+        for (step, prediction) in zip(curve.steps, predictions) {
+            print(String(format: "%8.0f   %.4f   %.4f to %.4f   %5.1f%%", step, prediction.loss, prediction.lower, prediction.upper,
                          prediction.divergenceProbability * 100))
         }
     }

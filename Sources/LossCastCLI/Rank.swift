@@ -20,14 +20,16 @@ struct Rank: ParsableCommand {
         let predictor = try Predictor.load(path: checkpoint ?? Paths.defaultCheckpoint)
         let configurations = try CandidateInput.configurations(file: candidates, base: base, grid: grid)
         let start = Date()
-        let runs = try configurations.map { try ConfigurationRun.make(configuration: $0) }
-        let predictions = predictor.predict(runs.map { ($0, StepContext.contexts(for: $0).last ?? StepContext()) })
+        let predictions: [Prediction]
+        do { predictions = try predictor.predict(configurations).map(\.final) } catch let error as IngestError {
+            throw ValidationError("candidates: " + error.description)
+        }
         let seconds = Date().timeIntervalSince(start)
-        func score(_ p: Prediction) -> Double { riskAdjusted ? p.upper + p.divergenceProbability * 10 : p.loss }
+        func score(_ p: Prediction) -> Double { riskAdjusted ? p.riskAdjustedScore : p.loss }
         let order = predictions.indices.sorted { (score(predictions[$0]), $0) < (score(predictions[$1]), $1) }.prefix(top)
         if json {
             let rows: [[String: Any]] = order.map { index in
-                ["rank": (order.firstIndex(of: index) ?? 0) + 1, "configuration": configurations[index].mapValues { $0.description },
+                ["rank": (order.firstIndex(of: index) ?? 0) + 1, "configuration": configurations[index].values.mapValues { $0.description },
                  "loss": predictions[index].loss, "lower90": predictions[index].lower, "upper90": predictions[index].upper,
                  "divergence_probability": predictions[index].divergenceProbability]
             }
@@ -35,7 +37,7 @@ struct Rank: ParsableCommand {
             return
         }
         let axes = grid.compactMap { $0.split(separator: "=").first.map { ConfigKey.canonical(String($0)) } }
-        let shown = axes.isEmpty ? Array(Set(configurations.flatMap(\.keys))).sorted().prefix(4).map { $0 } : axes
+        let shown = axes.isEmpty ? Array(Set(configurations.flatMap(\.values.keys))).sorted().prefix(4).map { $0 } : axes
         // Each column as wide as its name or its widest shown value, plus a space.
         let widths = shown.map { key in ([key.count] + order.map { (configurations[$0][key]?.description ?? "-").count }).max()! + 1 }
         print("rank  " + zip(shown, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined() + "loss    90% interval      diverge")
@@ -49,30 +51,36 @@ struct Rank: ParsableCommand {
 }
 
 enum CandidateInput {
-    static func configurations(file: String?, base: String?, grid: [String]) throws -> [[String: ConfigValue]] {
+    static func configurations(file: String?, base: String?, grid: [String]) throws -> [Configuration] {
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("--candidates \(file): cannot read the file") }
-            var result: [[String: ConfigValue]] = []
-            for (number, line) in text.split(whereSeparator: \.isNewline).enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-                do { result.append(try ConfigurationInput.run(from: String(line), loss: 1).configuration) } catch {
-                    throw ValidationError("--candidates \(file):\(number + 1): \(error)")
-                }
+            var result: [Configuration] = []
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                result.append(try ConfigurationInput.read(String(line), option: "--candidates \(file):\(number + 1)"))
             }
             guard !result.isEmpty else { throw ValidationError("--candidates \(file): no configurations") }
             return result
         }
         guard let base else { throw ValidationError("give --candidates FILE, or --base JSON with --grid FIELD=V1,V2,...") }
-        var product = [try ConfigurationInput.run(from: base, loss: 1).configuration]
+        var product = [try ConfigurationInput.read(base, option: "--base")]
         for axis in grid {
             let parts = axis.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--grid \(axis): expected FIELD=V1,V2,...") }
-            let key = ConfigKey.canonical(parts[0])
-            let values = parts[1].split(separator: ",").map { ConfigValue.parse(String($0)) }
-            guard !values.isEmpty else { throw ValidationError("--grid \(axis): no values") }
-            for value in values where ConfigKey.positive.contains(key) && !(value.number.map { $0 > 0 && $0.isFinite } ?? false) {
-                throw ValidationError("--grid \(axis): \(key) must be a positive number, got \(value)")
+            let texts = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard !texts.isEmpty else { throw ValidationError("--grid \(axis): no values") }
+            // Each value read as a one-field configuration, so a grid is checked like --base.
+            let values = try texts.map { text in
+                try ConfigurationInput.read("{\"\(parts[0])\": \(Double(text) != nil || text == "true" || text == "false" ? text : "\"\(text)\"")}",
+                                            option: "--grid \(parts[0])").values
             }
-            product = product.flatMap { configuration in values.map { var next = configuration; next[key] = $0; return next } }
+            product = product.flatMap { configuration in
+                values.map { value in
+                    var next = configuration
+                    for (key, item) in value { next[key] = item }
+                    return next
+                }
+            }
         }
         return product
     }

@@ -9,28 +9,18 @@ import Runs
 
 public enum ConfigurationRun {
     /// A run whose curve has points at `steps` (default: the last step).
-    public static func make(configuration: [String: ConfigValue], steps: [Double]? = nil, name: String = "candidate") throws -> Run {
-        var configuration = configuration
-        if configuration[ConfigKey.batchSizeTokens] == nil, let sequences = configuration[ConfigKey.batchSizeSeqs]?.number,
-           let length = configuration[ConfigKey.seqLen]?.number {
-            configuration[ConfigKey.batchSizeTokens] = .number(sequences * length)
-        }
-        let total = RateSchedule.totalSteps(configuration)
-        if configuration[ConfigKey.totalSteps] == nil, let total { configuration[ConfigKey.totalSteps] = .number(total) }
-        _ = try RateSchedule(configuration: configuration)  // an unknown schedule name fails here, named
-        let batch = configuration[ConfigKey.batchSizeTokens]?.number
+    public static func make(configuration given: Configuration, steps: [Double]? = nil, name: String = "candidate") throws -> Run {
+        let configuration = given.completed()
+        _ = try RateSchedule(configuration: configuration.values)  // an unknown schedule name fails here, named
+        let total = configuration.totalSteps
+        let batch = configuration.batchTokens
         let wanted = (steps ?? total.map { [$0] } ?? [1]).sorted()
         let curve = wanted.map { step in
-            CurvePoint(step: step, tokens: batch.map { step * $0 } ?? (steps == nil ? configuration[ConfigKey.tokens]?.number : nil), losses: [:])
+            CurvePoint(step: step, tokens: batch.map { step * $0 } ?? (steps == nil ? configuration.tokens : nil), losses: [:])
         }
         // A proposal has no log to hash or to judge: it is named, not identified, and not diverged.
-        return Run(id: name, source: configuration["source"]?.text ?? "candidate", name: name, configuration: configuration, curve: curve,
+        return Run(id: name, source: configuration["source"]?.text ?? "candidate", name: name, configuration: configuration.values, curve: curve,
                    targetLoss: "loss", status: .ok, statusReason: nil, parameterConvention: .unknown,
                    provenance: Provenance(file: "configuration", importer: "command line"))
-    }
-
-    /// The (run, context) pairs of a made run's points.
-    public static func wantedPoints(_ run: Run) -> [(run: Run, context: StepContext)] {
-        StepContext.contexts(for: run).map { (run, $0) }
     }
 }

@@ -5,14 +5,14 @@ import Foundation
 
 public enum NearMatch {
     /// The candidate closest to `name`, or nil when none is close enough to be a typo
-    /// (at most a third of the longer name's characters changed, and at most 3).
-    public static func nearest(to name: String, in candidates: some Sequence<String>) -> String? {
+    /// (at most a third of the longer name's characters changed, and at most 3, or `limit`).
+    public static func nearest(to name: String, in candidates: some Sequence<String>, limit: Int = 3) -> String? {
         let typed = Array(name.lowercased())
         var best: (name: String, distance: Int)?
         for candidate in candidates {
             let known = Array(candidate.lowercased())
             let distance = Self.distance(typed, known)
-            let allowed = min(3, max(1, max(typed.count, known.count) / 3))
+            let allowed = min(limit, max(1, max(typed.count, known.count) / 3))
             guard distance <= allowed else { continue }
             if best == nil || distance < best!.distance { best = (candidate, distance) }
         }

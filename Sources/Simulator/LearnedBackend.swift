@@ -59,11 +59,10 @@ public final class LearnedBackend: SimulationBackend, @unchecked Sendable {
             ? ReferenceBackend.curveDays(plan.days).dropFirst().map { $0 / plan.days }
             : (1...100).map { Double($0) / 100 }
         let steps = Array(Set(fractions.map { max(1, ($0 * total).rounded()) })).sorted()
-        let run = try ConfigurationRun.make(configuration: configuration, steps: steps)
-        let points = ConfigurationRun.wantedPoints(run)
-        let predictions = lock.withLock { predictor.predict(points) }
-        let curve = zip(points, predictions).map { point, prediction in
-            let progress = (point.context.step ?? total) / total
+        let predicted = try lock.withLock { try predictor.predict([Configuration(configuration)], at: steps)[0] }
+        let predictions = predicted.points
+        let curve = zip(predicted.steps, predictions).map { step, prediction in
+            let progress = step / total
             return CurveSample(day: progress * plan.days, value: prediction.loss, progress: progress)
         }
         let final = predictions.last!

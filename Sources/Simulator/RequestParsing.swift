@@ -43,15 +43,11 @@ extension TrainingRequest {
             request.reuseCachedNoise = flag
         }
         if let raw = fields["configuration"] {
-            guard let object = raw as? [String: Any] else { throw invalid("configuration", raw, "an object of configuration fields") }
-            var configuration: [String: ConfigValue] = [:]
-            for (key, value) in object {
-                let field = "configuration.\(key)"
-                if isJSONBoolean(value), let flag = value as? Bool { configuration[ConfigKey.canonical(key)] = .flag(flag) }
-                else if let text = value as? String { configuration[ConfigKey.canonical(key)] = .text(text) }
-                else { configuration[ConfigKey.canonical(key)] = .number(try finite(field, value, "a number, string or boolean")) }
+            guard raw is [String: Any] else { throw invalid("configuration", raw, "an object of configuration fields") }
+            // The one configuration reader (Runs.Configuration): flat or in sections, strict.
+            do { request.configuration = try Configuration.read(json: raw, origin: "request").values } catch let error as IngestError {
+                throw SimulatorError.invalidField(field: "configuration." + (error.field ?? ""), value: error.problem, hint: error.expected ?? "see the field list")
             }
-            request.configuration = configuration
         }
         return request
     }

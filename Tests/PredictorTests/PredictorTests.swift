@@ -207,11 +207,11 @@ final class PredictorTests: XCTestCase {
         let configuration: [String: ConfigValue] = [ConfigKey.params: .number(4e8), ConfigKey.tokens: .number(2e10), ConfigKey.lr: .number(2e-3),
                                                     ConfigKey.batchSizeSeqs: .number(512), ConfigKey.seqLen: .number(2048),
                                                     ConfigKey.warmupSteps: .number(100), ConfigKey.minLR: .number(1e-5)]
-        let bare = try ConfigurationRun.make(configuration: configuration.filter { $0.key != ConfigKey.warmupSteps }, steps: [19073])
-        XCTAssertNil(ConfigurationRun.wantedPoints(bare)[0].context.rateRatio, "no schedule stated, none invented")
-        let run = try ConfigurationRun.make(configuration: configuration, steps: [1000, 19073])
+        let bare = try ConfigurationRun.make(configuration: Configuration(configuration.filter { $0.key != ConfigKey.warmupSteps }), steps: [19073])
+        XCTAssertNil(StepContext.contexts(for: bare)[0].rateRatio, "no schedule stated, none invented")
+        let run = try ConfigurationRun.make(configuration: Configuration(configuration), steps: [1000, 19073])
         XCTAssertEqual(run.number(ConfigKey.totalSteps), (2e10 / (512.0 * 2048)).rounded())  // D / batch tokens
-        let points = ConfigurationRun.wantedPoints(run)
+        let points = StepContext.contexts(for: run).map { (run: run, context: $0) }
         XCTAssertEqual(points.map { $0.context.step }, [1000, 19073])
         // Cosine from 2e-3 to 1e-5 after 100 warmup steps, at step 1000 of 19073.
         let expected = 1e-5 + (2e-3 - 1e-5) * 0.5 * (1 + cos(Double.pi * 900 / 18973))

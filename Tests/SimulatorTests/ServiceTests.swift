@@ -108,6 +108,9 @@ final class ServiceTests: XCTestCase {
                 ("POST", "/v1/sessions/agent-1/runs", #"{"layers": [128], "days": -2}"#, 400, "days"),
                 ("POST", "/v1/sessions/agent-1/runs", #"{"layers": [128], "days": 5, "gpus": 0}"#, 400, "gpus"),
                 ("POST", "/v1/sessions/agent-1/runs", #"{"layers": [128], "days": 5, "tokens": 1e9}"#, 400, "tokens"),
+                // The configuration goes through the one reader (Runs.Configuration): typos and wrong types by path.
+                ("POST", "/v1/sessions/agent-1/runs", #"{"configuration": {"params": 1e9, "lrr": 0.002}}"#, 400, "configuration.lrr"),
+                ("POST", "/v1/sessions/agent-1/runs", #"{"configuration": {"optimizer": {"lr": "0.002"}}}"#, 400, "configuration.optimizer.lr"),
                 ("POST", "/v1/sessions/agent-1/runs", #"{"layers": [128], "days": 90, "gpus": 2}"#, 409, "budget_exceeded"),
                 ("POST", "/v1/sessions/bad.id/runs", #"{"layers": [128], "days": 5}"#, 400, "session"),
                 ("GET", "/v1/sessions/agent-1/runs/abc", nil, 400, "run"),

@@ -1,0 +1,63 @@
+// `predict` and `rank` read configurations through the one reader: a recipe in sections as
+// YAML predicts what the same recipe flat as JSON predicts; typos, wrong types and
+// impossible sizes are refused naming the field; --risk-adjusted ranks by the shared rule.
+import Foundation
+import TestSupport
+import XCTest
+
+final class PredictCommandTests: XCTestCase {
+    let flat = #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_seqs": 512, "seq_len": 2048, "warmup_steps": 100, "min_lr": 1e-5}"#
+
+    func testAYAMLRecipeInSectionsPredictsWhatTheFlatJSONDoes() throws {
+        let folder = NSTemporaryDirectory() + "predict-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+        let yaml = """
+            model:
+              n_params: 4.0e+8
+            optimizer:
+              learning_rate: 0.002
+              min_lr: 1.0e-5
+            data: {tokens: 2.0e+10, batch_size: 512, sequence_length: 2048}
+            schedule: {warmup_steps: 100}
+            """
+        try yaml.write(toFile: folder + "/recipe.yaml", atomically: true, encoding: .utf8)
+        let (fromJSON, status) = try DoctorTests.runLossCast(["predict", "--config", flat, "--steps", "1000:19073:3", "--json"])
+        XCTAssertEqual(status, 0, fromJSON)
+        let (fromYAML, yamlStatus) = try DoctorTests.runLossCast(["predict", "--config", folder + "/recipe.yaml", "--steps", "1000:19073:3", "--json"])
+        XCTAssertEqual(yamlStatus, 0, fromYAML)
+        XCTAssertEqual(fromJSON, fromYAML)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(fromJSON.utf8)) as? [[String: Double]])
+        XCTAssertEqual(rows.map { $0["step"]! }, [1000, 10037, 19073])
+    }
+
+    func testBadConfigurationsAreRefusedNamingTheField() throws {
+        let cases: [(String, [String])] = [
+            (#"{"params": 4e8, "tokens": 2e10, "lrr": 0.002}"#, ["'lrr'", "'lr'"]),
+            (#"{"params": 4e8, "tokens": "2e10"}"#, ["'tokens'", "string"]),
+            (#"{"params": 0, "tokens": 2e10}"#, ["'params'", "above 0"]),
+            (#"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "lr_schedule": "cosin", "batch_size_tokens": 1e6}"#, ["cosine"]),
+            (#"{"lr": 0.002}"#, ["'params'", "d_model"]),
+        ]
+        for (configuration, words) in cases {
+            let (message, status) = try DoctorTests.runLossCast(["predict", "--config", configuration], errors: true)
+            XCTAssertNotEqual(status, 0, configuration)
+            for word in words { XCTAssertTrue(message.contains(word), "\(configuration): \(message)") }
+        }
+        let (grid, gridStatus) = try DoctorTests.runLossCast(["rank", "--base", flat, "--grid", "lr=0.001,-0.002"], errors: true)
+        XCTAssertNotEqual(gridStatus, 0)
+        XCTAssertTrue(grid.contains("--grid lr") && grid.contains("'lr'"), grid)
+    }
+
+    func testRiskAdjustedRankingOrdersByTheUpperBound() throws {
+        let (text, status) = try DoctorTests.runLossCast(["rank", "--base", flat, "--grid", "lr=0.0005,0.001,0.002,0.004,0.008", "--risk-adjusted", "--json"])
+        XCTAssertEqual(status, 0, text)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
+        XCTAssertEqual(rows.count, 5)
+        // Runs unlikely to diverge come first, in order of the interval's upper end.
+        let scores = rows.map { row in
+            (row["upper90"] as! Double) + ((row["divergence_probability"] as! Double) > 0.5 ? 1e6 : 0)
+        }
+        XCTAssertEqual(scores, scores.sorted())
+    }
+}
