@@ -1,7 +1,8 @@
 // `losscast demo`: the main job on the bundled default predictor. Predicts a proposed run,
 // ranks a grid of learning rates and batch sizes for it, prints the table and writes two
 // plots: predicted final loss against learning rate for each batch size, and the best
-// candidate's predicted curve with its 90% interval.
+// candidate's predicted curve with its 90% interval. Then ranks eleven optimizers for a
+// proposed 1.2B run (Demo+Optimizers.swift).
 import ArgumentParser
 import Foundation
 import Plots
@@ -76,5 +77,6 @@ struct Demo: ParsableCommand {
                                       band: zip(curve.steps, curve.points).map { ($0, $1.lower, $1.upper) }))
         try curvePlot.write(to: output + "/best_candidate_curve.svg")
         print("\nwrote \(output)/loss_by_learning_rate.svg and \(output)/best_candidate_curve.svg")
+        try OptimizerDemo.run(predictor: predictor, output: output)
     }
 }
