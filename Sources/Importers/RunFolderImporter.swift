@@ -4,14 +4,14 @@
 // {"step": loss, ...} in nats. The importer reads a run from its `config.json` and the
 // `losses.json` beside it.
 //
-// The sections are flattened onto the canonical keys (ConfigKey: `optimizer.name` is
-// `optimizer`, `data.batch_tokens` is `batch_size_tokens`, `schedule.warmdown_ratio` is
-// `decay_fraction`, ...); a key with no canonical name keeps its own (`n_kv_heads`,
-// `preconditioner_lr`), nested objects (and the top-level `extra`) flatten into the same
-// namespace and lists of numbers become `name.0`, `name.1`. Nulls are fields the source did not log, left out.
-// Outcomes logged beside the recipe (the top-level `extra`'s bpb, loss, perplexity or
-// accuracy) are dropped, never inputs. N comes from `n_params`, else from the
-// architecture (ParameterCount). Tokens seen at a step are step x batch tokens.
+// The recipe is read by the one configuration reader (Runs.Configuration, as a log: a field
+// it does not know is kept under its own name, `preconditioner_lr`, `matrix_lr`): sections
+// flatten onto the canonical keys (`optimizer.name` is `optimizer`, `data.batch_tokens` is
+// `batch_size_tokens`, `schedule.warmdown_ratio` is `decay_fraction`), nested objects and
+// `extra` into the same namespace, lists into `name.0`, `name.1`; nulls are left out, and
+// outcomes logged in `extra` (bpb, loss, perplexity, accuracy) are dropped, never inputs.
+// N comes from `n_params`, else from the architecture (ParameterCount). Tokens seen at a
+// step are step x batch tokens.
 import Foundation
 import Runs
 
