@@ -5,6 +5,7 @@
 // The field table (CampaignConfiguration+Fields.swift) is the one list of names.
 import ConfigTree
 import Foundation
+import Runs
 
 public struct CampaignConfigurationError: Error, LocalizedError, Equatable {
     public var message: String

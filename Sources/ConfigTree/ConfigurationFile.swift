@@ -4,38 +4,8 @@
 // process allocate much. Quoted scalars stay strings, so `"teams": "10"` is a type error
 // naming the field, not a silent conversion.
 import Foundation
+import Runs
 import Yams
-
-public indirect enum ConfigNode: Sendable, Equatable {
-    case number(Double)
-    case string(String)
-    case bool(Bool)
-    case null
-    case list([ConfigNode])
-    /// Keys in the order the file gives them.
-    case object([Entry])
-
-    public struct Entry: Sendable, Equatable {
-        public var key: String
-        public var value: ConfigNode
-        public init(_ key: String, _ value: ConfigNode) {
-            self.key = key
-            self.value = value
-        }
-    }
-
-    /// What kind of value this is, for error messages.
-    public var kind: String {
-        switch self {
-        case .number: "a number"
-        case .string(let text): "the string \"\(text.prefix(40))\""
-        case .bool: "a boolean"
-        case .null: "null"
-        case .list: "a list"
-        case .object: "an object"
-        }
-    }
-}
 
 /// A file that is not a configuration tree: too large, not YAML or JSON, or expanding too far.
 public struct ConfigurationFileError: Error, LocalizedError, Equatable {
@@ -104,21 +74,6 @@ public enum ConfigurationFile {
                 entries.append(.init(keyScalar.string, try value(item, origin: origin, budget: &budget)))
             }
             return .object(entries)
-        }
-    }
-}
-
-extension ConfigNode {
-    /// The value as JSONSerialization would give it: NSNumber, String, NSNull, arrays and
-    /// dictionaries (a repeated key keeps its last value).
-    public var jsonObject: Any {
-        switch self {
-        case .number(let number): NSNumber(value: number)
-        case .string(let text): text
-        case .bool(let flag): NSNumber(value: flag)
-        case .null: NSNull()
-        case .list(let items): items.map(\.jsonObject)
-        case .object(let entries): Dictionary(entries.map { ($0.key, $0.value.jsonObject) }) { $1 }
         }
     }
 }

@@ -20,7 +20,7 @@
 // Unknown keys, unknown units and columns the file lacks are errors that name the mapping.
 import Foundation
 import Runs
-import Yams
+import ConfigTree
 
 public struct ColumnMapping: Equatable, Sendable {
     public var column: String
@@ -53,7 +53,8 @@ public struct Mapping: Equatable, Sendable {
             throw IngestError(file: path, problem: "cannot read the mapping file", expected: "a JSON or YAML file")
         }
         let loaded: Any?
-        do { loaded = try Yams.load(yaml: text) } catch {
+        // ConfigTree's bounded parse: a file whose anchors expand past its bound is refused, not loaded.
+        do { loaded = try ConfigurationFile.parse(text, origin: path).nativeObject } catch {
             throw IngestError(file: path, problem: "not valid JSON or YAML (\(error))", expected: "a mapping as in the importer's README")
         }
         guard let root = loaded as? [String: Any] else {

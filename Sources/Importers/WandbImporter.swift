@@ -5,7 +5,7 @@
 // they share or are skipped.
 import Foundation
 import Runs
-import Yams
+import ConfigTree
 
 public struct WandbImporter: Importer {
     public let format = "wandb"
@@ -79,7 +79,8 @@ public struct WandbImporter: Importer {
                 throw IngestError(file: path, problem: "not UTF-8 text", expected: "a YAML or JSON config")
             }
             let loaded: Any?
-            do { loaded = try Yams.load(yaml: text) } catch {
+            // ConfigTree's bounded parse: a file whose anchors expand past its bound is refused, not loaded.
+            do { loaded = try ConfigurationFile.parse(text, origin: path).nativeObject } catch {
                 throw IngestError(file: path, problem: "not valid YAML or JSON (\(error))", expected: "W&B's config.yaml or a JSON object")
             }
             guard let root = loaded as? [String: Any] else {

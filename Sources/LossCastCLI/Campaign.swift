@@ -88,7 +88,7 @@ struct CampaignCommand: ParsableCommand {
         let predictor = try Predictor.load(path: tasteFrom)
         var query = RunQuery()
         query.sources = tasteSource.isEmpty ? ["steplaw-dense"] : tasteSource
-        var runs = try storeOptions.open().runs(query).filter { $0.finalLoss != nil }
+        var runs = try storeOptions.openExisting().runs(query).filter { $0.finalLoss != nil }
         if let tasteMinParams { runs = runs.filter { ($0.params ?? 0) >= tasteMinParams } }
         guard !runs.isEmpty else {
             throw ValidationError("--taste-from: no runs with a final loss in \(query.sources.joined(separator: ", ")) in the store; ingest them first")

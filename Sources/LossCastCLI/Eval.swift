@@ -51,7 +51,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         var query = RunQuery()
         query.sources = source
-        let runs = try storeOptions.open().runs(query).filter { $0.finalLoss != nil }
+        let runs = try storeOptions.openExisting().runs(query).filter { $0.finalLoss != nil }
         guard !runs.isEmpty else {
             throw ValidationError("no runs in the store for \(source.isEmpty ? "any source" : source.joined(separator: ", ")); run `losscast ingest` first")
         }

@@ -24,7 +24,7 @@ struct Fit: ParsableCommand {
         let chosen = try LawRegistry.law(named: law)
         var query = try filter.query()
         if query.statuses.isEmpty && !includeDiverged { query.statuses = [.ok, .truncated] }
-        let runs = try storeOptions.open().runs(query)
+        let runs = try storeOptions.openExisting().runs(query)
         guard !runs.isEmpty else { throw ValidationError("no runs match the selection; see `losscast runs list`") }
         var options = FitOptions()
         options.bootstrapResamples = bootstrap
@@ -33,6 +33,11 @@ struct Fit: ParsableCommand {
         let selection = "sources \(filter.source.isEmpty ? "all" : filter.source.joined(separator: ",")); "
             + "where \(filter.conditions.joined(separator: " and ")); \(runs.count) runs"
         let report = try chosen.fit(runs: runs, options: options, selection: selection)
+        // A fit whose error or parameters are not finite is no fit: refused, never saved.
+        guard report.meanAbsoluteError.isFinite, report.parameters.allSatisfy(\.isFinite) else {
+            throw ValidationError("the \(report.law) fit did not converge to finite values (R^2 \(report.rSquared), MAE \(report.meanAbsoluteError)); "
+                                  + "check the runs for impossible values with `losscast runs list`")
+        }
         if let save {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -2,6 +2,7 @@
 // neural predictor (or from a fitted law with --law), and its curve with --steps.
 import ArgumentParser
 import Backtest
+import ConfigTree
 import Foundation
 import Importers
 import Laws
@@ -21,7 +22,7 @@ struct PredictFromLaw {
         let law = try LawRegistry.law(named: report.law)
         var run: Run
         if let runID {
-            guard let stored = try store.open().run(id: runID) else { throw ValidationError("--run \(runID): no such run") }
+            guard let stored = try store.openExisting().run(id: runID) else { throw ValidationError("--run \(runID): no such run") }
             run = stored
         } else if let config {
             // A law's point is N, D and a loss it fits to; predicting, it reads N and D only.

@@ -50,7 +50,7 @@ struct RunsCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let store = try storeOptions.open()
+            let store = try storeOptions.openExisting()
             var query = try filter.query()
             query.limit = limit
             let runs = try store.summaries(query)
@@ -78,7 +78,7 @@ struct RunsCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            guard let run = try storeOptions.open().run(id: id) else {
+            guard let run = try storeOptions.openExisting().run(id: id) else {
                 throw ValidationError("no single run has an id starting with '\(id)'; see `losscast runs list`")
             }
             if json {
@@ -109,7 +109,7 @@ struct RunsCommand: ParsableCommand {
 
         func run() throws {
             guard ["csv", "jsonl", "run-folders"].contains(format) else { throw ValidationError("--format \(format): expected csv, jsonl or run-folders") }
-            let runs = try storeOptions.open().runs(try filter.query())
+            let runs = try storeOptions.openExisting().runs(try filter.query())
             if format == "run-folders" {
                 guard let directory else { throw ValidationError("--format run-folders needs the folder to write, e.g. `losscast runs export --format run-folders out/`") }
                 let written = try RunFolderWriter.write(runs, to: directory)

@@ -132,6 +132,11 @@ struct Serve: AsyncParsableCommand {
     @Argument(help: "With --backend checkpoint: the checkpoint file (default: the bundled default).") var checkpointFile: String?
     @OptionGroup var options: SimulatorOptions
 
+    func validate() throws {
+        // A port outside 0-65535 would be cut to 16 bits by the socket call and listen elsewhere.
+        guard (0...65_535).contains(port) else { throw ValidationError("--port \(port): expected 1 to 65535 (or 0 for any free port)") }
+    }
+
     func run() async throws {
         if try options.printedConfiguration() { return }
         let defaults = try options.configuration()

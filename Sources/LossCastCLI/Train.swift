@@ -35,12 +35,18 @@ struct Train: ParsableCommand {
         guard (pointsPerRun ?? 1) >= 1 else { throw ValidationError("--points-per-run \(pointsPerRun!): expected at least 1") }
         guard SplitKind(rawValue: split) != nil else { throw ValidationError("--split \(split): expected none, random, by-size, by-compute or by-source") }
         guard Baseline.choices.contains(baseline) else { throw ValidationError("--baseline \(baseline): expected one of \(Baseline.choices.joined(separator: ", "))") }
+        // A mistyped folder is an error, not a new directory tree made from the root.
+        let folder = URL(fileURLWithPath: Paths.absolute(out)).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ValidationError("--out \(out): the folder \(folder) does not exist; create it first")
+        }
     }
 
     func run() throws {
         var query = RunQuery()
         query.sources = source
-        let runs = try storeOptions.open().runs(query).filter { $0.finalLoss != nil }
+        let runs = try storeOptions.openExisting().runs(query).filter { $0.finalLoss != nil }
         guard !runs.isEmpty else { throw ValidationError("no runs in the store for \(source.isEmpty ? "any source" : source.joined(separator: ", ")); run `losscast ingest` first") }
         let sides: Split.Sides
         do { sides = try Split(kind: SplitKind(rawValue: split)!, seed: seed, threshold: threshold, testSource: testSource).apply(runs) }

@@ -137,9 +137,19 @@ public final class Predictor {
             let variance = variances.reduce(0, +) / Double(variances.count) + spreadWeight * spread
             let deviation = calibration.deviation(network: variance.squareRoot(), distance: batch.distances[row])
             let probability = logits.map { 1 / (1 + Foundation.exp(-$0)) }.reduce(0, +) / Double(logits.count)
-            return Prediction(loss: loss, lower: loss - 1.6449 * deviation, upper: loss + 1.6449 * deviation,
-                              deviation: deviation, divergenceProbability: probability)
+            let (lower, upper) = Self.interval(loss: loss, deviation: deviation)
+            return Prediction(loss: loss, lower: lower, upper: upper, deviation: deviation, divergenceProbability: probability)
         }
+    }
+
+    /// The 90% interval of a loss with this deviation, on the log of the loss: a loss is
+    /// positive, so the interval never reaches 0 (a prediction far outside the training range
+    /// gave -22.6 to 28.0). Where deviation / loss is small, as it is inside the range, this is
+    /// loss -/+ 1.6449 deviation to first order.
+    static func interval(loss: Double, deviation: Double) -> (lower: Double, upper: Double) {
+        guard loss > 0 else { return (loss - 1.6449 * deviation, loss + 1.6449 * deviation) }
+        let width = 1.6449 * deviation / loss
+        return (loss * Foundation.exp(-width), loss * Foundation.exp(width))
     }
 
     /// Some members alone, each over its own baseline: for a cross-fitted predictor, the members
@@ -225,6 +235,11 @@ public final class Predictor {
                 guard tensor.shape == variable.shape else {
                     throw SafeTensorsError(path: path, problem: "tensor 'member\(index).\(name)' has shape \(tensor.shape), the architecture needs \(variable.shape)",
                                            hint: "The checkpoint does not match its own metadata.")
+                }
+                // A NaN or infinite weight would predict nan for every configuration, silently.
+                if let bad = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
+                    throw SafeTensorsError(path: path, problem: "tensor 'member\(index).\(name)' holds \(tensor.scalars[bad]) at element \(bad)",
+                                           hint: "The checkpoint is corrupted (or its training diverged); train it again.")
                 }
                 variable.value = tensor
             }

@@ -169,6 +169,11 @@ public enum Trainer {
             if crossFitting || baselines.isEmpty { baselines.append(baseline) }
             bestErrors.append(error)
         }
+        // A member whose error is not finite learned nothing usable: refused, never saved.
+        if let bad = bestErrors.firstIndex(where: { !$0.isFinite }) {
+            throw LawError("member \(bad + 1) ended with validation MAE \(bestErrors[bad]): the training diverged or the runs hold "
+                           + "impossible values; check them with `losscast runs list`, or lower --learning-rate")
+        }
         var record = TrainingRecord(sources: Array(Set(runs.map(\.source))).sorted(), runs: runs.count, samples: sampleCount,
                                     epochs: options.epochs, seconds: 0, seed: options.seed,
                                     validationMAE: bestErrors.reduce(0, +) / Double(max(bestErrors.count, 1)), split: options.split,
@@ -223,7 +228,7 @@ public enum Trainer {
                       _ distances: [Double], _ calibration: Calibration) -> Double {
             let inside = zip(zip(points, predictions), distances).filter { pair, distance in
                 let (point, prediction) = pair
-                let network = (prediction.upper - prediction.loss) / 1.6449
+                let network = prediction.deviation
                 return abs(point.loss - prediction.loss) <= 1.6449 * calibration.deviation(network: network, distance: distance)
             }.count
             return Double(inside) / Double(max(points.count, 1))
@@ -278,7 +283,7 @@ public enum Trainer {
             let inner = fitRuns.filter { !holdOut.isHeld($0) }, outer = healthyPoints(fitRuns.filter(holdOut.isHeld))
             guard inner.count >= 8, outer.count >= 5 else { continue }
             progress?("calibrating the interval: holding out \(holdOut.name)")
-            // Uncalibrated, so each prediction's interval half-width is 1.6449 network deviations.
+            // Uncalibrated, so each prediction's deviation is the network's own.
             let auxiliary = try train(runs: inner, options: auxiliaryOptions, calibrating: false)
             held += outer
             predictions += auxiliary.predict(outer.map { ($0.run, $0.context) })

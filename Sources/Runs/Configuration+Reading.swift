@@ -1,7 +1,8 @@
 // The one reader of configurations, for every way one arrives: the flat object `--config`
 // takes ({"params": 1e9, "lr": 0.002}), the nested recipe of a run folder's `config.json`
-// (model / optimizer / data / schedule sections and top-level fields), either as YAML, or
-// an HTTP body's `configuration`. Names map onto canonical keys (ConfigKey.aliases, and a
+// (model / optimizer / data / schedule sections and top-level fields), either as YAML
+// (ConfigTree parses the text into the same ConfigNode tree: `Configuration.read(_ text:)`
+// is in ConfigTree), or an HTTP body's `configuration`. Names map onto canonical keys (ConfigKey.aliases, and a
 // section's own names: `optimizer.name` is `optimizer`, `schedule.name` is `lr_schedule`).
 //
 // A field the table knows (ConfigurationField) must hold its kind of value: a string where a
@@ -12,7 +13,6 @@
 //              `optimizer` section (optimizer-specific extras) and `extra`;
 //   .log       (a recipe someone logged: the run-folder importer) it is kept under its name.
 // Nulls are fields not given. A field given twice with two values is refused in both.
-import ConfigTree
 import Foundation
 
 extension Configuration {
@@ -26,21 +26,6 @@ extension Configuration {
     static let identityNames: Set<String> = ["run_id", "name", "id"]
     /// Words of an `extra` field that is an outcome logged beside the recipe (never an input).
     static let outcomeWords = ["loss", "bpb", "ppl", "perplexity", "acc", "score"]
-
-    /// A configuration from text: a JSON object or YAML, or the path of a file holding one.
-    public static func read(_ textOrPath: String, origin: String, strictness: Strictness = .proposal) throws -> Configuration {
-        let node: ConfigNode
-        do {
-            if !textOrPath.contains("{"), !textOrPath.contains("\n"), FileManager.default.fileExists(atPath: textOrPath) {
-                node = try ConfigurationFile.load(path: textOrPath)
-            } else {
-                node = try ConfigurationFile.parse(textOrPath, origin: origin)
-            }
-        } catch let error as ConfigurationFileError {
-            throw IngestError(file: origin, problem: error.message, expected: "a JSON object such as {\"params\": 1e9, \"tokens\": 2e10}, or a YAML file")
-        }
-        return try read(node, origin: origin, strictness: strictness)
-    }
 
     /// A configuration from a parsed tree (ConfigTree) whose top level is an object.
     public static func read(_ node: ConfigNode, origin: String, strictness: Strictness = .proposal) throws -> Configuration {
@@ -178,16 +163,3 @@ private struct Reader {
     static let knownList = ConfigurationField.all.map(\.key).joined(separator: ", ")
 }
 
-extension ConfigNode {
-    /// The tree of a JSONSerialization object (NSNumber booleans become booleans).
-    public init(json object: Any) {
-        if object is NSNull { self = .null }
-        else if isJSONBoolean(object), let flag = object as? Bool { self = .bool(flag) }
-        else if let number = object as? NSNumber { self = .number(number.doubleValue) }
-        else if let text = object as? String { self = .string(text) }
-        else if let list = object as? [Any] { self = .list(list.map(ConfigNode.init(json:))) }
-        else if let dictionary = object as? [String: Any] {
-            self = .object(dictionary.keys.sorted().map { ConfigNode.Entry($0, ConfigNode(json: dictionary[$0]!)) })
-        } else { self = .string("\(object)") }
-    }
-}

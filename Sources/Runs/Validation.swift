@@ -23,12 +23,30 @@ public enum Validation {
         throw IngestError(file: file, line: line, field: field, problem: "'\(raw.prefix(40))' is not a number", expected: "a number")
     }
 
-    /// A finite loss value.
+    /// The largest loss taken as real: a perplexity at initialisation is about the vocabulary
+    /// size (at most a few hundred thousand); nats and bits are far below.
+    public static let largestLoss = 1e6
+    /// The largest step and token count taken as real (1e12 steps, 1e17 tokens).
+    public static let largestStep = 1e12, largestTokens = 1e17
+
+    /// A logged metric: finite and at most `largestLoss` in size. Its sign is not checked here:
+    /// logs carry log-likelihoods and normalised losses below 0 (OLMo's soft log-likelihoods,
+    /// SLDBench's Lossu); a cross-entropy target is checked in `check`.
     public static func loss(_ value: Double, file: String, line: Int?, field: String) throws -> Double {
         guard value.isFinite else {
             throw IngestError(file: file, line: line, field: field, problem: "the loss is \(value)", expected: "a finite loss")
         }
+        guard abs(value) <= largestLoss else {
+            throw IngestError(file: file, line: line, field: field, problem: "the loss is \(value)",
+                              expected: "a loss of at most \(Int(largestLoss)) in size (a cross-entropy, bits or perplexity)")
+        }
         return value
+    }
+
+    /// Whether a target is a cross-entropy (`loss`, `train/loss`, `val_loss`): above 0 always.
+    public static func isCrossEntropy(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return lowered == "loss" || lowered.hasSuffix("/loss") || lowered.hasSuffix("_loss") || lowered.hasSuffix(".loss")
     }
 
     /// Checks a finished run: positive canonical counts, finite losses, steps and tokens
@@ -50,9 +68,23 @@ public enum Validation {
                 throw IngestError(file: file, line: run.provenance.line, field: run.targetLoss,
                                   problem: "point \(index) of run '\(run.name)' has no \(run.targetLoss)", expected: "the target loss at every point")
             }
-            for (name, loss) in point.losses where !loss.isFinite {
+            for (name, loss) in point.losses where !(loss.isFinite && abs(loss) <= largestLoss) {
                 throw IngestError(file: file, line: run.provenance.line, field: name,
-                                  problem: "point \(index) of run '\(run.name)' has loss \(loss)", expected: "a finite loss")
+                                  problem: "point \(index) of run '\(run.name)' has loss \(loss)",
+                                  expected: "a finite loss of at most \(Int(largestLoss)) in size")
+            }
+            if isCrossEntropy(run.targetLoss), let target = point.losses[run.targetLoss], !(target > 0) {
+                throw IngestError(file: file, line: run.provenance.line, field: run.targetLoss,
+                                  problem: "point \(index) of run '\(run.name)' has \(run.targetLoss) \(target)",
+                                  expected: "a cross-entropy above 0 (a loss of 0 or below is no training loss)")
+            }
+            if let step = point.step, !(step >= 0 && step <= largestStep) {
+                throw IngestError(file: file, line: run.provenance.line, field: "step",
+                                  problem: "step \(step) at point \(index) of run '\(run.name)'", expected: "a step from 0 to 1e12")
+            }
+            if let tokens = point.tokens, !(tokens >= 0 && tokens <= largestTokens) {
+                throw IngestError(file: file, line: run.provenance.line, field: "tokens",
+                                  problem: "tokens \(tokens) at point \(index) of run '\(run.name)'", expected: "a token count from 0 to 1e17")
             }
             if let step = point.step {
                 if let previousStep, step <= previousStep {

@@ -1,6 +1,7 @@
 // The one configuration reader: the same recipe flat, in sections and as YAML reads to the
 // same value; each kind of bad field is refused naming its path, with a hint; the
 // benchmark's real recipes read strictly, every one of them.
+import ConfigTree
 import Foundation
 import Runs
 import TestSupport

@@ -99,6 +99,12 @@ final class StoreTests: XCTestCase {
             ("repeat.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,2,0.001,2.9,10\n", ["repeat.csv", "'step'"]),
             ("negative.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,-5\n", ["negative.csv", "'params'", "positive"]),
             ("binary.csv", "run,step,lr,loss,n\n\u{0}\u{1}\u{2}garbage\n", ["binary.csv:2", "binary"]),
+            // Impossible points: no loss is negative, zero or 1e300; no step is negative or 1e30.
+            ("minus.csv", "run,step,lr,loss,n\nb,1,0.001,-3.5,10\n", ["minus.csv", "'loss'", "-3.5", "above 0"]),
+            ("zero.csv", "run,step,lr,loss,n\nb,1,0.001,0,10\n", ["zero.csv", "'loss'", "above 0"]),
+            ("huge.csv", "run,step,lr,loss,n\nb,1,0.001,1e300,10\n", ["huge.csv:2", "'loss'", "1e+300"]),
+            ("before.csv", "run,step,lr,loss,n\nb,-4,0.001,3.0,10\nb,1,0.001,2.9,10\n", ["before.csv", "'step'", "-4"]),
+            ("far.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,10\nb,1e30,0.001,2.9,10\n", ["far.csv", "'step'", "1e+30"]),
         ]
         for (name, text, expect) in cases {
             XCTAssertThrowsError(try store.ingest(try plan(write(name, text), mapping: mapping)), name) { error in
@@ -121,6 +127,13 @@ final class StoreTests: XCTestCase {
         }
         XCTAssertThrowsError(try Mapping(path: write("key.yaml", "stepp: step\n"))) {
             XCTAssertTrue("\($0)".contains("'stepp'") && "\($0)".contains("unknown key"), "\($0)")
+        }
+        // A "billion laughs" mapping (nine levels of anchors, 10^9 values from a few hundred
+        // bytes) is refused by ConfigTree's bound instead of exhausting memory.
+        var laughs = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...9 { laughs += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        XCTAssertThrowsError(try Mapping(path: write("laughs.yaml", laughs))) {
+            XCTAssertTrue("\($0)".contains("laughs.yaml") && "\($0)".contains("100000 values"), "\($0)")
         }
         XCTAssertEqual(try store.contentFingerprint(), before)
     }

@@ -51,4 +51,21 @@ final class EvalCommandTests: XCTestCase {
             XCTAssertTrue(message.contains(named), "\(command) \(arguments): \(message)")
         }
     }
+
+    /// A mistyped store path on a command that only reads is an error and creates nothing;
+    /// a checkpoint path in a folder that does not exist is refused before training.
+    func testMistypedPathsAreRefusedAndCreateNothing() throws {
+        let missing = NSTemporaryDirectory() + "no-such-\(UUID().uuidString)/store.sqlite"
+        for arguments in [["runs", "list"], ["fit", "chinchilla"], ["eval", "--split", "random", "--models", "chinchilla"], ["train"]] {
+            let (message, status) = try DoctorTests.runLossCast(arguments + ["--store", missing], errors: true)
+            XCTAssertNotEqual(status, 0, "\(arguments)")
+            XCTAssertTrue(message.contains("no run store"), "\(arguments): \(message)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: URL(fileURLWithPath: missing).deletingLastPathComponent().path), "\(arguments) made the folder")
+        }
+        let nowhere = "/no-such-\(UUID().uuidString)/x.safetensors"
+        let (message, status) = try DoctorTests.runLossCast(["train", "--out", nowhere], errors: true)
+        XCTAssertNotEqual(status, 0)
+        XCTAssertTrue(message.contains("--out") && message.contains("does not exist"), message)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: URL(fileURLWithPath: nowhere).deletingLastPathComponent().path))
+    }
 }

@@ -38,6 +38,8 @@ final class PredictCommandTests: XCTestCase {
             (#"{"params": 0, "tokens": 2e10}"#, ["'params'", "above 0"]),
             (#"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "lr_schedule": "cosin", "batch_size_tokens": 1e6}"#, ["cosine"]),
             (#"{"lr": 0.002}"#, ["'params'", "d_model"]),
+            ("{}", ["'params'"]),
+            (#"{"params": 4e8, "tokens": 2e10, "optimizer": 5}"#, ["'optimizer'", "a name"]),
         ]
         for (configuration, words) in cases {
             let (message, status) = try DoctorTests.runLossCast(["predict", "--config", configuration], errors: true)
@@ -47,6 +49,24 @@ final class PredictCommandTests: XCTestCase {
         let (grid, gridStatus) = try DoctorTests.runLossCast(["rank", "--base", flat, "--grid", "lr=0.001,-0.002"], errors: true)
         XCTAssertNotEqual(gridStatus, 0)
         XCTAssertTrue(grid.contains("--grid lr") && grid.contains("'lr'"), grid)
+        // A misspelled axis ranked identical candidates before; now it is refused with the near match.
+        let (typo, typoStatus) = try DoctorTests.runLossCast(["rank", "--base", flat, "--grid", "lrr=0.001,0.002"], errors: true)
+        XCTAssertNotEqual(typoStatus, 0)
+        XCTAssertTrue(typo.contains("'lrr'") && typo.contains("'lr'"), typo)
+    }
+
+    /// Far outside the training range (no batch size, a rate of 1e9) the interval widens but
+    /// stays a range of losses: above 0 (it was -341 to 347).
+    func testAnIntervalFarOutsideTheRangeStaysAboveZero() throws {
+        for configuration in [#"{"params": 4e8, "tokens": 2e10, "lr": 1e9}"#, #"{"params": 4e8, "tokens": 2e10}"#] {
+            let (text, status) = try DoctorTests.runLossCast(["predict", "--config", configuration, "--json"])
+            XCTAssertEqual(status, 0, text)
+            let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Double]])
+            let row = try XCTUnwrap(rows.first)
+            XCTAssertGreaterThan(row["lower90"]!, 0, configuration)
+            XCTAssertLessThan(row["lower90"]!, row["loss"]!)
+            XCTAssertGreaterThan(row["upper90"]!, row["loss"]!)
+        }
     }
 
     func testRiskAdjustedRankingOrdersByTheUpperBound() throws {

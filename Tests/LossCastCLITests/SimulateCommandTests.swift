@@ -22,6 +22,12 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertNotEqual(status, 0)
         let (_, over) = try DoctorTests.runLossCast(["simulate", "--layers", "1024", "--days", "30", "--gpus", "100", "--budget", "10"])
         XCTAssertNotEqual(over, 0)
+        // A port that does not fit 16 bits is refused before anything listens (99999 listened on 34463).
+        for port in ["99999", "-1"] {
+            let (message, status) = try DoctorTests.runLossCast(["serve", "--port=\(port)"], errors: true)
+            XCTAssertNotEqual(status, 0)
+            XCTAssertTrue(message.contains("--port") && message.contains("65535"), message)
+        }
     }
 
     func testConfigurationFromAFileAndOptions() throws {

@@ -183,6 +183,17 @@ final class PredictorTests: XCTestCase {
             try file.save(path: path)
             XCTAssertThrowsError(try Predictor.load(path: path)) { XCTAssertTrue("\($0)".contains(key), "\($0)") }
         }
+        // A NaN or infinite weight is refused at load by tensor name (it predicted nan, exit code 0).
+        for bad in [Float.nan, Float.infinity] {
+            try predictor.save(path: path)
+            var file = try SafeTensorsFile.load(path: path)
+            let name = try XCTUnwrap(file.tensors.keys.sorted().first)
+            var scalars = file.tensors[name]!.scalars
+            scalars[scalars.count / 2] = bad
+            file.tensors[name] = Tensors.Tensor(shape: file.tensors[name]!.shape, scalars: scalars)
+            try file.save(path: path)
+            XCTAssertThrowsError(try Predictor.load(path: path)) { XCTAssertTrue("\($0)".contains("'\(name)'") && "\($0)".contains("\(bad)"), "\($0)") }
+        }
     }
 
     /// Cross-fitting more folds than the runs can fill is refused before any training, by name.
@@ -221,6 +232,18 @@ final class PredictorTests: XCTestCase {
 }
 
 final class CalibrationTests: XCTestCase {
+    /// The interval is on the log of the loss: never below 0 however wide, and loss -/+ 1.6449
+    /// deviations where deviation / loss is small (the second-order term, loss (1.6449 d / loss)^2 / 2,
+    /// is 5.9e-5 here).
+    func testIntervalStaysPositiveAndIsSymmetricWhenNarrow() {
+        let wide = Predictor.interval(loss: 2.3, deviation: 15)
+        XCTAssertGreaterThan(wide.lower, 0)
+        XCTAssertEqual(log(wide.upper) - log(2.3), log(2.3) - log(wide.lower), accuracy: 1e-12)
+        let narrow = Predictor.interval(loss: 2.3, deviation: 0.01)
+        XCTAssertEqual(narrow.lower, 2.3 - 1.6449 * 0.01, accuracy: 1e-4)
+        XCTAssertEqual(narrow.upper, 2.3 + 1.6449 * 0.01, accuracy: 1e-4)
+    }
+
     func testDeviationCombinesScaleAndDistance() {
         let calibration = Calibration(scale: 2, extrapolationSlope: 0.03)
         // sqrt((2 x 0.02)^2 + (0.03 x 1)^2) = sqrt(0.0016 + 0.0009) = 0.05

@@ -1,5 +1,6 @@
 // libFuzzer target for LossCast's log parsers: the CSV reader (quoted fields, CRLF, any
-// bytes) and the JSON-lines reader. Built with the Runs sources by Tools/fuzz/run.sh.
+// bytes), the JSON-lines reader and the configuration reader (any JSON, as a user's
+// proposal and as a log). Built with the Runs sources by Tools/fuzz/run.sh.
 // Whatever the input, a parser either returns rows or throws an IngestError; a crash, a
 // hang or a row with the wrong field count is a finding.
 import Foundation
@@ -27,6 +28,18 @@ public func fuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     } catch is IngestError {
     } catch {
         preconditionFailure("the line reader threw something other than an IngestError: \(error)")
+    }
+    if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) {
+        for strictness in [Configuration.Strictness.proposal, .log] {
+            do {
+                let configuration = try Configuration.read(json: object, origin: "fuzz.json", strictness: strictness)
+                _ = configuration.completed()
+                try configuration.checkPredictable()
+            } catch is IngestError {
+            } catch {
+                preconditionFailure("the configuration reader threw something other than an IngestError: \(error)")
+            }
+        }
     }
     return 0
 }
