@@ -213,9 +213,8 @@ public enum Trainer {
         func healthyPoints(_ runs: [Run]) -> [(run: Run, context: StepContext, loss: Double)] {
             runs.filter { $0.status != .diverged }.flatMap { run -> [(Run, StepContext, Double)] in
                 let contexts = StepContext.contexts(for: run)
-                return [run.curve.count - 1].filter { $0 >= 0 }.compactMap { index in
-                    run.curve[index].losses[run.targetLoss].map { (run, contexts[index], $0) }
-                }
+                guard let last = run.curve.indices.last, let loss = run.curve[last].losses[run.targetLoss] else { return [] }
+                return [(run, contexts[last], loss)]
             }
         }
         /// Each point's distance outside the encoder's training range, computed once: the

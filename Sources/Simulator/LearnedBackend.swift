@@ -72,10 +72,9 @@ public final class LearnedBackend: SimulationBackend, @unchecked Sendable {
                                queriesPerSecond: Throughput.queriesPerSecond(parameters: plan.parameters, configuration: c), failure: failure)
     }
 
+    /// Tokens per step (Configuration's rule: stated, else sequences x length), when positive;
+    /// the request's reader has already refused a zero or negative size.
     private func batchTokens(_ configuration: [String: ConfigValue]) -> Double? {
-        if let tokens = configuration[ConfigKey.batchSizeTokens]?.number, tokens > 0 { return tokens }
-        if let sequences = configuration[ConfigKey.batchSizeSeqs]?.number, let length = configuration[ConfigKey.seqLen]?.number,
-           sequences > 0, length > 0 { return sequences * length }
-        return nil
+        Configuration(configuration).batchTokens.flatMap { $0 > 0 ? $0 : nil }
     }
 }
