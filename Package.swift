@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Backtest", dependencies: ["Runs", "Laws", "Scoring", "Predictor", "Plots", "Randomness"], exclude: ["README.md"]),
         .target(name: "Simulator", dependencies: ["Runs", "Predictor", "Randomness", "ConfigTree"], exclude: ["README.md"]),
         .target(name: "SimulatorService", dependencies: ["Simulator", "Runs", .product(name: "Hummingbird", package: "hummingbird"),
-                                                          .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
+                                                          .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
                 exclude: ["README.md", "openapi.yaml"]),
         .target(name: "Campaign", dependencies: ["Randomness", "Runs", "Plots", "ConfigTree"], exclude: ["README.md"]),
         .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),

@@ -8,10 +8,11 @@ import Runs
 import Yams
 
 /// A file that is not a configuration tree: too large, not YAML or JSON, or expanding too far.
-public struct ConfigurationFileError: Error, LocalizedError, Equatable {
+public struct ConfigurationFileError: Error, LocalizedError, CustomStringConvertible, Equatable {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var errorDescription: String? { message }
+    public var description: String { message }
 }
 
 public enum ConfigurationFile {

@@ -86,6 +86,11 @@ public enum Detection {
                 }
                 files = found.sorted()
             } else {
+                // A device or a pipe (/dev/zero) never ends: hashing or reading it would hang.
+                let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                guard (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType == .typeRegular else {
+                    throw IngestError(file: path, problem: "not a regular file (a device, pipe or socket)", expected: "a log file or a folder of logs")
+                }
                 files = [path]
             }
             for file in files {

@@ -9,6 +9,7 @@ public struct GenericCSVImporter: Importer {
     public let format = "csv"
     public var defaultSource: String { mapping.source ?? "user-csv" }
     public let mapping: Mapping
+    public var readingKey: String? { mapping.text }
     public init(mapping: Mapping) { self.mapping = mapping }
 
     final class OpenRun {
@@ -16,6 +17,8 @@ public struct GenericCSVImporter: Importer {
         let line: Int
         var configuration: [String: ConfigValue]
         var points: [CurvePoint] = []
+        /// The line each point was read from (its first, for a long layout's several metrics).
+        var lines: [Int] = []
         init(key: String, line: Int, configuration: [String: ConfigValue]) {
             self.key = key
             self.line = line
@@ -46,7 +49,7 @@ public struct GenericCSVImporter: Importer {
             let target = targetLoss ?? open.points.first?.losses.keys.sorted().first ?? "loss"
             try emit(sink, source: source, name: open.key, configuration: configuration, curve: open.points,
                      targetLoss: target, convention: mapping.parameterConvention,
-                     provenance: Provenance(file: path, line: open.line, importer: format))
+                     provenance: Provenance(file: path, line: open.line, importer: format), pointLines: open.lines)
             finished.insert(open.key)
             current = nil
         }
@@ -85,6 +88,7 @@ public struct GenericCSVImporter: Importer {
                 open.points[open.points.count - 1].losses.merge(losses) { $1 }  // another metric of the same step
             } else if !losses.isEmpty {
                 open.points.append(CurvePoint(step: step, tokens: tokens, learningRate: rate, losses: losses))
+                open.lines.append(line)
             }
             count += 1
             if count % 8192 == 0 { progress?(reader.bytesRead) }

@@ -18,6 +18,13 @@ public protocol Importer {
     /// The source name runs from this importer carry, unless the user gives another.
     var defaultSource: String { get }
     func importFile(_ path: String, source: String, into sink: RunSink, progress: ((Int) -> Void)?) throws
+    /// What besides the file's bytes decides what it reads as (a mapping's text), or nil: the
+    /// same bytes read another way are another ingest.
+    var readingKey: String? { get }
+}
+
+extension Importer {
+    public var readingKey: String? { nil }
 }
 
 /// A sink that keeps everything in memory: for tests and for `--dry-run`.
@@ -50,10 +57,11 @@ func forEachRecord(_ path: String, required: [String], progress: ((Int) -> Void)
 
 /// Builds, checks and hands over one run.
 func emit(_ sink: RunSink, source: String, name: String, configuration: [String: ConfigValue],
-          curve: [CurvePoint], targetLoss: String, convention: ParameterConvention, provenance: Provenance) throws {
+          curve: [CurvePoint], targetLoss: String, convention: ParameterConvention, provenance: Provenance,
+          pointLines: [Int]? = nil) throws {
     let run = Run(source: source, name: name, configuration: configuration, curve: curve, targetLoss: targetLoss,
                   parameterConvention: convention, provenance: provenance)
-    try Validation.check(run)
+    try Validation.check(run, pointLines: pointLines)
     try sink.add(run)
 }
 

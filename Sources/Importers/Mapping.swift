@@ -43,6 +43,8 @@ public struct Mapping: Equatable, Sendable {
     public var constants: [String: ConfigValue] = [:]
     public var parameterConvention: ParameterConvention = .unknown
     public var source: String?
+    /// The mapping file's text: a file ingested under another mapping is another ingest.
+    public var text = ""
 
     static let knownKeys: Set<String> = ["layout", "run", "step", "tokens", "lr", "losses", "metric", "value", "target",
                                          "config", "constants", "parameter_convention", "source"]
@@ -52,6 +54,7 @@ public struct Mapping: Equatable, Sendable {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw IngestError(file: path, problem: "cannot read the mapping file", expected: "a JSON or YAML file")
         }
+        self.text = text
         let loaded: Any?
         // ConfigTree's bounded parse: a file whose anchors expand past its bound is refused, not loaded.
         do { loaded = try ConfigurationFile.parse(text, origin: path).nativeObject } catch {

@@ -23,6 +23,7 @@ public struct WandbImporter: Importer {
         var configuration = try WandbImporter.loadConfiguration(folder: folder.path)
         let reader = try LineReader(path: path)
         var points: [CurvePoint] = []
+        var lines: [Int] = []   // the line each point was read from
         var chosenTarget = target
         while let line = try reader.nextLine() {
             if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
@@ -52,6 +53,7 @@ public struct WandbImporter: Importer {
                 if points[points.count - 1].tokens == nil { points[points.count - 1].tokens = tokens }
             } else if !losses.isEmpty {
                 points.append(CurvePoint(step: step, tokens: tokens, learningRate: rate, losses: losses))
+                lines.append(reader.lineNumber)
             }
             if reader.lineNumber % 8192 == 0 { progress?(reader.bytesRead) }
         }
@@ -60,13 +62,15 @@ public struct WandbImporter: Importer {
             throw IngestError(file: path, field: "loss", problem: "no logged key is a loss this importer knows",
                               expected: "one of \(WandbImporter.targetCandidates.joined(separator: ", ")), or --target")
         }
-        points = points.filter { $0.losses[targetLoss] != nil }
+        let kept = points.indices.filter { points[$0].losses[targetLoss] != nil }
+        points = kept.map { points[$0] }
+        lines = kept.map { lines[$0] }
         if configuration[ConfigKey.totalSteps] == nil, let steps = configuration["max_steps"]?.number {
             configuration[ConfigKey.totalSteps] = .number(steps)
         }
         let name = configuration["run_name"]?.text ?? configuration["name"]?.text ?? folder.lastPathComponent
         try emit(sink, source: source, name: name, configuration: configuration, curve: points, targetLoss: targetLoss,
-                 convention: .unknown, provenance: Provenance(file: path, line: 1, importer: format))
+                 convention: .unknown, provenance: Provenance(file: path, line: 1, importer: format), pointLines: lines)
     }
 
     /// config.yaml (W&B's, with `value:` wrappers) or config.json beside the history; nested

@@ -17,7 +17,7 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         try Doctor.printReport(json: false)
-        let path = checkpoint ?? Paths.defaultCheckpoint
+        let path = try Paths.checkpoint(checkpoint)
         let predictor = try Predictor.load(path: path)
         let record = predictor.record
         print("\npredictor \(path): \(predictor.memberCount) member(s), \(record.runs) training runs from \(record.sources.joined(separator: ", "));"

@@ -64,7 +64,7 @@ struct Eval: ParsableCommand {
                 options.baseline = baseline
                 return try BacktestModels.make(name, options: options)
             }
-        } catch { throw ValidationError("\(error.localizedDescription)") }
+        } catch { throw ValidationError("\(error)") }
         let splitSpec = Split(kind: SplitKind(rawValue: split)!, seed: seed, threshold: threshold, testSource: testSource)
         let result: BacktestResult
         do {

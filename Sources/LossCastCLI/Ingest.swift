@@ -38,7 +38,8 @@ struct Ingest: ParsableCommand {
                 if !json && (perFile || !report.rejected.isEmpty) { bar.finish(); print(Ingest.describe(report)) }
             } catch {
                 failures.append("\(error)")
-                if !json { bar.finish(); print("refused  \(plan.path): \(error)") }
+                // A refusal is an error: standard error, so a script reading stdout sees only results.
+                if !json { bar.finish(); FileHandle.standardError.write(Data("refused  \(plan.path): \(error)\n".utf8)) }
             }
             doneBytes += (try? FileManager.default.attributesOfItem(atPath: plan.path)[.size] as? Int) ?? 0
         }

@@ -1,4 +1,5 @@
 // Where LossCast keeps its run store and checkpoints, and how a user moves them.
+import ArgumentParser
 import Foundation
 
 enum Paths {
@@ -10,9 +11,42 @@ enum Paths {
         ProcessInfo.processInfo.environment[storeVariable] ?? absolute("Logs/losscast.sqlite")
     }
 
-    /// The default predictor: $LOSSCAST_CHECKPOINT, else Checkpoints/default.safetensors.
+    /// The default predictor: $LOSSCAST_CHECKPOINT, else the first that exists of
+    /// `defaultCheckpointCandidates` (the working folder's, then the bundled one beside the
+    /// binary), else the working folder's path (whose absence `checkpoint(_:)` explains).
     static var defaultCheckpoint: String {
-        ProcessInfo.processInfo.environment[checkpointVariable] ?? absolute("Checkpoints/default.safetensors")
+        if let given = ProcessInfo.processInfo.environment[checkpointVariable] { return given }
+        return defaultCheckpointCandidates.first(where: FileManager.default.fileExists) ?? defaultCheckpointCandidates[0]
+    }
+
+    /// Where a default checkpoint is looked for: Checkpoints/ under the working folder; the
+    /// repository's Checkpoints/ above a binary built in it (.build/release/losscast); and
+    /// share/losscast/ beside an installed binary's bin/.
+    static var defaultCheckpointCandidates: [String] {
+        var candidates = [absolute("Checkpoints/default.safetensors")]
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            var folder = executable.deletingLastPathComponent()
+            candidates.append(folder.deletingLastPathComponent().appendingPathComponent("share/losscast/default.safetensors").path)
+            for _ in 0..<4 {
+                folder = folder.deletingLastPathComponent()
+                candidates.append(folder.appendingPathComponent("Checkpoints/default.safetensors").path)
+            }
+        }
+        var seen = Set<String>()
+        return candidates.filter { seen.insert($0).inserted }
+    }
+
+    /// The checkpoint to load: the one given, else the default; an error naming every place
+    /// looked when there is none.
+    static func checkpoint(_ given: String?) throws -> String {
+        if let given { return given }
+        let path = defaultCheckpoint
+        guard FileManager.default.fileExists(atPath: path) else {
+            let variable = ProcessInfo.processInfo.environment[checkpointVariable].map { "$\(checkpointVariable) (\($0))" }
+            throw ValidationError("no checkpoint: looked in " + (variable.map { [$0] } ?? defaultCheckpointCandidates).joined(separator: ", ")
+                                  + ". Give --checkpoint FILE, set \(checkpointVariable), or train one with `losscast train`.")
+        }
+        return path
     }
 
     static func absolute(_ path: String) -> String {

@@ -72,6 +72,9 @@ struct Predict: ParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Print JSON.") var json = false
 
+    /// Points one `--steps` curve may ask for.
+    static let maximumCurvePoints = 100_000
+
     func run() throws {
         if let law {
             try PredictFromLaw.run(lawPath: law, config: config, runID: runID, store: storeOptions, json: json)
@@ -79,17 +82,21 @@ struct Predict: ParsableCommand {
         }
         if let runs {
             guard let out else { throw ValidationError("--runs needs --out FILE, the predictions file to write") }
-            try PredictRunFolders.run(folder: runs, source: source, out: out, checkpoint: checkpoint ?? Paths.defaultCheckpoint)
+            try PredictRunFolders.run(folder: runs, source: source, out: out, checkpoint: try Paths.checkpoint(checkpoint))
             return
         }
         guard let config else { throw ValidationError("give --config FILE|JSON, --runs DIR --out FILE, or --law FILE with --run ID") }
-        let predictor = try Predictor.load(path: checkpoint ?? Paths.defaultCheckpoint)
+        let predictor = try Predictor.load(path: try Paths.checkpoint(checkpoint))
         let configuration = try ConfigurationInput.read(config)
         var wanted: [Double]? = nil
         if let steps {
             let parts = steps.split(separator: ":").map { Double($0) }
-            guard parts.count == 3, let from = parts[0], let to = parts[1], let count = parts[2], from >= 1, to >= from, count >= 1 else {
-                throw ValidationError("--steps \(steps): expected FROM:TO:COUNT with 1 <= FROM <= TO, e.g. 1000:20000:20")
+            guard parts.count == 3, let from = parts[0], let to = parts[1], let count = parts[2], from >= 1, to >= from, count >= 1,
+                  count == count.rounded(), to <= 1e12 else {
+                throw ValidationError("--steps \(steps.prefix(80)): expected FROM:TO:COUNT with 1 <= FROM <= TO <= 1e12 and a whole COUNT, e.g. 1000:20000:20")
+            }
+            guard count <= Double(Self.maximumCurvePoints) else {
+                throw ValidationError("--steps \(steps.prefix(80)): \(count) points is more than \(Self.maximumCurvePoints); a curve needs far fewer")
             }
             wanted = (0..<Int(count)).map { index in count == 1 ? to : (from + (to - from) * Double(index) / (count - 1)).rounded() }
         }
@@ -110,6 +117,7 @@ struct Predict: ParsableCommand {
             print(String(format: "predicted final loss %.4f (90%% interval %.4f to %.4f); divergence probability %.1f%%",
                          prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100))
             if prediction.divergenceProbability > 0.5 { print("warning: this configuration is likely to diverge; the loss above assumes it does not") }
+            if let why = try predictor.explain(configuration).summary { print("interval: " + why) }
             return
         }
         print("    step      loss   90% interval        divergence")

@@ -8,7 +8,7 @@ import Runs
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs", abstract: "List, show and export the runs in the store.",
-        subcommands: [List.self, Show.self, Export.self])
+        subcommands: [List.self, Show.self, Export.self, Delete.self])
 
     struct Filter: ParsableArguments {
         @Option(help: "Only runs from this source (repeatable).") var source: [String] = []
@@ -46,12 +46,18 @@ struct RunsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List runs with their status.")
         @OptionGroup var filter: Filter
         @OptionGroup var storeOptions: StoreOptions
-        @Option(help: "At most this many runs.") var limit: Int?
+        // Unconditional, so that `--limit -1` reaches validate() instead of reading as an option.
+        @Option(parsing: .unconditional, help: "At most this many runs.") var limit: Int?
         @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if let limit, limit < 1 { throw ValidationError("--limit \(limit): expected a positive number of runs") }
+        }
 
         func run() throws {
             let store = try storeOptions.openExisting()
             var query = try filter.query()
+            try store.checkFields(query.conditions)
             query.limit = limit
             let runs = try store.summaries(query)
             if json {
@@ -79,7 +85,7 @@ struct RunsCommand: ParsableCommand {
 
         func run() throws {
             guard let run = try storeOptions.openExisting().run(id: id) else {
-                throw ValidationError("no single run has an id starting with '\(id)'; see `losscast runs list`")
+                throw ValidationError("no run has an id starting with '\(id)'; see `losscast runs list`")
             }
             if json {
                 try printJSON(run)
@@ -109,21 +115,24 @@ struct RunsCommand: ParsableCommand {
 
         func run() throws {
             guard ["csv", "jsonl", "run-folders"].contains(format) else { throw ValidationError("--format \(format): expected csv, jsonl or run-folders") }
-            let runs = try storeOptions.openExisting().runs(try filter.query())
+            let store = try storeOptions.openExisting()
+            let query = try filter.query()
+            try store.checkFields(query.conditions)
             if format == "run-folders" {
                 guard let directory else { throw ValidationError("--format run-folders needs the folder to write, e.g. `losscast runs export --format run-folders out/`") }
-                let written = try RunFolderWriter.write(runs, to: directory)
+                let written = try RunFolderWriter.write(try store.runs(query), to: directory)
                 print("wrote \(written.count) run folders in \(directory)")
                 return
             }
+            // CSV and JSON lines stream a run at a time: memory stays flat for any store.
             if format == "jsonl" {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                for run in runs { print(String(decoding: try encoder.encode(run), as: UTF8.self)) }
+                try store.forEachRun(query) { run in print(String(decoding: try encoder.encode(run), as: UTF8.self)) }
                 return
             }
             print("run_id,source,name,status,params,tokens_budget,step,tokens,lr,target_loss,loss")
-            for run in runs {
+            try store.forEachRun(query) { run in
                 for point in run.curve {
                     let text = { (value: Double?) -> String in value.map { "\($0)" } ?? "" }
                     var fields: [String] = [run.id, run.source, run.name, run.status.rawValue]
@@ -132,6 +141,42 @@ struct RunsCommand: ParsableCommand {
                     print(fields.map(RunsCommand.csvField).joined(separator: ","))
                 }
             }
+        }
+    }
+
+    struct Delete: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Delete runs (by id or id prefix, --source, --file), in one transaction.",
+            discussion: """
+                Prints what it will delete and asks, unless --yes. Each criterion given narrows the selection. A file none of whose \
+                runs remain is forgotten, so it can be ingested again (with a corrected mapping, say).
+                """)
+        @Argument(help: "Run ids or id prefixes.") var ids: [String] = []
+        @Option(help: "Only runs from this source (repeatable).") var source: [String] = []
+        @Option(help: "Only runs ingested from this file, as ingest was given it or by absolute path (repeatable).") var file: [String] = []
+        @Flag(help: "Delete without asking.") var yes = false
+        @OptionGroup var storeOptions: StoreOptions
+
+        func run() throws {
+            let selection = RunSelection(ids: ids, sources: source, files: file)
+            guard !selection.isEmpty else { throw ValidationError("give run ids (or prefixes), --source or --file: which runs to delete") }
+            let store = try storeOptions.openExisting()
+            let chosen = try store.summaries(selection)
+            print("will delete \(chosen.count) run(s) from \(store.path):")
+            for run in chosen.prefix(10) { print("  \(run.id.prefix(12))  \(run.source)  \(run.name)") }
+            if chosen.count > 10 { print("  ... and \(chosen.count - 10) more") }
+            if !yes {
+                guard isatty(STDIN_FILENO) == 1 else { throw ValidationError("not deleting without a terminal to ask: add --yes") }
+                print("Delete \(chosen.count) run(s)? [y/N] ", terminator: "")
+                fflush(stdout)
+                guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+                    print("nothing deleted")
+                    return
+                }
+            }
+            let report = try store.delete(selection)
+            print("deleted \(report.runs) run(s)\(report.resources > 0 ? " and \(report.resources) resource row(s)" : ""); "
+                  + "\(report.files) ingested file(s) forgotten (ingest them again to add their runs back)")
         }
     }
 

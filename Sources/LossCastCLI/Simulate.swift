@@ -130,6 +130,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "reference (the seed's curves) or checkpoint (a LossCast predictor; give its file after).") var backend: String = "reference"
     @Argument(help: "With --backend checkpoint: the checkpoint file (default: the bundled default).") var checkpointFile: String?
+    @Option(help: "Sessions held at once; past it a new session gets 503 with Retry-After.") var maxSessions = ServiceLimits().sessions
+    @Option(help: "Seconds a session may go unused before it is removed.") var sessionExpiry = ServiceLimits().sessionIdleSeconds
+    @Option(help: "Open connections at once (more wait in the listen backlog).") var maxConnections = ServiceLimits().connections
+    @Option(help: "Seconds a connection may stay silent (idle, or a request stalled) before it is closed.") var idleTimeout = ServiceLimits().idleConnectionSeconds
+    @Option(help: "Seconds a request body may take to arrive (408 after).") var bodyTimeout = ServiceLimits().bodySeconds
     @OptionGroup var options: SimulatorOptions
 
     func validate() throws {
@@ -146,12 +151,20 @@ struct Serve: AsyncParsableCommand {
             guard checkpointFile == nil else { throw ValidationError("a checkpoint file is read only with --backend checkpoint") }
             chosen = nil
         case "checkpoint":
-            do { chosen = try LearnedBackend(checkpoint: checkpointFile ?? Paths.defaultCheckpoint) } catch {
-                throw ValidationError("--backend checkpoint \(checkpointFile ?? Paths.defaultCheckpoint): \(error.localizedDescription)")
+            let file = try Paths.checkpoint(checkpointFile)
+            do { chosen = try LearnedBackend(checkpoint: file) } catch {
+                throw ValidationError("--backend checkpoint \(file): \(error)")
             }
         default: throw ValidationError("--backend \(backend): expected reference or checkpoint FILE")
         }
-        let registry = try SessionRegistry(defaults: defaults, backend: chosen)
+        var limits = ServiceLimits()
+        limits.sessions = maxSessions
+        limits.sessionIdleSeconds = sessionExpiry
+        limits.connections = maxConnections
+        limits.idleConnectionSeconds = idleTimeout
+        limits.bodySeconds = bodyTimeout
+        do { try limits.validate() } catch let error as SimulatorError { throw ValidationError(error.errorDescription ?? "\(error)") }
+        let registry = try SessionRegistry(defaults: defaults, backend: chosen, limits: limits)
         let host = self.host
         try await SimulatorServer.run(registry: registry, host: host, port: port) { bound in
             print("losscast simulator (\(registry.backend.name) backend) listening on http://\(host):\(bound)")

@@ -27,6 +27,18 @@ public struct NumericFeature: Codable, Sendable {
     var isLogarithmic: Bool { logScale || name.hasPrefix("derived.log_") }
 }
 
+/// A run's inputs as the encoder sees them: missing fields, and values outside the training range.
+public struct InputReport: Sendable, Equatable {
+    public struct Outside: Sendable, Equatable {
+        public var name: String
+        public var value: Double
+        public var minimum: Double
+        public var maximum: Double
+    }
+    public var missing: [String] = []
+    public var outside: [Outside] = []
+}
+
 public struct CategoricalFeature: Codable, Sendable {
     public var key: String
     /// Known values; index i + 1 in the embedding (0 = unknown).
@@ -219,6 +231,27 @@ public struct FeatureEncoder: Codable, Sendable {
             values[index] = Float((value - feature.mean) / feature.deviation)
         }
         return (values, distance)
+    }
+
+    /// Which inputs a run lacks (configuration fields the network saw as unknown) and which
+    /// lie outside the training range, in their own units, for explaining an interval.
+    public func inputReport(run: Run, context: StepContext) -> InputReport {
+        var report = InputReport()
+        let sources = self.sources
+        for (index, feature) in numeric.enumerated() {
+            guard var value = rawValue(sources[index], run: run, context: context, params: run.params, tokens: run.tokens),
+                  !feature.logScale || value > 0 else {
+                if case .configuration(let key) = sources[index] { report.missing.append(key) }
+                continue
+            }
+            if feature.logScale { value = Foundation.log(value) }
+            guard value > feature.maximum || value < feature.minimum else { continue }
+            // Back to the field's own units: a log-scaled field or a derived ln is shown exponentiated.
+            let unlog = { (x: Double) in feature.isLogarithmic ? Foundation.exp(x) : x }
+            let name = feature.name.hasPrefix("derived.log_") ? String(feature.name.dropFirst("derived.log_".count)) : feature.name
+            report.outside.append(InputReport.Outside(name: name, value: unlog(value), minimum: unlog(feature.minimum), maximum: unlog(feature.maximum)))
+        }
+        return report
     }
 
     /// Category indices, one per categorical feature.

@@ -41,6 +41,58 @@ extension Predictor {
     }
 }
 
+/// Why an interval is as wide as it is: the fields the configuration lacks (the network
+/// treats them as unknown, and its own deviation grows with that), the inputs outside the
+/// training range, and how much those widen the interval beyond the network's deviation.
+public struct IntervalExplanation: Sendable {
+    public var inputs: InputReport
+    /// The interval's width over the width it would have at zero distance from the training
+    /// range (1 inside it).
+    public var widening: Double
+    public var distance: Double
+
+    /// One line for a person, nil when there is nothing to say. Missing fields are named only
+    /// when they are recipe fields a user can state (ConfigurationField), not a dataset's columns.
+    public var summary: String? {
+        var parts: [String] = []
+        // The fields that move a loss most first (rate, batch, schedule, regularisation), then the table's order.
+        let first = [ConfigKey.lr, ConfigKey.batchSizeTokens, ConfigKey.warmupSteps, ConfigKey.weightDecay, ConfigKey.minLR, ConfigKey.seqLen]
+        let order = first + ConfigurationField.all.map(\.key).filter { !first.contains($0) }
+        let stateable = order.filter(inputs.missing.contains)
+        if !stateable.isEmpty {
+            let more = stateable.count > 8 ? " and \(stateable.count - 8) more" : ""
+            parts.append("not given: " + stateable.prefix(8).joined(separator: ", ") + more + " (read as unknown; stating them can narrow it)")
+        }
+        if !inputs.outside.isEmpty {
+            let fields = inputs.outside.map { String(format: "%@ %.4g (trained on %.4g to %.4g)", $0.name, $0.value, $0.minimum, $0.maximum) }
+            parts.append("outside the training range: " + fields.joined(separator: ", "))
+            parts.append(widening >= 1.05
+                         ? String(format: "the interval is %.1fx as wide as inside the range for it", widening)
+                         : "the interval is not widened for it (this checkpoint's calibration has no extrapolation term): "
+                           + "inputs are held at the range's edge and the baseline law carries the trend, so treat the number as a guess")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+}
+
+extension Predictor {
+    /// Why the final prediction of `configuration` has the interval it has.
+    public func explain(_ configuration: Configuration) throws -> IntervalExplanation {
+        try configuration.checkPredictable(origin: "configuration")
+        let run = try ConfigurationRun.make(configuration: configuration, steps: nil)
+        guard let context = StepContext.contexts(for: run).last else { return IntervalExplanation(inputs: InputReport(), widening: 1, distance: 0) }
+        let distance = encoder.extrapolationDistance(run: run, context: context)
+        let prediction = predict([(run: run, context: context)])[0]
+        // The network's deviation alone, undoing the distance term of the calibration.
+        let networkPart = max(0, prediction.deviation * prediction.deviation
+                                 - (calibration.extrapolationSlope * distance) * (calibration.extrapolationSlope * distance)).squareRoot()
+        let inside = Self.interval(loss: prediction.loss, deviation: networkPart)
+        let width = prediction.upper - prediction.lower, insideWidth = inside.upper - inside.lower
+        return IntervalExplanation(inputs: encoder.inputReport(run: run, context: context),
+                                   widening: insideWidth > 0 ? width / insideWidth : 1, distance: distance)
+    }
+}
+
 /// How a risk-averse choice scores a prediction: the upper end of its 90% interval, and a run
 /// more likely than not to diverge placed after every run that is not (its loss means nothing
 /// if it diverges). Lower is better.

@@ -1,5 +1,5 @@
 // Ingesting a file: one transaction, all of it or none. A file whose bytes were ingested
-// before adds nothing; a run whose id is already stored is counted as a duplicate. After
+// before (under the same mapping) adds nothing; a run whose id is already stored is counted as a duplicate. After
 // the file, the cross-run divergence rule is applied to its source.
 import Foundation
 import GRDB
@@ -84,7 +84,16 @@ extension RunStore {
     /// on the first bad input.
     public func ingest(_ plan: PlannedImport, progress: ((Int) -> Void)? = nil) throws -> IngestReport {
         var report = IngestReport(file: plan.path, format: plan.importer.format, source: plan.source)
-        let (hash, size) = try RunStore.fileHash(plan.path)
+        let (bytesHash, size) = try RunStore.fileHash(plan.path)
+        // The same bytes under another mapping are another ingest (a corrected mapping adds the
+        // runs it reads differently); without a mapping the key is the bytes' hash alone.
+        let hash = plan.importer.readingKey.map { key in
+            var combined = ContentHash()
+            combined.add(bytesHash)
+            combined.add(plan.importer.format)
+            combined.add(key)
+            return combined.hexDigest
+        } ?? bytesHash
         try database.write { db in
             if let _ = try Int64.fetchOne(db, sql: "SELECT key FROM ingested_file WHERE content_hash = ?", arguments: [hash]) {
                 report.alreadyIngested = true

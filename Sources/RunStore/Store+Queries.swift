@@ -95,12 +95,7 @@ extension RunStore {
             try Row.fetchAll(db, sql: """
                 SELECT id, source, name, status, status_reason, params, tokens, final_loss, target_loss, point_count
                 FROM run \(clause) ORDER BY source, params, tokens, name\(limit)
-                """, arguments: StatementArguments(arguments)!).map { row in
-                RunSummary(id: row["id"], source: row["source"], name: row["name"],
-                           status: RunStatus(rawValue: row["status"]) ?? .ok, statusReason: row["status_reason"],
-                           params: row["params"], tokens: row["tokens"], finalLoss: row["final_loss"],
-                           targetLoss: row["target_loss"], pointCount: row["point_count"])
-            }
+                """, arguments: StatementArguments(arguments)!).map(RunStore.summary)
         }
     }
 
@@ -109,12 +104,31 @@ extension RunStore {
         return try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run \(clause)", arguments: StatementArguments(arguments)!) ?? 0 }
     }
 
-    /// Runs with their curves. `id` may be a unique prefix of the id.
+    /// Runs with their curves. `id` may be a unique prefix of the id; nil when none matches, an
+    /// error naming some of them when several do.
     public func run(id: String) throws -> Run? {
         try database.read { db in
-            let matches = try Row.fetchAll(db, sql: "SELECT * FROM run WHERE id LIKE ? LIMIT 2", arguments: [id + "%"])
-            guard matches.count == 1 else { return nil }
-            return try RunStore.decode(matches[0], db)
+            let matches = try Row.fetchAll(db, sql: "SELECT * FROM run WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 4",
+                                           arguments: [RunStore.likePrefix(id)])
+            guard matches.count <= 1 else {
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run WHERE id LIKE ? ESCAPE '\\'", arguments: [RunStore.likePrefix(id)]) ?? 0
+                let some = matches.prefix(3).map { (row: Row) -> String in row["id"] }
+                throw StoreError(path: "run id \(id)", problem: "\(count) runs have ids starting with '\(id)' (\(some.joined(separator: ", ")), ...)",
+                                 hint: "Give more of the id.")
+            }
+            return try matches.first.map { try RunStore.decode($0, db) }
+        }
+    }
+
+    /// Throws for a `--where` field no stored run has, naming the nearest fields that exist.
+    public func checkFields(_ conditions: [FieldCondition]) throws {
+        try database.read { db in
+            for condition in conditions where try Bool.fetchOne(db, sql: "SELECT 1 FROM config_value WHERE field = ? LIMIT 1", arguments: [condition.field]) != true {
+                let fields = try String.fetchAll(db, sql: "SELECT DISTINCT field FROM config_value ORDER BY field")
+                let near = NearMatch.nearest(to: condition.field, in: fields)
+                throw StoreError(path: "--where \(condition.field)", problem: "no stored run has the field '\(condition.field)'",
+                                 hint: near.map { "The nearest is '\($0)'." } ?? "`losscast runs show ID` lists a run's fields.")
+            }
         }
     }
 
@@ -124,6 +138,18 @@ extension RunStore {
         return try database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM run \(clause) ORDER BY source, params, tokens, name\(limit)",
                              arguments: StatementArguments(arguments)!).map { try RunStore.decode($0, db) }
+        }
+    }
+
+    /// Each run with its curve, one at a time in the order of `runs(_:)`: an export of the
+    /// whole store holds one run in memory, not all of them.
+    public func forEachRun(_ query: RunQuery = RunQuery(), _ body: (Run) throws -> Void) throws {
+        let (clause, arguments) = whereClause(query)
+        let limit = query.limit.map { " LIMIT \($0)" } ?? ""
+        try database.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM run \(clause) ORDER BY source, params, tokens, name\(limit)",
+                                           arguments: StatementArguments(arguments)!)
+            while let row = try rows.next() { try body(try RunStore.decode(row, db)) }
         }
     }
 

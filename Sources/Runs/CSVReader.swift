@@ -5,6 +5,9 @@
 import Foundation
 
 public final class CSVReader {
+    /// A row (or a line of `LineReader`) longer than this is refused: no log row is this long,
+    /// and a file of one endless line would otherwise be held whole in memory.
+    public static let maximumRowBytes = 8 << 20
     public let path: String
     /// Returns the next chunk of bytes, empty at the end.
     private let readChunk: () throws -> Data
@@ -74,6 +77,7 @@ public final class CSVReader {
         var inQuotes = false
         var quotedField = false
         var sawAnything = false
+        var rowBytes = 0
         rowLine = line
         func finishField() throws {
             guard let text = String(validating: field, as: UTF8.self) else {
@@ -98,6 +102,11 @@ public final class CSVReader {
             }
             let byte = buffer[position]
             position += 1
+            rowBytes += 1
+            if rowBytes > Self.maximumRowBytes {
+                throw IngestError(file: path, line: rowLine, problem: "the row is longer than \(Self.maximumRowBytes >> 20) MiB (one endless line?)",
+                                  expected: "a CSV of rows with line breaks")
+            }
             if byte == 0 {
                 throw IngestError(file: path, line: line, problem: "a NUL byte: this is binary data, not CSV", expected: "a text CSV file")
             }
@@ -199,6 +208,10 @@ public final class LineReader {
             }
             buffer.removeFirst(position)  // keep only the partial line
             position = 0
+            if buffer.count > CSVReader.maximumRowBytes {
+                throw IngestError(file: path, line: lineNumber + 1, problem: "the line is longer than \(CSVReader.maximumRowBytes >> 20) MiB (one endless line?)",
+                                  expected: "one record per line")
+            }
             let chunk = try readChunk()
             if chunk.isEmpty { finished = true } else { bytesRead += chunk.count; buffer.append(contentsOf: chunk) }
         }

@@ -14,12 +14,20 @@ public struct IngestError: Error, CustomStringConvertible, Equatable, Sendable {
         self.expected = expected
     }
 
+    /// Cut to a readable length: a field name or problem quoting input (a 200 MB header) is
+    /// shortened, with its true length said.
     public var description: String {
-        var text = file
+        var text = Self.readable(file, 300)
         if let line { text += ":\(line)" }
-        if let field { text += " field '\(field)'" }
-        text += ": \(problem)"
-        if let expected { text += " (expected \(expected))" }
+        if let field { text += " field '\(Self.readable(field, 120))'" }
+        text += ": \(Self.readable(problem, 600))"
+        if let expected { text += " (expected \(Self.readable(expected, 600)))" }
         return text
+    }
+
+    /// `text`, or its first `limit` characters and how long it was.
+    public static func readable(_ text: String, _ limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        return String(text.prefix(limit)) + "... (\(text.utf8.count) bytes)"
     }
 }

@@ -50,9 +50,15 @@ public enum Validation {
     }
 
     /// Checks a finished run: positive canonical counts, finite losses, steps and tokens
-    /// that strictly increase, a target loss at every point.
-    public static func check(_ run: Run) throws {
+    /// that strictly increase, a target loss at every point. `pointLines`, when the importer
+    /// knows them, are the lines each point was read from, so an error names the offending
+    /// row rather than the run's first.
+    public static func check(_ run: Run, pointLines: [Int]? = nil) throws {
         let file = run.provenance.file
+        func lineOf(_ index: Int) -> Int? {
+            guard let pointLines, index < pointLines.count else { return run.provenance.line }
+            return pointLines[index]
+        }
         for (key, value) in run.configuration where ConfigKey.positive.contains(key) {
             if let number = value.number, !(number > 0) || !number.isFinite {
                 throw IngestError(file: file, line: run.provenance.line, field: key,
@@ -65,30 +71,30 @@ public enum Validation {
         var previousStep: Double? = nil, previousTokens: Double? = nil
         for (index, point) in run.curve.enumerated() {
             guard point.losses[run.targetLoss] != nil else {
-                throw IngestError(file: file, line: run.provenance.line, field: run.targetLoss,
+                throw IngestError(file: file, line: lineOf(index), field: run.targetLoss,
                                   problem: "point \(index) of run '\(run.name)' has no \(run.targetLoss)", expected: "the target loss at every point")
             }
             for (name, loss) in point.losses where !(loss.isFinite && abs(loss) <= largestLoss) {
-                throw IngestError(file: file, line: run.provenance.line, field: name,
+                throw IngestError(file: file, line: lineOf(index), field: name,
                                   problem: "point \(index) of run '\(run.name)' has loss \(loss)",
                                   expected: "a finite loss of at most \(Int(largestLoss)) in size")
             }
             if isCrossEntropy(run.targetLoss), let target = point.losses[run.targetLoss], !(target > 0) {
-                throw IngestError(file: file, line: run.provenance.line, field: run.targetLoss,
+                throw IngestError(file: file, line: lineOf(index), field: run.targetLoss,
                                   problem: "point \(index) of run '\(run.name)' has \(run.targetLoss) \(target)",
                                   expected: "a cross-entropy above 0 (a loss of 0 or below is no training loss)")
             }
             if let step = point.step, !(step >= 0 && step <= largestStep) {
-                throw IngestError(file: file, line: run.provenance.line, field: "step",
+                throw IngestError(file: file, line: lineOf(index), field: "step",
                                   problem: "step \(step) at point \(index) of run '\(run.name)'", expected: "a step from 0 to 1e12")
             }
             if let tokens = point.tokens, !(tokens >= 0 && tokens <= largestTokens) {
-                throw IngestError(file: file, line: run.provenance.line, field: "tokens",
+                throw IngestError(file: file, line: lineOf(index), field: "tokens",
                                   problem: "tokens \(tokens) at point \(index) of run '\(run.name)'", expected: "a token count from 0 to 1e17")
             }
             if let step = point.step {
                 if let previousStep, step <= previousStep {
-                    throw IngestError(file: file, line: run.provenance.line, field: "step",
+                    throw IngestError(file: file, line: lineOf(index), field: "step",
                                       problem: "step \(step) of run '\(run.name)' follows step \(previousStep)",
                                       expected: "steps that strictly increase")
                 }
@@ -96,14 +102,14 @@ public enum Validation {
             }
             if let tokens = point.tokens {
                 if let previousTokens, tokens < previousTokens {
-                    throw IngestError(file: file, line: run.provenance.line, field: "tokens",
+                    throw IngestError(file: file, line: lineOf(index), field: "tokens",
                                       problem: "tokens \(tokens) of run '\(run.name)' follow \(previousTokens)",
                                       expected: "tokens seen that never decrease")
                 }
                 previousTokens = tokens
             }
             if let rate = point.learningRate, !(rate >= 0) {
-                throw IngestError(file: file, line: run.provenance.line, field: "lr",
+                throw IngestError(file: file, line: lineOf(index), field: "lr",
                                   problem: "learning rate \(rate) at point \(index) of run '\(run.name)'", expected: "a non-negative learning rate")
             }
         }

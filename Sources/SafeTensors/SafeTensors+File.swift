@@ -14,6 +14,16 @@ extension SafeTensorsFile {
         return try decode(data, path: path)
     }
 
+    /// Removes temporary files of this target left by a save that was killed: those whose
+    /// process (the number after `.tmp-`) no longer runs. A live save's file is left alone.
+    static func removeAbandoned(prefix: String, in folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count)), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH { unlink(folder + "/" + name) }
+        }
+    }
+
     /// Writes the file atomically. `interruptAfterBytes`, for tests, stops the write part way
     /// with an error, as a crash would, before the rename.
     public func save(path: String, interruptAfterBytes: Int? = nil) throws {
@@ -21,7 +31,9 @@ extension SafeTensorsFile {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())"
+        let prefix = "." + url.lastPathComponent + ".tmp-"
+        Self.removeAbandoned(prefix: prefix, in: folder)
+        let temporary = folder + "/" + prefix + "\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
             throw SafeTensorsError(path: path, problem: "cannot create \(temporary) (errno \(errno))",

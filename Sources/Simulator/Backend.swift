@@ -98,8 +98,9 @@ public struct ReferenceBackend: SimulationBackend {
         guard let days = request.days else {
             throw SimulatorError.invalidField(field: "days", value: "missing", hint: "training days, e.g. 30")
         }
-        guard days.isFinite, days >= 0, days <= Self.longestRun else {
-            throw SimulatorError.invalidField(field: "days", value: "\(days)", hint: "a finite number of days between 0 and \(Int(Self.longestRun))")
+        // Zero days would train nothing and cost nothing: a free answer, so it is refused.
+        guard days.isFinite, days > 0, days <= Self.longestRun else {
+            throw SimulatorError.invalidField(field: "days", value: "\(days)", hint: "a finite number of days above 0, at most \(Int(Self.longestRun))")
         }
         try Self.validate(gpus: request.gpus)
         if request.configuration != nil || request.tokens != nil {

@@ -131,6 +131,20 @@ public final class Simulator: @unchecked Sendable {
         }
     }
 
+    /// One page of `runs()`: at most `limit` runs with ids above `after`, in id order. Ids are
+    /// given out in sequence, so a page costs its own length, not the session's run count.
+    public func runs(after: Int, limit: Int) -> [RunSummary] {
+        locked { state in
+            settle(&state)
+            let now = clock()
+            let first = max(after, 0) + 1
+            guard first < state.nextID, limit > 0 else { return [] }
+            return (first..<min(state.nextID, first + limit)).compactMap { id in
+                state.runs[id].map { RunSummary(id: id, status: $0.status(at: now), cost: $0.plan.cost, request: $0.request) }
+            }
+        }
+    }
+
     public var runCount: Int { locked { $0.runs.count } }
 
     /// The budget's totals without the per-run list: constant time, for frequent polling.

@@ -95,8 +95,9 @@ final class StoreTests: XCTestCase {
             ("quote.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,10\n\"b,2", ["quote.csv:3", "never closed"]),
             ("types.csv", "run,step,lr,loss,n\nb,1,0.001,abc,10\n", ["types.csv:2", "'loss'", "not a number"]),
             ("nan.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,10\nb,2,0.001,NaN,10\n", ["nan.csv:3", "'loss'", "nan"]),
-            ("backwards.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,1,0.001,2.9,10\n", ["backwards.csv", "'step'", "strictly increase"]),
-            ("repeat.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,2,0.001,2.9,10\n", ["repeat.csv", "'step'"]),
+            ("backwards.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,1,0.001,2.9,10\n", ["backwards.csv:3", "'step'", "strictly increase"]),
+            // The offending row's line, not the run's first: the fourth point (line 5) goes back.
+            ("repeat.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,3,0.001,2.9,10\nb,4,0.001,2.8,10\nb,4,0.001,2.7,10\n", ["repeat.csv:5", "'step'"]),
             ("negative.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,-5\n", ["negative.csv", "'params'", "positive"]),
             ("binary.csv", "run,step,lr,loss,n\n\u{0}\u{1}\u{2}garbage\n", ["binary.csv:2", "binary"]),
             // Impossible points: no loss is negative, zero or 1e300; no step is negative or 1e30.
@@ -112,6 +113,15 @@ final class StoreTests: XCTestCase {
                 for fragment in expect { XCTAssertTrue(message.contains(fragment.lowercased()), "\(name): \(error)") }
             }
             XCTAssertEqual(try store.contentFingerprint(), before, "\(name) changed the store")
+        }
+        // One endless line (9 MiB with no line break) is refused at its line, and a header
+        // quoted in the error is cut to a readable length.
+        let endless = write("endless.csv", "run,step,lr,loss,n\nb,1,0.001,3.0," + String(repeating: "9", count: 9 << 20) + "\n")
+        XCTAssertThrowsError(try store.ingest(try plan(endless, mapping: mapping))) { XCTAssertTrue("\($0)".contains("endless.csv:2") && "\($0)".contains("longer than 8 MiB"), "\($0)") }
+        let header = write("header.csv", String(repeating: "h", count: 1 << 20) + ",step\n1,2\n")
+        XCTAssertThrowsError(try store.ingest(try plan(header, mapping: mapping))) { error in
+            XCTAssertLessThan("\(error)".utf8.count, 4_000, "the message quotes at most a readable part of a 1 MiB header")
+            XCTAssertTrue("\(error)".contains("header.csv"), "\(error)")
         }
         // Invalid UTF-8 bytes.
         let invalid = folder + "/utf8.csv"
@@ -136,6 +146,67 @@ final class StoreTests: XCTestCase {
             XCTAssertTrue("\($0)".contains("laughs.yaml") && "\($0)".contains("100000 values"), "\($0)")
         }
         XCTAssertEqual(try store.contentFingerprint(), before)
+    }
+
+    /// Undo: runs deleted by id prefix, source and file, in one transaction; a file with nothing
+    /// left is forgotten and ingests again; the same bytes under another mapping are another
+    /// ingest. Counts against the rows written here.
+    func testDeleteRunsAndReingestUnderAnotherMapping() throws {
+        let store = try RunStore(path: folder + "/s.sqlite")
+        let csv = write("two.csv", "run,step,loss,width\na,1,3.0,64\na,2,2.9,64\nb,1,3.1,128\nb,2,3.0,128\nc,1,3.2,256\n")
+        let wrong = try Mapping(path: write("wrong.yaml", "step: step\nlosses: [loss]\n"))   // no run column: one run
+        XCTAssertThrowsError(try store.ingest(try plan(csv, mapping: wrong)), "one run whose step goes back") { error in
+            XCTAssertTrue("\(error)".contains("two.csv:4"), "the row that goes back is on line 4: \(error)")
+        }
+        XCTAssertEqual(try store.count(), 0)
+        let right = try Mapping(path: write("right.yaml", "run: run\nstep: step\nlosses: [loss]\nconfig:\n  d_model: width\n"))
+        XCTAssertEqual(try store.ingest(try plan(csv, mapping: right)).added, 3)
+        let again = try store.ingest(try plan(csv, mapping: right))
+        XCTAssertTrue(again.alreadyIngested, "same bytes, same mapping")
+        let renamed = try Mapping(path: write("renamed.yaml", "run: run\nstep: step\nlosses: [loss]\nconfig:\n  width: width\n"))
+        let other = try store.ingest(try plan(csv, mapping: renamed))
+        XCTAssertFalse(other.alreadyIngested, "another mapping is another ingest")
+        XCTAssertEqual(other.added + other.duplicates, 3)
+        // Preview, then delete by file: every run it added goes, and the file is forgotten.
+        XCTAssertEqual(try store.summaries(RunSelection(files: [csv])).count, try store.count())
+        let before = try store.count()
+        let report = try store.delete(RunSelection(files: [csv]))
+        XCTAssertEqual(report.runs, before)
+        XCTAssertEqual(try store.count(), 0)
+        XCTAssertEqual(report.files, 2, "both ingests of the file (two mappings) are forgotten")
+        XCTAssertEqual(try store.ingest(try plan(csv, mapping: right)).added, 3, "a forgotten file ingests again")
+        // By id prefix and by source; a prefix or source that matches nothing is an error and deletes nothing.
+        let ids = try store.summaries().map(\.id).sorted()
+        XCTAssertEqual(try store.delete(RunSelection(ids: [String(ids[0].prefix(12))])).runs, 1)
+        XCTAssertEqual(try store.count(), 2)
+        let kept = try store.contentFingerprint()
+        XCTAssertThrowsError(try store.delete(RunSelection(ids: ["zzzz"]))) { XCTAssertTrue("\($0)".contains("zzzz"), "\($0)") }
+        XCTAssertThrowsError(try store.delete(RunSelection(sources: ["nosuch"]))) { XCTAssertTrue("\($0)".contains("user-csv"), "\($0)") }
+        XCTAssertThrowsError(try store.delete(RunSelection(files: [folder + "/other.csv"])))
+        XCTAssertThrowsError(try store.delete(RunSelection()))
+        XCTAssertEqual(try store.contentFingerprint(), kept)
+        XCTAssertEqual(try store.delete(RunSelection(sources: ["user-csv"])).runs, 2)
+        XCTAssertEqual(try store.count(), 0)
+    }
+
+    /// An ambiguous id prefix and a `--where` field no run has are errors naming them.
+    func testAmbiguousPrefixAndUnknownFieldAreNamed() throws {
+        let store = try RunStore(path: folder + "/s.sqlite")
+        let mapping = try Mapping(path: write("m.yaml", "run: run\nstep: step\nlosses: [loss]\nconfig:\n  lr: lr\n"))
+        let rows = (0..<40).map { "r\($0),1,3.0,0.001" }.joined(separator: "\n")
+        XCTAssertEqual(try store.ingest(try plan(write("many.csv", "run,step,loss,lr\n" + rows + "\n"), mapping: mapping)).added, 40)
+        let ids = try store.summaries().map(\.id)
+        // Some one-character prefix is shared by several of 40 hexadecimal ids.
+        let shared = try XCTUnwrap(Dictionary(grouping: ids, by: { String($0.prefix(1)) }).first { $0.value.count > 1 })
+        XCTAssertThrowsError(try store.run(id: shared.key)) { error in
+            XCTAssertTrue("\(error)".contains("\(shared.value.count) runs have ids starting with '\(shared.key)'"), "\(error)")
+        }
+        XCTAssertNotNil(try store.run(id: ids[0]))
+        XCTAssertNil(try store.run(id: "zzzz"))
+        XCTAssertNoThrow(try store.checkFields([try FieldCondition.parse("lr<=1")]))
+        XCTAssertThrowsError(try store.checkFields([try FieldCondition.parse("lrr<=1")])) { error in
+            XCTAssertTrue("\(error)".contains("'lrr'") && "\(error)".contains("'lr'"), "\(error)")
+        }
     }
 
     func testWandbHistoryAndFolder() throws {

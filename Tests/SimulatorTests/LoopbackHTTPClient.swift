@@ -44,18 +44,32 @@ final class LoopbackHTTPClient {
         if let bytes { head += "Content-Type: application/json\r\nContent-Length: \(bytes.count)\r\n" }
         var message = Data((head + "\r\n").utf8)
         if let bytes { message.append(bytes) }
+        try send(raw: message)
+        return try readResponse()
+    }
+
+    /// Sends bytes as they are (a partial request, a stalled body).
+    func send(raw message: Data) throws {
         try message.withUnsafeBytes { buffer in
             var sent = 0
             while sent < buffer.count {
-                let count = send(socket, buffer.baseAddress! + sent, buffer.count - sent, Int32(MSG_NOSIGNAL))
+                let count = Glibc.send(socket, buffer.baseAddress! + sent, buffer.count - sent, Int32(MSG_NOSIGNAL))
                 if count <= 0 { throw Failure.send }
                 sent += count
             }
         }
-        return try readResponse()
     }
 
-    private func readResponse() throws -> Response {
+    /// True when the server has closed the connection (recv gives end of stream), waiting at
+    /// most `seconds` for it.
+    func isClosedByServer(within seconds: Double) -> Bool {
+        var timeout = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1e6))
+        setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        return recv(socket, &byte, 1, 0) == 0
+    }
+
+    func readResponse() throws -> Response {
         let separator = Data("\r\n\r\n".utf8)
         while pending.range(of: separator) == nil { try fill() }
         let end = pending.range(of: separator)!
