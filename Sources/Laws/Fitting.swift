@@ -20,6 +20,8 @@ public struct FitOptions: Sendable {
     /// (relative to max(|f|, 1)) would stop them after one step, so they use a tighter one.
     public var relativeTolerance = 2.2e-9
     public var bootstrapRelativeTolerance = 1e-15
+    /// Called from the workers after each bootstrap resample (with the count done so far).
+    public var bootstrapProgress: (@Sendable (Int) -> Void)?
     public init() {}
 }
 
@@ -118,6 +120,7 @@ public enum LawFitting {
         results.initialize(repeating: [])
         defer { results.deallocate() }
         let workers = ProcessInfo.processInfo.activeProcessorCount
+        let done = Counter()
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for resample in stride(from: worker, to: resamples, by: workers) {
                 var generator = SeededGenerator(seed: options.seed &+ UInt64(resample) &* 0x9E37_79B9)
@@ -128,10 +131,18 @@ public enum LawFitting {
                 let fits = starts.map { minimize(law, points, nil, options: tight, from: $0) }
                 let best = fits.filter { $0.value.isFinite }.min { $0.value < $1.value }
                 results[resample] = best.map { law.natural($0.parameters).map(\.value) } ?? []
+                if let report = options.bootstrapProgress { report(done.increment()) }
             }
         }
         return results.filter { !$0.isEmpty }
     }
+}
+
+/// A count shared by the bootstrap's workers.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    func increment() -> Int { lock.withLock { value += 1; return value } }
 }
 
 public struct LawError: Error, CustomStringConvertible {

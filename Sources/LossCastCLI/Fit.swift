@@ -30,6 +30,9 @@ struct Fit: ParsableCommand {
         options.bootstrapResamples = bootstrap
         options.huberDelta = huberDelta
         options.seed = seed
+        let bar = LockedProgressBar(ProgressBar(total: bootstrap, label: "bootstrap"))
+        if bootstrap > 0 { options.bootstrapProgress = { done in bar.update(done, detail: "\(done)/\(bootstrap) resamples") } }
+        defer { bar.finish() }
         let selection = "sources \(filter.source.isEmpty ? "all" : filter.source.joined(separator: ",")); "
             + "where \(filter.conditions.joined(separator: " and ")); \(runs.count) runs"
         let report = try chosen.fit(runs: runs, options: options, selection: selection)

@@ -13,6 +13,7 @@ final class ProgressBar {
         self.label = label
     }
 
+    /// `detail` is shown whole up to 60 characters; longer, its end (a path's file name) is kept.
     func update(_ done: Int, detail: String = "") {
         guard enabled, Date().timeIntervalSince(lastDraw) > 0.1 || done >= total else { return }
         lastDraw = Date()
@@ -22,7 +23,7 @@ final class ProgressBar {
         let elapsed = Date().timeIntervalSince(start)
         let left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        let line = String(format: "\r%@ [%@] %3.0f%%  %.0fs left  %@", label, bar, fraction * 100, left, String(detail.suffix(40)))
+        let line = String(format: "\r%@ [%@] %3.0f%%  %.0fs left  %@", label, bar, fraction * 100, left, String(detail.suffix(60)))
         FileHandle.standardError.write(Data(line.utf8))
     }
 
@@ -30,4 +31,13 @@ final class ProgressBar {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
+}
+
+/// A progress bar several threads update (the bootstrap's workers).
+final class LockedProgressBar: @unchecked Sendable {
+    private let lock = NSLock()
+    private let bar: ProgressBar
+    init(_ bar: ProgressBar) { self.bar = bar }
+    func update(_ done: Int, detail: String = "") { lock.withLock { bar.update(done, detail: detail) } }
+    func finish() { lock.withLock { bar.finish() } }
 }

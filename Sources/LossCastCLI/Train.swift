@@ -60,9 +60,13 @@ struct Train: ParsableCommand {
         options.seed = seed
         options.baseline = baseline
         options.split = split
-        let bar = ProgressBar(total: 1, label: "train")
+        // The bar counts epochs over every member: the trainer's messages say "member i/n: epoch e/E".
+        let bar = ProgressBar(total: 1_000, label: "train")
+        var fraction = 0.0
         let predictor = try Trainer.train(runs: train, options: options) { message in
-            if verbose { FileHandle.standardError.write(Data((message + "\n").utf8)) } else if bar.enabled { bar.update(0, detail: message) }
+            if verbose { FileHandle.standardError.write(Data((message + "\n").utf8)); return }
+            fraction = Train.fraction(message) ?? fraction
+            bar.update(Int(fraction * 1_000), detail: message.replacingOccurrences(of: "validation ", with: ""))
         }
         bar.finish()
         try predictor.save(path: out)
@@ -76,5 +80,19 @@ struct Train: ParsableCommand {
         } else {
             print(report.summary)
         }
+    }
+}
+
+extension Train {
+    /// How far training is from a trainer message "member i/n: epoch e/E, ...": (i - 1 + e/E) / n;
+    /// nil for a message without both (calibration, a member starting).
+    static func fraction(_ message: String) -> Double? {
+        func pair(after word: String) -> (Double, Double)? {
+            guard let range = message.range(of: word + " ") else { return nil }
+            let numbers = message[range.upperBound...].prefix { $0.isNumber || $0 == "/" }.split(separator: "/").compactMap { Double($0) }
+            return numbers.count == 2 && numbers[1] > 0 ? (numbers[0], numbers[1]) : nil
+        }
+        guard let (member, members) = pair(after: "member"), let (epoch, epochs) = pair(after: "epoch") else { return nil }
+        return min(1, (member - 1 + epoch / epochs) / members)
     }
 }
