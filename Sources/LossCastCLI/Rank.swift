@@ -152,8 +152,11 @@ struct CandidateStream {
         let texts = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !texts.isEmpty else { throw ValidationError("--grid \(text.prefix(80)): no values") }
         return try texts.map { value in
-            let literal = Double(value) != nil || value == "true" || value == "false" ? value : "\"\(value)\""
-            return try ConfigurationInput.read("{\"\(parts[0])\": \(literal)}", option: "--grid \(parts[0])").values
+            // A number, a boolean or else a name, as one-field configuration (no JSON text is built).
+            let node: ConfigNode = Double(value).map(ConfigNode.number) ?? (value == "true" || value == "false" ? .bool(value == "true") : .string(value))
+            do { return try Configuration.read(.object([ConfigNode.Entry(parts[0], node)]), origin: "--grid \(parts[0])").values } catch let error as IngestError {
+                throw ValidationError(error.description)
+            }
         }
     }
 }

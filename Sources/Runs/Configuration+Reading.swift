@@ -38,7 +38,7 @@ extension Configuration {
             if sectionNames.contains(entry.key), case .object(let inner) = entry.value {
                 for field in inner {
                     let path = entry.key + "." + field.key
-                    let key = ConfigurationField.sectionNames[path] ?? ConfigKey.canonical(field.key)
+                    let key = ConfigurationField.namesInSections[path] ?? ConfigKey.canonical(field.key)
                     try reader.take(field.value, key: key, path: path, section: ConfigurationField.Section(rawValue: entry.key))
                 }
             } else if entry.key == "extra", case .object(let inner) = entry.value {

@@ -81,7 +81,7 @@ extension ConfigurationField {
     public static let typeableNames: [String] = all.map(\.key) + ConfigKey.aliases.keys.filter { byKey[ConfigKey.aliases[$0]!] != nil }
 
     /// A section's own name for a field, where it differs from the key (`optimizer.name`).
-    public static let sectionNames: [String: String] = [
+    public static let namesInSections: [String: String] = [
         "optimizer.name": ConfigKey.optimizer, "optimizer.type": ConfigKey.optimizer,
         "schedule.name": ConfigKey.lrSchedule, "schedule.type": ConfigKey.lrSchedule, "schedule.shape": ConfigKey.lrSchedule,
         "data.name": ConfigKey.dataset, "model.name": "arch", "model.type": "arch",
