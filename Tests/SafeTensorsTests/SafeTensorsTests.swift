@@ -136,3 +136,23 @@ final class SafeTensorsTests: XCTestCase {
         }
     }
 }
+
+/// Seeded mutations (TestSupport's Mutator) of a valid checkpoint's bytes: every one loads
+/// or is refused with a SafeTensorsError; nothing crashes or reads out of bounds.
+/// LOSSCAST_MUTATIONS=N runs N.
+final class SafeTensorsMutationTests: XCTestCase {
+    func testMutatedFilesAreRefusedByTheirOwnError() throws {
+        let file = SafeTensorsFile(tensors: ["layer.weight": Tensor(shape: [3, 4], scalars: (0..<12).map(Float.init)), "layer.bias": Tensor([1, 2, 3])],
+                                   metadata: ["losscast.kind": "predictor", "note": "{\"a\": [1, 2]}"])
+        let valid = file.encoded()
+        var mutator = Mutator(seed: 4)
+        var loaded = 0
+        for index in 0..<Mutator.count(standard: 5_000) {
+            let bytes = index == 0 ? Data(valid) : Data(mutator.mutate(Array(valid)))
+            do { _ = try SafeTensorsFile.decode(bytes); loaded += 1 } catch is SafeTensorsError {} catch {
+                XCTFail("\(type(of: error)) \(error)")
+            }
+        }
+        XCTAssertGreaterThanOrEqual(loaded, 1, "the valid file loads")
+    }
+}
