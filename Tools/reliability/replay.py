@@ -43,7 +43,7 @@ def write(name, content):
 
 
 def record(item, what, code, message, store_same="-", alive="-"):
-    rows.append((item, what, str(code), message[:110], store_same, alive))
+    rows.append((item, what, str(code), message.replace(work, "TMP")[:110], store_same, alive))
 
 
 def store_case(item, what, *arguments, **keywords):
