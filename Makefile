@@ -44,8 +44,8 @@ test: build-tests python-deps
 	echo "== swift test under the OpenBLAS kernel $$kernel$(if $(FILTER), (only $(FILTER)))"; \
 	OPENBLAS_CORETYPE=$$kernel LOSSCAST_EXPECT_KERNEL=$$kernel \
 		swift test $(SWIFT_FLAGS) --skip-build --disable-swift-testing $(if $(FILTER),--filter '$(FILTER)') $(if $(SKIP),--skip '$(SKIP)') 2>&1 \
-		| tee .build/test.log | grep -vE "^Test Case '.*' (started|passed)"; \
-	summary=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test.log | tail -1); \
+		| tee .build/test-$$kernel.log | grep -vE "^Test Case '.*' (started|passed)"; \
+	summary=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-$$kernel.log | tail -1); \
 	total=$$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$$summary"); \
 	failed=$$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$$summary"); \
 	echo "$$((total - failed)) passed, $$failed failed"; \
@@ -54,10 +54,13 @@ test: build-tests python-deps
 # The numeric tests once more under a second kernel, which sums float32 products in another
 # order: a tolerance that holds on one kernel only fails here. CI runs `make test` then this.
 # Numeric means touching BLAS: tensors, autograd, optimizers, the predictor, the backtests.
-# Left out: the law fits (Double arithmetic, no BLAS) and the three slowest comparisons whose
-# margins are wide (the transformer against Chinchilla, the by-compute backtests, NCPL's split).
+# Left out: the law fits (Double arithmetic, no BLAS) and the five slowest comparisons whose
+# margins are wide (the transformer against Chinchilla, the by-compute backtests, NCPL's split,
+# the StepLaw ranking regret, measured under two kernels in Tools/eval/regret.sh, and the
+# cross-fitted StepLaw accuracy test, whose tight check, an ensemble equal to its members to a
+# float32 ulp, runs here in PredictorTests.testAnEnsembleIsTheMeanOfItsMembers).
 NUMERIC_TESTS := TensorsTests|AutogradTests|OptimizationTests|PredictorTests|BacktestTests|LearnedBackendTests
-NUMERIC_SKIP := TransformerTests.testTransformerOnStepLaw|RealDataTests.testPredictorBeatsChinchillaByCompute|NCPLSplitTests
+NUMERIC_SKIP := TransformerTests.testTransformerOnStepLaw|RealDataTests.testPredictorBeatsChinchillaByCompute|NCPLSplitTests|PredictorTests.testStepLawAccuracyAndCheckpoint|RealDataTests.testPredictorRanksFarBetterThanRandom
 SECOND_KERNEL ?= Haswell
 test-second-kernel:
 	@OPENBLAS_CORETYPE=$(SECOND_KERNEL) $(MAKE) --no-print-directory test FILTER='$(NUMERIC_TESTS)' SKIP='$(NUMERIC_SKIP)'

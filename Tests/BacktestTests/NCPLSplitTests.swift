@@ -22,7 +22,7 @@ final class NCPLSplitTests: XCTestCase {
         XCTAssertEqual(train.count, 4567)  // the datasets README
         XCTAssertEqual(val.count, 1109)
         var options = TrainingOptions()
-        options.epochs = 40
+        options.epochs = Int(ProcessInfo.processInfo.environment["LOSSCAST_NCPL_EPOCHS"] ?? "24") ?? 24
         options.batchSize = 512
         options.maxPointsPerRun = 8
         options.seed = UInt64(ProcessInfo.processInfo.environment["LOSSCAST_TEST_SEED"] ?? "0") ?? 0

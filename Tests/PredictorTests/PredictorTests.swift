@@ -107,31 +107,7 @@ final class PredictorTests: XCTestCase {
         let outOfDistribution = Metrics.meanAbsoluteError(outPredictions.map(\.loss), healthyLarge.map { $0.finalLoss! })
         let spearman = Metrics.spearman(outPredictions.map(\.loss), healthyLarge.map { $0.finalLoss! })
         let lawMAE = try Self.chinchillaReference(fit: small, on: healthyLarge).error
-        // The interval rebuilt from the members alone: their mean variance plus 4 times their
-        // spread (five folds: the variance of a grouped jackknife's mean is K - 1 times the
-        // spread), scaled, with the extrapolation term beside it.
-        // Each member predicts the same batch as the ensemble did: OpenBLAS sums float32
-        // products in an order that depends on the kernel and on the matrix shapes, so a
-        // smaller batch may move a member's output by a few units in the last place of a
-        // float32. With the same shapes each member's float32 outputs are reproduced; what
-        // remains is the order of the Double sums here and in the predictor, far below one
-        // float32 unit in the last place, which is the tolerance.
-        let alone = (0..<predictor.memberCount).map { member -> [Prediction] in
-            let single = predictor.members([member])
-            single.calibration = Calibration()
-            return single.predictFinal(healthyLarge)
-        }
-        for (index, run) in healthyLarge.prefix(20).enumerated() {
-            let losses = alone.map { $0[index].loss }, variances = alone.map { $0[index].deviation * $0[index].deviation }
-            let mean = losses.reduce(0, +) / 10
-            let spread = losses.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 10
-            let network = (variances.reduce(0, +) / 10 + 4 * spread).squareRoot() * predictor.calibration.scale
-            let extrapolation = predictor.calibration.extrapolationSlope
-                * predictor.encoder.extrapolationDistance(run: run, context: StepContext.contexts(for: run).last!)
-            let deviation = (network * network + extrapolation * extrapolation).squareRoot()
-            XCTAssertEqual(outPredictions[index].loss, mean, accuracy: Double(Float(mean).ulp))
-            XCTAssertEqual(outPredictions[index].deviation, deviation, accuracy: Double(Float(deviation).ulp))
-        }
+        try assertEnsembleIsItsMembers(predictor, healthyLarge, folds: 5, predicted: outPredictions)
         let covered = zip(outPredictions, healthyLarge).filter { $0.lower <= $1.finalLoss! && $1.finalLoss! <= $0.upper }.count
         let coverage = Double(covered) / Double(healthyLarge.count)
         print(String(format: "predictor on StepLaw: in-distribution (out of fold) MAE %.4f; 537M + 1.07B MAE %.4f Spearman %.4f 90%% coverage %.3f (Chinchilla %.4f)",
@@ -163,6 +139,48 @@ final class PredictorTests: XCTestCase {
         // A safetensors file that is not a predictor is refused by name.
         try SafeTensorsFile(tensors: ["w": Tensors.Tensor([1])], metadata: [:]).save(path: path)
         XCTAssertThrowsError(try Predictor.load(path: path)) { XCTAssertTrue("\($0)".contains("predictor"), "\($0)") }
+    }
+
+    /// The interval rebuilt from the members alone: their mean variance plus K - 1 times their
+    /// spread (K folds: the variance of a grouped jackknife's mean is K - 1 times the spread),
+    /// scaled, with the extrapolation term beside it; the loss, their mean.
+    /// Each member predicts the same batch as the ensemble did: OpenBLAS sums float32
+    /// products in an order that depends on the kernel and on the matrix shapes, so a
+    /// smaller batch may move a member's output by a few units in the last place of a
+    /// float32. With the same shapes each member's float32 outputs are reproduced; what
+    /// remains is the order of the Double sums here and in the predictor, far below one
+    /// float32 unit in the last place, which is the tolerance.
+    func assertEnsembleIsItsMembers(_ predictor: Predictor, _ runs: [Run], folds: Int, predicted: [Prediction]) throws {
+        let count = Double(predictor.memberCount)
+        let alone = (0..<predictor.memberCount).map { member -> [Prediction] in
+            let single = predictor.members([member])
+            single.calibration = Calibration()
+            return single.predictFinal(runs)
+        }
+        for (index, run) in runs.prefix(20).enumerated() {
+            let losses = alone.map { $0[index].loss }, variances = alone.map { $0[index].deviation * $0[index].deviation }
+            let mean = losses.reduce(0, +) / count
+            let spread = losses.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / count
+            let network = (variances.reduce(0, +) / count + Double(folds - 1) * spread).squareRoot() * predictor.calibration.scale
+            let extrapolation = predictor.calibration.extrapolationSlope
+                * predictor.encoder.extrapolationDistance(run: run, context: StepContext.contexts(for: run).last!)
+            let deviation = (network * network + extrapolation * extrapolation).squareRoot()
+            XCTAssertEqual(predicted[index].loss, mean, accuracy: Double(Float(mean).ulp))
+            XCTAssertEqual(predicted[index].deviation, deviation, accuracy: Double(Float(deviation).ulp))
+        }
+    }
+
+    /// The same, cheaply, in every kernel pass (the StepLaw test above is left out of the
+    /// second pass for time): a cross-fitted ensemble of 2 x 5 small members.
+    func testAnEnsembleIsTheMeanOfItsMembers() throws {
+        let (fit, validation, large) = try Self.ncplSplit()
+        var options = smallOptions(seed: 3)
+        options.epochs = 6
+        options.folds = 5
+        options.ensemble = 2
+        let predictor = try Trainer.train(runs: Array((fit + validation).prefix(400)), options: options)
+        XCTAssertEqual(predictor.memberCount, 10)
+        try assertEnsembleIsItsMembers(predictor, large, folds: 5, predicted: predictor.predictFinal(large))
     }
 
     /// A checkpoint whose metadata names a law or a network this version does not know is
