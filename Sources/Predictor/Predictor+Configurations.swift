@@ -68,8 +68,8 @@ public struct IntervalExplanation: Sendable {
             parts.append("outside the training range: " + fields.joined(separator: ", "))
             parts.append(widening >= 1.05
                          ? String(format: "the interval is %.1fx as wide as inside the range for it", widening)
-                         : "the interval is not widened for it (this checkpoint's calibration has no extrapolation term): "
-                           + "inputs are held at the range's edge and the baseline law carries the trend, so treat the number as a guess")
+                         : "the calibration adds no width for the distance (this checkpoint has no extrapolation term), so the width is "
+                           + "the network's own; inputs are held at the range's edge and the baseline law carries the trend: treat the number as a guess")
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
