@@ -43,7 +43,7 @@ struct Rank: ParsableCommand {
             }
             for (offset, (configuration, prediction)) in zip(batch, predictions).enumerated() {
                 best.append((score(prediction), seen + offset, configuration, prediction))
-                keys.formUnion(configuration.values.keys)
+                if grid.isEmpty { keys.formUnion(configuration.values.keys) }   // the columns a file's candidates show
             }
             best = Array(best.sorted { ($0.score, $0.index) < ($1.score, $1.index) }.prefix(top))
             seen += batch.count

@@ -199,6 +199,16 @@ public struct FeatureEncoder: Codable, Sendable {
         }
     }
 
+    /// A feature's value as the network reads it before scaling (after the log of a log-scaled
+    /// feature); nil when missing, or not positive on a log scale.
+    @inline(__always)
+    func transformedValue(_ feature: NumericFeature, _ source: FeatureSource, run: Run, context: StepContext,
+                          params: Double?, tokens: Double?) -> Double? {
+        guard let value = rawValue(source, run: run, context: context, params: params, tokens: tokens) else { return nil }
+        guard feature.logScale else { return value }
+        return value > 0 ? Foundation.log(value) : nil
+    }
+
     /// Standardised values followed by missing flags: (inputWidth).
     public func encode(run: Run, context: StepContext) -> [Float] { encoded(run: run, context: context, sources: sources).values }
 
@@ -217,13 +227,9 @@ public struct FeatureEncoder: Codable, Sendable {
         var distance = 0.0
         let (params, tokens) = (run.params, run.tokens)
         for (index, feature) in numeric.enumerated() {
-            guard var value = rawValue(sources[index], run: run, context: context, params: params, tokens: tokens) else {
+            guard var value = transformedValue(feature, sources[index], run: run, context: context, params: params, tokens: tokens) else {
                 values[numeric.count + index] = 1
                 continue
-            }
-            if feature.logScale {
-                guard value > 0 else { values[numeric.count + index] = 1; continue }
-                value = Foundation.log(value)
             }
             let excess = max(0, value - feature.maximum, feature.minimum - value)
             distance += feature.isLogarithmic ? excess : excess / feature.deviation
@@ -239,12 +245,10 @@ public struct FeatureEncoder: Codable, Sendable {
         var report = InputReport()
         let sources = self.sources
         for (index, feature) in numeric.enumerated() {
-            guard var value = rawValue(sources[index], run: run, context: context, params: run.params, tokens: run.tokens),
-                  !feature.logScale || value > 0 else {
+            guard let value = transformedValue(feature, sources[index], run: run, context: context, params: run.params, tokens: run.tokens) else {
                 if case .configuration(let key) = sources[index] { report.missing.append(key) }
                 continue
             }
-            if feature.logScale { value = Foundation.log(value) }
             guard value > feature.maximum || value < feature.minimum else { continue }
             // Back to the field's own units: a log-scaled field or a derived ln is shown exponentiated.
             let unlog = { (x: Double) in feature.isLogarithmic ? Foundation.exp(x) : x }

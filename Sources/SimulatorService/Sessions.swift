@@ -69,7 +69,6 @@ public final class SessionRegistry: @unchecked Sendable {
         self.clock = clock
     }
 
-    public var capacity: Int { limits.sessions }
     public var count: Int { lock.withLock { sessions.count } }
 
     public static func validate(session id: String) throws {

@@ -54,33 +54,34 @@ final class ParserMutationTests: XCTestCase {
         }
     }
 
+    /// Mutates each file of a pair in turn (the other one valid) and imports the pair.
+    func mutatePair(in folder: String, _ files: [(name: String, text: String)], seed: UInt64, what: String,
+                    importing: () throws -> Void) throws {
+        var mutator = Mutator(seed: seed)
+        for (index, file) in files.enumerated() {
+            let other = files[1 - index]
+            try other.text.write(toFile: folder + "/" + other.name, atomically: true, encoding: .utf8)
+            try mutator.forEach(of: [file.text], count: Mutator.count(standard: 1_500)) { data in
+                try data.write(to: URL(fileURLWithPath: folder + "/" + file.name))
+                expectOwnError(what + " " + file.name, data, importing, allowed: { $0 is IngestError })
+            }
+        }
+    }
+
     func testWandbFoldersAndRunFolders() throws {
         let wandb = folder + "/wandb"
         try FileManager.default.createDirectory(atPath: wandb, withIntermediateDirectories: true)
         let history = #"{"_step": 10, "loss": 3.2, "lr": 0.001}"# + "\n" + #"{"_step": 20, "loss": 3.0, "trainer/global_step": 20}"# + "\n"
         let config = "wandb_version: 1\nmodel:\n  value: {n_params: 1.0e+8, d_model: 512}\nlearning_rate:\n  value: 0.001\n"
-        var mutator = Mutator(seed: 2)
-        for (name, seed, other, otherText) in [("wandb-history.jsonl", history, "config.yaml", config), ("config.yaml", config, "wandb-history.jsonl", history)] {
-            try otherText.write(toFile: wandb + "/" + other, atomically: true, encoding: .utf8)
-            try mutator.forEach(of: [seed], count: Mutator.count(standard: 1_500)) { data in
-                try data.write(to: URL(fileURLWithPath: wandb + "/" + name))
-                expectOwnError("W&B " + name, data, {
-                    try WandbImporter().importFile(wandb + "/wandb-history.jsonl", source: "wandb", into: CollectingSink(), progress: nil)
-                }, allowed: { $0 is IngestError })
-            }
+        try mutatePair(in: wandb, [("wandb-history.jsonl", history), ("config.yaml", config)], seed: 2, what: "W&B") {
+            try WandbImporter().importFile(wandb + "/wandb-history.jsonl", source: "wandb", into: CollectingSink(), progress: nil)
         }
         let run = folder + "/runs/marin-130m-adamw-a"
         try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: true)
         let recipe = #"{"model": {"params": 1.3e8, "d_model": 768, "n_layers": 12}, "optimizer": {"name": "adamw", "lr": 0.004, "extra": {"beta1": 0.9}}, "data": {"tokens": 2.6e9, "batch_size_tokens": 524288}, "schedule": {"name": "cosine", "warmup_steps": 500}}"#
         let losses = #"{"1000": 4.1, "2000": 3.7, "4959": 3.4}"#
-        for (name, seed, other, otherText) in [("config.json", recipe, "losses.json", losses), ("losses.json", losses, "config.json", recipe)] {
-            try otherText.write(toFile: run + "/" + other, atomically: true, encoding: .utf8)
-            try mutator.forEach(of: [seed], count: Mutator.count(standard: 1_500)) { data in
-                try data.write(to: URL(fileURLWithPath: run + "/" + name))
-                expectOwnError("run folder " + name, data, {
-                    try RunFolderImporter().importFile(run + "/config.json", source: "bench", into: CollectingSink(), progress: nil)
-                }, allowed: { $0 is IngestError })
-            }
+        try mutatePair(in: run, [("config.json", recipe), ("losses.json", losses)], seed: 5, what: "run folder") {
+            try RunFolderImporter().importFile(run + "/config.json", source: "bench", into: CollectingSink(), progress: nil)
         }
     }
 }
