@@ -34,22 +34,16 @@ demo: build
 	$(LOSSCAST) demo
 
 # Tests run under the OpenBLAS kernel losscast selects for this CPU (unless the user set
-# OPENBLAS_CORETYPE), and end with a "N passed, N failed" line. FILTER narrows them
-# (swift test --filter) and SKIP leaves some out (--skip); the suite is told which kernel it
-# runs under and checks it.
+# OPENBLAS_CORETYPE), one process per core (Tools/test/run.sh deals whole test classes to
+# them), and end with a "N passed, N failed" line. FILTER narrows them (an extended regex over
+# Module.Class/test) and SKIP leaves some out; the suite is told which kernel it runs under
+# and checks it.
 FILTER ?=
 SKIP ?=
 test: build-tests python-deps
 	@kernel=$${OPENBLAS_CORETYPE:-$$($(LOSSCAST) doctor --kernel)}; \
-	echo "== swift test under the OpenBLAS kernel $$kernel$(if $(FILTER), (only $(FILTER)))"; \
-	OPENBLAS_CORETYPE=$$kernel LOSSCAST_EXPECT_KERNEL=$$kernel \
-		swift test $(SWIFT_FLAGS) --skip-build --disable-swift-testing $(if $(FILTER),--filter '$(FILTER)') $(if $(SKIP),--skip '$(SKIP)') 2>&1 \
-		| tee .build/test-$$kernel.log | grep -vE "^Test Case '.*' (started|passed)"; \
-	summary=$$(grep -E "Executed [0-9]+ tests?, with [0-9]+ failures?" .build/test-$$kernel.log | tail -1); \
-	total=$$(sed -E 's/.*Executed ([0-9]+) tests?.*/\1/' <<<"$$summary"); \
-	failed=$$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$$summary"); \
-	echo "$$((total - failed)) passed, $$failed failed"; \
-	[ -n "$$summary" ] && [ "$$failed" = 0 ]
+	echo "== tests under the OpenBLAS kernel $$kernel$(if $(FILTER), (only $(FILTER)))"; \
+	bash Tools/test/run.sh "$$kernel" '$(FILTER)' '$(SKIP)'
 
 # The numeric tests once more under a second kernel, which sums float32 products in another
 # order: a tolerance that holds on one kernel only fails here. CI runs `make test` then this.

@@ -107,8 +107,10 @@ struct Predict: ParsableCommand {
         let predictions = curve.points
         if json {
             let rows: [[String: Double]] = zip(curve.steps, predictions).map { step, prediction in
-                ["step": step, "loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
-                 "divergence_probability": prediction.divergenceProbability]
+                var row = ["loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
+                           "divergence_probability": prediction.divergenceProbability]
+                if step.isFinite { row["step"] = step }  // no step without a batch size: the end of training
+                return row
             }
             print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
             return

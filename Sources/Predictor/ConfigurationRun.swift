@@ -1,6 +1,7 @@
 // A proposed configuration as a run the predictor can read: its points are the steps asked
 // for, with no losses (there is no log yet). Total steps come from D / batch tokens when
-// not stated. The schedule's inputs (rate ratio, S1, S2) come from the schedule the
+// not stated; without a batch size the run's one point is the end of training, known by its
+// tokens (D) and no step, and asking for steps is an error. The schedule's inputs (rate ratio, S1, S2) come from the schedule the
 // configuration states, in closed form (RateSchedule, read by StepContext.contexts); when it
 // states none, they stay missing, as they are for the sources that log no schedule: a
 // schedule the user did not state is not invented. An unknown schedule name is an error.
@@ -12,11 +13,20 @@ public enum ConfigurationRun {
     public static func make(configuration given: Configuration, steps: [Double]? = nil, name: String = "candidate") throws -> Run {
         let configuration = given.completed()
         _ = try RateSchedule(configuration: configuration.values)  // an unknown schedule name fails here, named
-        let total = configuration.totalSteps
         let batch = configuration.batchTokens
-        let wanted = (steps ?? total.map { [$0] } ?? [1]).sorted()
-        let curve = wanted.map { step in
-            CurvePoint(step: step, tokens: batch.map { step * $0 } ?? (steps == nil ? configuration.tokens : nil), losses: [:])
+        let curve: [CurvePoint]
+        if let steps {
+            // A step means nothing without the tokens it stands for.
+            guard batch != nil else {
+                throw IngestError(file: "configuration", field: ConfigKey.batchSizeTokens, problem: "steps asked for without a batch size",
+                                  expected: "batch_size_tokens (or batch_size_seqs and seq_len, or tokens with total_steps), or no steps: the final loss needs D alone")
+            }
+            curve = steps.sorted().map { step in CurvePoint(step: step, tokens: batch.map { step * $0 }, losses: [:]) }
+        } else if let total = configuration.totalSteps {
+            curve = [CurvePoint(step: total, tokens: batch.map { total * $0 } ?? configuration.tokens, losses: [:])]
+        } else {
+            // The end of training, known by its tokens only: no step is made up.
+            curve = [CurvePoint(step: nil, tokens: configuration.tokens, losses: [:])]
         }
         // A proposal has no log to hash or to judge: it is named, not identified, and not diverged.
         return Run(id: name, source: configuration["source"]?.text ?? "candidate", name: name, configuration: configuration.values, curve: curve,

@@ -8,7 +8,8 @@ import Runs
 /// A configuration's predicted curve: one prediction per step asked for.
 public struct CurvePrediction: Sendable {
     public var configuration: Configuration
-    /// The steps, ascending (the last step alone when none were asked for).
+    /// The steps, ascending (the last step alone when none were asked for; NaN when the
+    /// configuration has no batch size, so its end is known by tokens only).
     public var steps: [Double]
     public var points: [Prediction]
     /// The prediction at the last step.

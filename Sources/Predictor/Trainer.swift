@@ -34,6 +34,11 @@ public struct TrainingOptions: Sendable {
     /// Not used when the caller gives the validation runs.
     public var folds = 0
     public var split = "random"
+    /// Whether the interval widens with the distance outside the training range, at a slope
+    /// set by auxiliary ensembles trained without the largest sizes (training again, on most
+    /// of the runs). Off, the interval is the calibrated network spread alone: for predicting
+    /// inside the range, or for runs that judge points and never read an interval.
+    public var calibratesExtrapolation = true
     /// During training, each configuration field other than N, D and the learning rate is
     /// marked missing with this probability, so that a configuration that leaves fields out
     /// is not outside what the network has seen.
@@ -252,7 +257,7 @@ public enum Trainer {
         // points, so that the slope does not rest on one network's luck at one size (on
         // StepLaw's 429M alone the slope ranged 0.0009-0.0026 over seeds; coverage 68-95%).
         let sizes = Set(fitRuns.compactMap(\.params)).sorted()
-        guard sizes.count >= 3 else { return calibration }
+        guard options.calibratesExtrapolation, sizes.count >= 3 else { return calibration }
         var auxiliaryOptions = options
         // The law "auto" chose for the full training set (the members' most frequent choice),
         // not a choice remade on two sizes.

@@ -39,16 +39,20 @@ public struct Configuration: Equatable, Sendable {
 
     /// N, the parameter count: stated, else from the architecture (ParameterCount).
     public var parameters: Double? { values[ConfigKey.params]?.number ?? ParameterCount.total(configuration: values) }
-    /// Tokens per step: stated, else sequences x sequence length.
+    /// Tokens per step: stated, else sequences x sequence length, else D over the stated
+    /// total steps.
     public var batchTokens: Double? {
-        values[ConfigKey.batchSizeTokens]?.number ?? values[ConfigKey.batchSizeSeqs]?.number.flatMap { sequences in
-            values[ConfigKey.seqLen]?.number.map { sequences * $0 } }
+        values[ConfigKey.batchSizeTokens]?.number
+            ?? values[ConfigKey.batchSizeSeqs]?.number.flatMap { sequences in values[ConfigKey.seqLen]?.number.map { sequences * $0 } }
+            ?? values[ConfigKey.tokens]?.number.flatMap { tokens in
+                values[ConfigKey.totalSteps]?.number.flatMap { steps in steps > 0 ? tokens / steps : nil } }
     }
     /// D, the training tokens: stated, else total steps x batch tokens.
     public var tokens: Double? {
         values[ConfigKey.tokens]?.number ?? values[ConfigKey.totalSteps]?.number.flatMap { steps in batchTokens.map { steps * $0 } }
     }
-    /// Total steps: stated, else D over batch tokens, rounded.
+    /// Total steps: stated, else D over batch tokens, rounded. The one rule: the schedule
+    /// (RateSchedule) and the encoder read total steps from here.
     public var totalSteps: Double? {
         values[ConfigKey.totalSteps]?.number ?? values[ConfigKey.tokens]?.number.flatMap { tokens in batchTokens.map { (tokens / $0).rounded() } }
     }

@@ -84,19 +84,12 @@ public struct RateSchedule: Codable, Equatable, Sendable {
 }
 
 extension RateSchedule {
-    /// The total steps a configuration states, or D over batch tokens, rounded.
-    public static func totalSteps(_ configuration: [String: ConfigValue]) -> Double? {
-        configuration[ConfigKey.totalSteps]?.number
-            ?? configuration[ConfigKey.tokens]?.number.flatMap { tokens in
-                configuration[ConfigKey.batchSizeTokens]?.number.map { (tokens / $0).rounded() } }
-    }
-
     /// The schedule a configuration states, nil when it states none: it needs the peak rate,
     /// the total steps (or tokens and batch tokens) and a schedule name or warmup. An unknown
     /// schedule name is an error, not a guess.
     public init?(configuration: [String: ConfigValue]) throws {
         guard let peak = configuration[ConfigKey.lr]?.number, peak > 0 else { return nil }
-        guard let total = RateSchedule.totalSteps(configuration), total >= 1 else { return nil }
+        guard let total = Configuration(configuration).totalSteps, total >= 1 else { return nil }
         let name = configuration[ConfigKey.lrSchedule]?.text
         guard name != nil || configuration[ConfigKey.warmupSteps] != nil else { return nil }
         let shape = try name.map { try RateSchedule.shape(named: $0) } ?? .cosine

@@ -112,6 +112,21 @@ final class RateScheduleTests: XCTestCase {
         XCTAssertEqual(area(wsd), warmupArea + peak * 800 + peak * (200 - 1) / 2, accuracy: 1e-12)
     }
 
+    /// One rule for total steps: a batch given as sequences x length sets the schedule's
+    /// length as it sets the configuration's (the schedule read batch_size_tokens only, and
+    /// had no length at all for such a recipe).
+    func testTotalStepsFollowOneRule() throws {
+        let sequences: [String: ConfigValue] = [ConfigKey.lr: .number(0.002), ConfigKey.tokens: .number(2e9), ConfigKey.warmupSteps: .number(10),
+                                                ConfigKey.batchSizeSeqs: .number(256), ConfigKey.seqLen: .number(4096)]
+        // 2e9 / (256 x 4096 = 1,048,576) = 1907.35 steps, rounded.
+        XCTAssertEqual(Configuration(sequences).totalSteps, 1907)
+        XCTAssertEqual(try XCTUnwrap(try RateSchedule(configuration: sequences)).totalSteps, 1907)
+        // D and total steps stated, no batch: the batch is D over the steps.
+        let stepsOnly: [String: ConfigValue] = [ConfigKey.tokens: .number(2e9), ConfigKey.totalSteps: .number(2000)]
+        XCTAssertEqual(Configuration(stepsOnly).batchTokens, 1e6)
+        XCTAssertNil(Configuration([ConfigKey.tokens: .number(2e9)]).totalSteps)
+    }
+
     func testAConfigurationStatesItsScheduleOrNone() throws {
         var configuration: [String: ConfigValue] = [ConfigKey.lr: .number(0.02), ConfigKey.totalSteps: .number(1990),
                                                     ConfigKey.lrSchedule: .text("warmup_stable_warmdown"), ConfigKey.decayFraction: .number(0.2),

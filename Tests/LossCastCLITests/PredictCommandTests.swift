@@ -69,6 +69,28 @@ final class PredictCommandTests: XCTestCase {
         }
     }
 
+    /// Without a batch size a step cannot be placed: the final loss is predicted at the end of
+    /// training (D) with no made-up step (it was printed as "step 1"), and asking for steps is
+    /// refused naming the batch.
+    func testWithoutABatchSizeThereIsNoStep() throws {
+        let noBatch = #"{"params": 4e8, "tokens": 2e10, "lr": 0.002}"#
+        let (text, status) = try DoctorTests.runLossCast(["predict", "--config", noBatch, "--json"])
+        XCTAssertEqual(status, 0, text)
+        let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Double]])
+        XCTAssertEqual(rows.count, 1)
+        XCTAssertNil(rows[0]["step"], text)
+        XCTAssertNotNil(rows[0]["loss"])
+        let (message, refused) = try DoctorTests.runLossCast(["predict", "--config", noBatch, "--steps", "100:1000:3"], errors: true)
+        XCTAssertNotEqual(refused, 0)
+        XCTAssertTrue(message.contains("batch_size_tokens") && message.contains("steps"), message)
+        // The same run with its batch stated is placed at its last step, D / batch = 2e10 / 1,048,576 = 19,073.49 -> 19,073.
+        let withBatch = #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_tokens": 1048576}"#
+        let (placed, placedStatus) = try DoctorTests.runLossCast(["predict", "--config", withBatch, "--json"])
+        XCTAssertEqual(placedStatus, 0, placed)
+        let placedRows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(placed.utf8)) as? [[String: Double]])
+        XCTAssertEqual(placedRows.first?["step"], 19073)
+    }
+
     func testRiskAdjustedRankingOrdersByTheUpperBound() throws {
         let (text, status) = try DoctorTests.runLossCast(["rank", "--base", flat, "--grid", "lr=0.0005,0.001,0.002,0.004,0.008", "--risk-adjusted", "--json"])
         XCTAssertEqual(status, 0, text)
