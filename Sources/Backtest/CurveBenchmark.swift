@@ -81,6 +81,8 @@ public struct CurveBenchmarkReport: Codable, Sendable {
         /// 90% interval coverage of the final losses, when the file has intervals.
         public var finalCoverage: Double?
         public var medianIntervalWidth: Double?
+        /// The mean interval (Winkler) score of the final losses' 90% intervals: width and misses in one figure.
+        public var intervalScore: Double?
         /// Mean over (N, D) groups of the picked run's regret, % of the group's best loss;
         /// and a random pick's expected regret.
         public var regretPercent: Double?
@@ -146,6 +148,8 @@ public enum CurveBenchmark {
             let sourcePoints = all.filter { $0.source == source }
             let coverage: Double? = intervals.isEmpty ? nil : inside(intervals)
             let width: Double? = intervals.isEmpty ? nil : Metrics.quantile(intervals.map { $0.interval![1] - $0.interval![0] }, 0.5)
+            let score: Double? = intervals.isEmpty ? nil : Metrics.intervalScore(lower: intervals.map { $0.interval![0] },
+                                                                                 upper: intervals.map { $0.interval![1] }, actual: intervals.map(\.actual))
             let bias = zip(predictedFinal, actualFinal).reduce(0.0) { $0 + $1.0 - $1.1 } / Double(group.count)
             let sourceHuber = sourcePoints.reduce(0.0) { $0 + huber($1.predicted, $1.actual) } / Double(sourcePoints.count)
             let spearman = group.count >= 2 ? Metrics.spearman(predictedFinal, actualFinal) : 0
@@ -153,7 +157,7 @@ public enum CurveBenchmark {
                 source: source, runs: group.count,
                 finalMAE: Metrics.meanAbsoluteError(predictedFinal, actualFinal),
                 finalRMSE: Metrics.rootMeanSquaredError(predictedFinal, actualFinal),
-                finalSpearman: spearman, finalBias: bias, finalCoverage: coverage, medianIntervalWidth: width,
+                finalSpearman: spearman, finalBias: bias, finalCoverage: coverage, medianIntervalWidth: width, intervalScore: score,
                 regretPercent: regret?.picked, randomRegretPercent: regret?.random, groups: regret?.groups ?? 0, huber: sourceHuber))
         }
         return CurveBenchmarkReport(

@@ -35,14 +35,15 @@ struct Score: ParsableCommand {
             print("\n\(name): \(report.runs) runs, \(report.points) points")
             print(String(format: "  every point: Huber %.6f  R^2 %.4f  MAPE %.2f%%  MAE %.4f%@", report.huber, report.rSquared, report.mape * 100, report.mae,
                          report.coverage.map { String(format: "  90%% coverage %.1f%%", $0 * 100) } ?? ""))
-            print("  source            runs  final MAE  RMSE    Spearman  bias     coverage  width    regret (random)   Huber")
+            print("  source            runs  final MAE  RMSE    Spearman  bias     coverage  width    score    regret (random)   Huber")
             for source in report.sources {
                 let coverage = source.finalCoverage.map { String(format: "%7.1f%%", $0 * 100) } ?? "       -"
                 let width = source.medianIntervalWidth.map { String(format: "%7.4f", $0) } ?? "      -"
+                let score = source.intervalScore.map { String(format: "%7.4f", $0) } ?? "      -"
                 let regret = source.regretPercent.map { String(format: "%5.2f%% (%5.2f%%)", $0, source.randomRegretPercent!) } ?? "        -       "
                 let name = source.source.count >= 16 ? source.source : source.source.padding(toLength: 16, withPad: " ", startingAt: 0)
-                print(String(format: "  %@ %5d  %8.4f  %7.4f %8.4f  %+7.4f  %@  %@  %@  %.6f", name, source.runs, source.finalMAE,
-                             source.finalRMSE, source.finalSpearman, source.finalBias, coverage, width, regret, source.huber))
+                print(String(format: "  %@ %5d  %8.4f  %7.4f %8.4f  %+7.4f  %@  %@  %@  %@  %.6f", name, source.runs, source.finalMAE,
+                             source.finalRMSE, source.finalSpearman, source.finalBias, coverage, width, score, regret, source.huber))
             }
         }
     }

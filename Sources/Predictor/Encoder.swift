@@ -77,6 +77,9 @@ public struct FeatureEncoder: Codable, Sendable {
     /// Where the best learning rate and batch size lie for (N, D), when the training runs
     /// hold grids of them (absent in checkpoints from before these laws).
     public var optima: [OptimumLaw]?
+    /// The sizes each source trained on, for the extrapolation distance (absent in checkpoints
+    /// from before it: the range of every source together is used then).
+    public var sizeRanges: [String: SizeRange]?
 
     /// Keys never used as inputs: identifiers, and losses or outcomes logged as fields.
     static let excluded: Set<String> = ["exp_name", "name", "id", "loss", "smooth loss", "smooth_loss", "figure_x", "figure_y",
@@ -133,6 +136,7 @@ public struct FeatureEncoder: Codable, Sendable {
             encoder.numeric.append(NumericFeature(name: name, logScale: logScale, mean: mean, deviation: max(variance.squareRoot(), 1e-6),
                                                   minimum: transformed.min() ?? 0, maximum: transformed.max() ?? 0))
         }
+        encoder.sizeRanges = Dictionary(grouping: runs, by: \.source).mapValues(SizeRange.init(runs:))
         return encoder
     }
 
@@ -210,33 +214,43 @@ public struct FeatureEncoder: Codable, Sendable {
     }
 
     /// Standardised values followed by missing flags: (inputWidth).
-    public func encode(run: Run, context: StepContext) -> [Float] { encoded(run: run, context: context, sources: sources).values }
+    public func encode(run: Run, context: StepContext) -> [Float] { encoded(run: run, context: context, sources: sources) }
 
-    /// How far the run's inputs lie outside the training range, summed over the features: 0
-    /// inside it. Logarithmic features count in natural-log units (a model 2.7x larger than
-    /// any trained on is 1 away), whatever the spread of the training runs, so the slope
-    /// calibrated on an inner split means the same on the full one; others count in standard
-    /// deviations. The interval widens with it.
-    public func extrapolationDistance(run: Run, context: StepContext) -> Double {
-        encoded(run: run, context: context, sources: sources).distance
+    /// How far the run's size lies outside the sizes its own source trained on, in natural-log
+    /// units: ln N beyond the source's range plus ln D beyond it, 0 inside (a model 2.7x larger
+    /// than any of its source is 1 away). The interval widens with it, at a slope calibrated by
+    /// holding sizes out (Trainer.calibrate), so the distance is the one that procedure
+    /// measures: size, per source. A StepLaw run past StepLaw's largest model is extrapolated
+    /// even where another source trained larger ones (measured against every source together,
+    /// StepLaw's held-out size sat 0.22 from the range rather than 0.43, and the slope came
+    /// out twice too steep). A source the encoder never saw is measured against all of them.
+    /// Inputs other than size outside the range are reported (inputReport), not counted here:
+    /// no calibration measures what they cost.
+    public func extrapolationDistance(run: Run) -> Double { extrapolationDistance(run: run, all: sizeRangeOfAll) }
+
+    /// Every source's sizes together: the range for a run of a source the encoder never saw.
+    var sizeRangeOfAll: SizeRange { SizeRange(union: sizeRanges.map { Array($0.values) } ?? [], encoder: self) }
+
+    /// The distance with the range of all sources computed by the caller, once per batch.
+    func extrapolationDistance(run: Run, all: SizeRange) -> Double {
+        let range = sizeRanges?[run.source] ?? all
+        return range.distance(logParams: run.params.flatMap { $0 > 0 ? Foundation.log($0) : nil },
+                              logTokens: run.tokens.flatMap { $0 > 0 ? Foundation.log($0) : nil })
     }
 
-    /// Both of the above in one pass, with the sources resolved by the caller.
-    func encoded(run: Run, context: StepContext, sources: [FeatureSource]) -> (values: [Float], distance: Double) {
+    /// A run's standardised inputs and missing flags, with the sources resolved by the caller.
+    func encoded(run: Run, context: StepContext, sources: [FeatureSource]) -> [Float] {
         var values = [Float](repeating: 0, count: inputWidth)
-        var distance = 0.0
         let (params, tokens) = (run.params, run.tokens)
         for (index, feature) in numeric.enumerated() {
             guard var value = transformedValue(feature, sources[index], run: run, context: context, params: params, tokens: tokens) else {
                 values[numeric.count + index] = 1
                 continue
             }
-            let excess = max(0, value - feature.maximum, feature.minimum - value)
-            distance += feature.isLogarithmic ? excess : excess / feature.deviation
             value = max(feature.minimum, min(feature.maximum, value))
             values[index] = Float((value - feature.mean) / feature.deviation)
         }
-        return (values, distance)
+        return values
     }
 
     /// Which inputs a run lacks (configuration fields the network saw as unknown) and which

@@ -50,7 +50,10 @@ public struct IntervalExplanation: Sendable {
     /// The interval's width over the width it would have at zero distance from the training
     /// range (1 inside it).
     public var widening: Double
+    /// ln N and ln D beyond the sizes of the run's source (FeatureEncoder.extrapolationDistance).
     public var distance: Double
+    /// Whether the checkpoint widens intervals with that distance for this source.
+    public var hasExtrapolationTerm: Bool
 
     /// One line for a person, nil when there is nothing to say. Missing fields are named only
     /// when they are recipe fields a user can state (ConfigurationField), not a dataset's columns.
@@ -67,10 +70,12 @@ public struct IntervalExplanation: Sendable {
         if !inputs.outside.isEmpty {
             let fields = inputs.outside.map { String(format: "%@ %.4g (trained on %.4g to %.4g)", $0.name, $0.value, $0.minimum, $0.maximum) }
             parts.append("outside the training range: " + fields.joined(separator: ", "))
+            let why = !hasExtrapolationTerm ? "the distance (this checkpoint has no extrapolation term)"
+                : distance == 0 ? "inputs other than size (the calibration measures extrapolation in N and D)" : "so short a distance"
             parts.append(widening >= 1.05
                          ? String(format: "the interval is %.1fx as wide as inside the range for it", widening)
-                         : "the calibration adds no width for the distance (this checkpoint has no extrapolation term), so the width is "
-                           + "the network's own; inputs are held at the range's edge and the baseline law carries the trend: treat the number as a guess")
+                         : "the calibration adds no width for \(why), so the width is the network's own; inputs are held at the "
+                           + "range's edge and the baseline law carries the trend: treat the number as a guess")
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
@@ -81,16 +86,19 @@ extension Predictor {
     public func explain(_ configuration: Configuration) throws -> IntervalExplanation {
         try configuration.checkPredictable(origin: "configuration")
         let run = try ConfigurationRun.make(configuration: configuration, steps: nil)
-        guard let context = StepContext.contexts(for: run).last else { return IntervalExplanation(inputs: InputReport(), widening: 1, distance: 0) }
-        let distance = encoder.extrapolationDistance(run: run, context: context)
+        guard let context = StepContext.contexts(for: run).last else {
+            return IntervalExplanation(inputs: InputReport(), widening: 1, distance: 0, hasExtrapolationTerm: calibration.slope(for: run.source) > 0)
+        }
+        let distance = encoder.extrapolationDistance(run: run)
         let prediction = predict([(run: run, context: context)])[0]
         // The network's deviation alone, undoing the distance term of the calibration.
-        let networkPart = max(0, prediction.deviation * prediction.deviation
-                                 - (calibration.extrapolationSlope * distance) * (calibration.extrapolationSlope * distance)).squareRoot()
+        let widening = calibration.slope(for: run.source) * distance
+        let networkPart = max(0, prediction.deviation * prediction.deviation - widening * widening).squareRoot()
         let inside = Self.interval(loss: prediction.loss, deviation: networkPart)
         let width = prediction.upper - prediction.lower, insideWidth = inside.upper - inside.lower
         return IntervalExplanation(inputs: encoder.inputReport(run: run, context: context),
-                                   widening: insideWidth > 0 ? width / insideWidth : 1, distance: distance)
+                                   widening: insideWidth > 0 ? width / insideWidth : 1, distance: distance,
+                                   hasExtrapolationTerm: calibration.slope(for: run.source) > 0)
     }
 }
 

@@ -10,18 +10,28 @@ import SafeTensors
 import Tensors
 
 /// How the network's deviation becomes a 90% interval: scaled so that 90% of validation
-/// residuals fall inside, plus a term that grows with the distance outside the training
-/// range, fitted on an inner split that holds out the largest training size.
+/// residuals fall inside, plus a term that grows with the run's distance outside its source's
+/// sizes (FeatureEncoder.extrapolationDistance), at a slope fitted on auxiliary ensembles that
+/// hold out the largest training sizes: a source's own slope where its own largest size was
+/// held out, else the slope of every held-out point together.
 public struct Calibration: Codable, Sendable, Equatable {
     public var scale: Double
+    /// The slope for a source without its own (one with fewer than three sizes, or new).
     public var extrapolationSlope: Double
-    public init(scale: Double = 1, extrapolationSlope: Double = 0) {
+    /// Each source's own slope, from its held-out size (absent in checkpoints from before them).
+    public var sourceSlopes: [String: Double]?
+
+    public init(scale: Double = 1, extrapolationSlope: Double = 0, sourceSlopes: [String: Double]? = nil) {
         self.scale = scale
         self.extrapolationSlope = extrapolationSlope
+        self.sourceSlopes = sourceSlopes
     }
 
-    public func deviation(network: Double, distance: Double) -> Double {
-        ((scale * network) * (scale * network) + (extrapolationSlope * distance) * (extrapolationSlope * distance)).squareRoot()
+    public func slope(for source: String) -> Double { sourceSlopes?[source] ?? extrapolationSlope }
+
+    public func deviation(network: Double, distance: Double, source: String) -> Double {
+        let widening = slope(for: source) * distance
+        return ((scale * network) * (scale * network) + widening * widening).squareRoot()
     }
 }
 
@@ -109,11 +119,10 @@ public final class Predictor {
         var categories = [[Int]](repeating: [], count: encoder.categorical.count)
         var distances = [Double]()
         distances.reserveCapacity(items.count)
-        let sources = encoder.sources
+        let sources = encoder.sources, all = encoder.sizeRangeOfAll
         for item in items {
-            let (values, distance) = encoder.encoded(run: item.run, context: item.context, sources: sources)
-            numeric += values
-            distances.append(distance)
+            numeric += encoder.encoded(run: item.run, context: item.context, sources: sources)
+            distances.append(encoder.extrapolationDistance(run: item.run, all: all))
             for (index, value) in encoder.categories(run: item.run).enumerated() { categories[index].append(value) }
         }
         return EncodedBatch(numeric: Tensor(shape: [items.count, encoder.inputWidth], scalars: numeric), categories: categories, distances: distances)
@@ -135,7 +144,7 @@ public final class Predictor {
             let loss = losses.reduce(0, +) / Double(losses.count)
             let spread = losses.map { ($0 - loss) * ($0 - loss) }.reduce(0, +) / Double(losses.count)
             let variance = variances.reduce(0, +) / Double(variances.count) + spreadWeight * spread
-            let deviation = calibration.deviation(network: variance.squareRoot(), distance: batch.distances[row])
+            let deviation = calibration.deviation(network: variance.squareRoot(), distance: batch.distances[row], source: items[itemIndex].run.source)
             let probability = logits.map { 1 / (1 + Foundation.exp(-$0)) }.reduce(0, +) / Double(logits.count)
             let (lower, upper) = Self.interval(loss: loss, deviation: deviation)
             return Prediction(loss: loss, lower: lower, upper: upper, deviation: deviation, divergenceProbability: probability)

@@ -83,6 +83,19 @@ public enum Metrics {
         return Double(zip(actual.indices, actual).filter { lower[$0.0] <= $0.1 && $0.1 <= upper[$0.0] }.count) / Double(actual.count)
     }
 
+    /// The mean interval (Winkler) score of central intervals at level 1 - alpha: the width,
+    /// plus 2 / alpha times how far the actual value falls outside. Lower is better; it rewards
+    /// sharpness and punishes misses, so an interval too wide and one too narrow both lose
+    /// (Gneiting and Raftery 2007, a proper score for the two quantiles).
+    public static func intervalScore(lower: [Double], upper: [Double], actual: [Double], alpha: Double = 0.1) -> Double {
+        precondition(lower.count == actual.count && upper.count == actual.count && !actual.isEmpty, "interval score on unequal arrays")
+        let total = actual.indices.reduce(0.0) { sum, index in
+            let (low, high, value) = (lower[index], upper[index], actual[index])
+            return sum + (high - low) + 2 / alpha * (max(0, low - value) + max(0, value - high))
+        }
+        return total / Double(actual.count)
+    }
+
     /// Area under the ROC curve: the probability that a random positive scores above a random
     /// negative, ties counting half (the Mann-Whitney statistic).
     public static func rocAUC(scores: [Double], labels: [Bool]) -> Double {

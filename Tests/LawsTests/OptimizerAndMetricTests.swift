@@ -58,6 +58,8 @@ final class OptimizerAndMetricTests: XCTestCase {
         XCTAssertEqual(Metrics.kendall([1, 2, 2, 3], [1, 2, 3, 4]), 5 / 30.0.squareRoot(), accuracy: 1e-12)
         XCTAssertEqual(Metrics.kendall([1, 2, 3], [3, 2, 1]), -1, accuracy: 1e-12)
         XCTAssertEqual(Metrics.coverage(lower: [0, 0, 0, 0], upper: [1, 1, 1, 1], actual: [0.5, 1, 1.5, -0.1]), 0.5)
+        // Widths 1 each; misses of 0.5 and 0.1 cost 20 x each: (4 + 20 x 0.6) / 4 = 4.
+        XCTAssertEqual(Metrics.intervalScore(lower: [0, 0, 0, 0], upper: [1, 1, 1, 1], actual: [0.5, 1, 1.5, -0.1]), 4, accuracy: 1e-12)
         // AUC: positives score 0.9 and 0.4, negatives 0.5 and 0.1: 3 of 4 pairs ordered.
         XCTAssertEqual(Metrics.rocAUC(scores: [0.9, 0.4, 0.5, 0.1], labels: [true, true, false, false]), 0.75, accuracy: 1e-12)
         XCTAssertEqual(Metrics.quantile([1, 2, 3, 4], 0.5), 2.5, accuracy: 1e-12)

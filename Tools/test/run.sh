@@ -56,25 +56,24 @@ awk -F/ -v durations=Tools/test/durations.txt -v shards="$shards" -v work="$work
       list[best] = list[best] (list[best] ? "," : "") specifier
     }
     for (s = 0; s < shards; s++) if (list[s] != "") {
-      print list[s] > (work "/shard" s); printf "shard %d: about %d s\n", s, load[s] > (work "/plan")
+      print list[s] > (work "/spec" s); printf "shard %d: about %d s\n", s, load[s] > (work "/plan")
     }
   }' "$work/all" "$work/selected"
 cat "$work/plan"
 
-# Each shard in its own process; their failures and summaries appear as they come.
+# Each shard in its own process; what they print, failures and summaries, appears as it comes
+# (started and passed lines left out), and each keeps its whole log.
+quiet="^Test Case '.*' (started|passed)|^Test Suite '.*' (started|passed)|^\s+Executed "
 pids=()
-for spec in "$work"/shard*; do
-  shard=${spec##*/}
-  OPENBLAS_CORETYPE=$kernel LOSSCAST_EXPECT_KERNEL=$kernel OPENBLAS_NUM_THREADS=1 \
-    "$bundle" "$(cat "$spec")" > "$work/$shard.log" 2>&1 &
+for spec in "$work"/spec*; do
+  shard=shard${spec##*/spec}
+  ( OPENBLAS_CORETYPE=$kernel LOSSCAST_EXPECT_KERNEL=$kernel OPENBLAS_NUM_THREADS=1 "$bundle" "$(cat "$spec")" 2>&1 \
+      | tee "$work/$shard.log" | { grep --line-buffered -vE "$quiet" || true; }
+    exit "${PIPESTATUS[0]}" ) &
   pids+=($!)
 done
-tail -q -n +1 -f "$work"/shard*.log --pid="$$" 2>/dev/null \
-  | grep --line-buffered -vE "^Test Case '.*' (started|passed)|^Test Suite '.*' (started|passed)" &
-watcher=$!
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done
-sleep 1; kill "$watcher" 2>/dev/null || true; wait "$watcher" 2>/dev/null || true
 cat "$work"/shard*.log > "$log"
 
 # Sum each shard's last "Executed N tests, with M failures" line; a shard without one crashed.
