@@ -40,47 +40,54 @@ public struct FitResult<Law: ScalingLaw> {
 }
 
 public enum LawFitting {
-    /// Huber on log residuals, summed, with its gradient by forward-mode differentiation.
-    static func objective<Law: ScalingLaw>(_ law: Law, _ points: [Law.Point], _ weights: [Double]?, delta: Double,
+    /// Huber on log residuals, summed, with its gradient by forward-mode differentiation:
+    /// the law's prediction once per distinct input, each observed loss adding its term.
+    static func objective<Law: ScalingLaw>(_ law: Law, _ points: GroupedPoints<Law.Point>, delta: Double,
                                           _ parameters: [Double]) -> (Double, [Double]) {
         let count = parameters.count
         let duals = parameters.enumerated().map { Dual.variable($0.element, index: $0.offset) }
         var total = 0.0
         var gradient = SIMD8<Double>.zero
-        for (index, point) in points.enumerated() {
-            let weight = weights?[index] ?? 1
-            if weight == 0 { continue }
-            let prediction = law.logPrediction(duals, point)
-            let residual = prediction.value - Foundation.log(point.loss)
-            guard residual.isFinite else { return (.infinity, [Double](repeating: 0, count: count)) }
-            if abs(residual) <= delta {
-                total += weight * 0.5 * residual * residual
-                gradient += prediction.partials * (weight * residual)
-            } else {
-                total += weight * delta * (abs(residual) - 0.5 * delta)
-                gradient += prediction.partials * (weight * delta * (residual > 0 ? 1 : -1))
+        for group in points.representatives.indices {
+            let prediction = law.logPrediction(duals, points.representatives[group])
+            var slope = 0.0
+            for logLoss in points.logLosses[group] {
+                let residual = prediction.value - logLoss
+                guard residual.isFinite else { return (.infinity, [Double](repeating: 0, count: count)) }
+                if abs(residual) <= delta {
+                    total += 0.5 * residual * residual
+                    slope += residual
+                } else {
+                    total += delta * (abs(residual) - 0.5 * delta)
+                    slope += residual > 0 ? delta : -delta
+                }
             }
+            gradient += prediction.partials * slope
         }
         return (total, (0..<count).map { gradient[$0] })
     }
 
-    static func minimize<Law: ScalingLaw>(_ law: Law, _ points: [Law.Point], _ weights: [Double]?, options: FitOptions,
+    static func objective<Law: ScalingLaw>(_ law: Law, _ points: [Law.Point], delta: Double, _ parameters: [Double]) -> (Double, [Double]) {
+        objective(law, GroupedPoints(points), delta: delta, parameters)
+    }
+
+    static func minimize<Law: ScalingLaw>(_ law: Law, _ points: GroupedPoints<Law.Point>, options: FitOptions,
                                          from start: [Double]) -> LBFGS.Result {
         var optimizer = LBFGS()
         optimizer.maximumIterations = options.maximumIterations
         optimizer.relativeTolerance = options.relativeTolerance
-        return optimizer.minimize({ objective(law, points, weights, delta: options.huberDelta, $0) }, from: start)
+        return optimizer.minimize({ objective(law, points, delta: options.huberDelta, $0) }, from: start)
     }
 
     /// Every start of the grid, minimised in parallel; results in grid order.
-    static func fitGrid<Law: ScalingLaw>(_ law: Law, _ points: [Law.Point], options: FitOptions, starts: [[Double]]) -> [LBFGS.Result] {
+    static func fitGrid<Law: ScalingLaw>(_ law: Law, _ points: GroupedPoints<Law.Point>, options: FitOptions, starts: [[Double]]) -> [LBFGS.Result] {
         let results = UnsafeMutableBufferPointer<LBFGS.Result?>.allocate(capacity: starts.count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
         let chunks = min(starts.count, ProcessInfo.processInfo.activeProcessorCount * 4)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             for index in stride(from: chunk, to: starts.count, by: chunks) {
-                results[index] = minimize(law, points, nil, options: options, from: starts[index])
+                results[index] = minimize(law, points, options: options, from: starts[index])
             }
         }
         return results.map { $0! }
@@ -94,7 +101,7 @@ public enum LawFitting {
             throw LawError("\(law.name) has \(law.parameterNames.count) parameters but the selection gives \(points.count) usable points "
                            + "(runs need the fields the law reads and a positive loss)")
         }
-        let grid = fitGrid(law, points, options: options, starts: law.initialGrid)
+        let grid = fitGrid(law, GroupedPoints(points), options: options, starts: law.initialGrid)
         let ranked = grid.indices.filter { grid[$0].value.isFinite }.sorted { (grid[$0].value, $0) < (grid[$1].value, $1) }
         guard let bestIndex = ranked.first else { throw LawError("\(law.name): no start of the grid gave a finite objective") }
         let best = grid[bestIndex]
@@ -128,13 +135,34 @@ public enum LawFitting {
                 for _ in 0..<groups.count { points += groups[Int(generator.next() % UInt64(groups.count))] }
                 var tight = options
                 tight.relativeTolerance = options.bootstrapRelativeTolerance
-                let fits = starts.map { minimize(law, points, nil, options: tight, from: $0) }
+                let grouped = GroupedPoints(points)
+                let fits = starts.map { minimize(law, grouped, options: tight, from: $0) }
                 let best = fits.filter { $0.value.isFinite }.min { $0.value < $1.value }
                 results[resample] = best.map { law.natural($0.parameters).map(\.value) } ?? []
                 if let report = options.bootstrapProgress { report(done.increment()) }
             }
         }
         return results.filter { !$0.isEmpty }
+    }
+}
+
+/// Points with equal inputs gathered under one of them, in order of first appearance:
+/// StepLaw's 1,500 runs of three sizes sit at a dozen (N, D) pairs.
+struct GroupedPoints<Point: LawPoint> {
+    var representatives: [Point] = []
+    var logLosses: [[Double]] = []
+
+    init(_ points: [Point]) {
+        var groupOf: [[Double]: Int] = [:]
+        for point in points {
+            if let inputs = point.inputs, let group = groupOf[inputs] {
+                logLosses[group].append(Foundation.log(point.loss))
+                continue
+            }
+            if let inputs = point.inputs { groupOf[inputs] = representatives.count }
+            representatives.append(point)
+            logLosses.append([Foundation.log(point.loss)])
+        }
     }
 }
 
@@ -148,4 +176,23 @@ final class Counter: @unchecked Sendable {
 public struct LawError: Error, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// The laws the predictor's baselines refit on every training, fitted here where the generic
+/// engine is specialised for them: called from another module, `fit` ran unspecialised, every
+/// dual-number operation through a witness table (the baselines took a third of a short
+/// training). Calls with these laws and default options pick these overloads.
+extension LawFitting {
+    public static func fit(_ law: ChinchillaLaw, runs: [Run]) throws -> FitResult<ChinchillaLaw> {
+        try fit(law, runs: runs, options: FitOptions())
+    }
+    public static func fit(_ law: ChinchillaFixedAlphaLaw, runs: [Run]) throws -> FitResult<ChinchillaFixedAlphaLaw> {
+        try fit(law, runs: runs, options: FitOptions())
+    }
+    public static func fit(_ law: ChinchillaGammaLaw, runs: [Run]) throws -> FitResult<ChinchillaGammaLaw> {
+        try fit(law, runs: runs, options: FitOptions())
+    }
+    public static func fit(_ law: ChinchillaGammaTiedLaw, runs: [Run]) throws -> FitResult<ChinchillaGammaTiedLaw> {
+        try fit(law, runs: runs, options: FitOptions())
+    }
 }

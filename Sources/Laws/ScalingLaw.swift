@@ -8,6 +8,13 @@ import Runs
 public protocol LawPoint {
     /// The observed loss (positive: residuals are taken on its logarithm).
     var loss: Double { get }
+    /// Everything a law's prediction reads, when that is a few numbers: points with equal
+    /// inputs share one prediction in the fit. nil (the default): every point is its own.
+    var inputs: [Double]? { get }
+}
+
+extension LawPoint {
+    public var inputs: [Double]? { nil }
 }
 
 public protocol ScalingLaw {
@@ -46,6 +53,8 @@ public struct SizePoint: LawPoint, Sendable {
     public var loss: Double
     /// Extra inputs some laws read (unique tokens, parallel streams).
     public var extra: [Double] = []
+
+    public var inputs: [Double]? { [logParams, logTokens] + extra }
 
     public init(params: Double, tokens: Double, loss: Double, extra: [Double] = []) {
         logParams = Foundation.log(params)

@@ -282,7 +282,7 @@ public enum Trainer {
             .compactMapValues { runs -> Double? in Set(runs.map { $0.params! }).count >= 3 ? runs.map { $0.params! }.max() : nil }
         let holdOuts: [(name: String, isHeld: (Run) -> Bool)] = largestBySource.count >= 2
             ? [("each source's largest N", { run in run.params != nil && run.params == largestBySource[run.source] })]
-            : [sizes.last!, sizes.first!].map { size in ("N = \(size)", { run in run.params == size }) }
+            : [sizes.last!, sizes.first!].map { (size: Double) in ("N = \(size)", { run in run.params == size }) }
         for holdOut in holdOuts {
             let inner = fitRuns.filter { !holdOut.isHeld($0) }, outer = healthyPoints(fitRuns.filter(holdOut.isHeld))
             guard inner.count >= 8, outer.count >= 5 else { continue }

@@ -84,7 +84,7 @@ final class LawReproductionTests: XCTestCase {
             let fit = try LawFitting.fit(mpl, runs: train)
             let trainPoints = train.flatMap { mpl.points(from: $0) }
             let ours = scores { run in mpl.points(from: run).map { ($0.loss, fit.predict($0)) } }
-            let theirObjective = LawFitting.objective(mpl, trainPoints, nil, delta: 1e-3, theirs).0
+            let theirObjective = LawFitting.objective(mpl, trainPoints, delta: 1e-3, theirs).0
             print(String(format: "mpl %@M held-out schedules: R^2 %.4f MAE %.5f (pooled %.4f, %.5f); published parameters %.4f, %.5f; training objective %.3g vs %.3g",
                          size, ours.r2, ours.mae, ours.pooledR2, ours.pooledMAE, asPublished.r2, asPublished.mae, fit.objective, theirObjective))
             XCTAssertLessThan(fit.objective, theirObjective, "L-BFGS fits the training curves at least as well")

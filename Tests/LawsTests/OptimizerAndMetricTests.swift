@@ -43,6 +43,34 @@ final class OptimizerAndMetricTests: XCTestCase {
         check(MultiPowerLaw(), curve, [log(3), log(0.5), log(0.5), log(400), log(2), log(0.5), log(0.6)])
     }
 
+    /// The fit's objective with points sharing an (N, D) gathered under one prediction is the
+    /// sum of each point's Huber term written out here, residuals on both sides of delta, and
+    /// its gradient is the objective's central difference.
+    func testObjectiveOverSharedInputsIsThePointsSum() {
+        let parameters = [0.6, 6.2, 7.6, 0.34, 0.37], delta = 1e-3
+        let law = ChinchillaLaw()
+        var points: [SizePoint] = []
+        for (params, tokens) in [(1e8, 2e9), (4e8, 8e9), (1e8, 2e9), (4e8, 8e9), (1e8, 2e9)] {
+            let clean = law.predict(parameters, SizePoint(params: params, tokens: tokens, loss: 1))
+            // Offsets in log loss of 0.0004 (quadratic) to 0.03 (linear), both signs.
+            points.append(SizePoint(params: params, tokens: tokens, loss: clean * exp(0.0004 * Double(points.count * points.count) - 0.004)))
+        }
+        XCTAssertEqual(GroupedPoints(points).representatives.count, 2)
+        let byHand = points.map { point -> Double in
+            let residual = log(law.predict(parameters, point)) - log(point.loss)
+            return abs(residual) <= delta ? 0.5 * residual * residual : delta * (abs(residual) - 0.5 * delta)
+        }.reduce(0, +)
+        let (value, gradient) = LawFitting.objective(law, points, delta: delta, parameters)
+        XCTAssertEqual(value, byHand, accuracy: 1e-12 * max(1, byHand))
+        for index in parameters.indices {
+            var plus = parameters, minus = parameters
+            plus[index] += 1e-7
+            minus[index] -= 1e-7
+            let numeric = (LawFitting.objective(law, points, delta: delta, plus).0 - LawFitting.objective(law, points, delta: delta, minus).0) / 2e-7
+            XCTAssertEqual(gradient[index], numeric, accuracy: 1e-6 * max(1e-3, abs(numeric)), "parameter \(index)")
+        }
+    }
+
     func testMetricsByHand() {
         let predicted = [1.0, 2, 4], actual = [1.5, 2, 3]
         XCTAssertEqual(Metrics.meanAbsoluteError(predicted, actual), 0.5, accuracy: 1e-12)         // (0.5 + 0 + 1) / 3
