@@ -105,6 +105,11 @@ struct Predict: ParsableCommand {
             throw ValidationError("--config: " + error.description)
         }
         let predictions = curve.points
+        // What the checkpoint never saw, said before any number (on standard error beside JSON).
+        let explanation = try predictor.explain(configuration)
+        if let novelty = explanation.novelty {
+            printNote(novelty, json: json)
+        }
         if json {
             let rows: [[String: Double]] = zip(curve.steps, predictions).map { step, prediction in
                 var row = ["loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
@@ -119,7 +124,7 @@ struct Predict: ParsableCommand {
             print(String(format: "predicted final loss %.4f (90%% interval %.4f to %.4f); divergence probability %.1f%%",
                          prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100))
             if prediction.divergenceProbability > 0.5 { print("warning: this configuration is likely to diverge; the loss above assumes it does not") }
-            if let why = try predictor.explain(configuration).summary { print("interval: " + why) }
+            if let why = explanation.summary { print("interval: " + why) }
             return
         }
         print("    step      loss   90% interval        divergence")

@@ -52,6 +52,12 @@ struct Rank: ParsableCommand {
         progress.finish()
         guard seen > 0 else { throw ValidationError("--candidates \(candidates ?? ""): no configurations") }
         let seconds = Date().timeIntervalSince(start)
+        // What the checkpoint never saw among the shown candidates, said before the table.
+        var unseen: [InputReport.Unseen] = []
+        for entry in best { unseen += predictor.encoder.unseen(entry.configuration.values).filter { !unseen.contains($0) } }
+        if let novelty = InputReport.novelty(unseen) {
+            printNote(novelty, json: json)
+        }
         if json {
             let rows: [[String: Any]] = best.enumerated().map { position, entry in
                 ["rank": position + 1, "configuration": entry.configuration.values.mapValues { $0.description },

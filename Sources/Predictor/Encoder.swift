@@ -35,8 +35,29 @@ public struct InputReport: Sendable, Equatable {
         public var minimum: Double
         public var maximum: Double
     }
+    /// A stated category the checkpoint never trained on (a dataset, optimizer, source...),
+    /// which the network reads as unknown.
+    public struct Unseen: Sendable, Equatable {
+        public var name: String
+        public var value: String
+        public var known: [String]
+    }
     public var missing: [String] = []
     public var outside: [Outside] = []
+    public var unseen: [Unseen] = []
+
+    /// One line naming what a checkpoint never saw (nil for nothing): the loss level of a new
+    /// dataset or source cannot be known from a configuration.
+    public static func novelty(_ unseen: [Unseen]) -> String? {
+        guard !unseen.isEmpty else { return nil }
+        let named = unseen.map { unseen in
+            let known = unseen.known.prefix(6).joined(separator: ", ") + (unseen.known.count > 6 ? " and \(unseen.known.count - 6) more" : "")
+            return "\(unseen.name) '\(unseen.value)' (it knows \(known))"
+        }
+        return "new to this checkpoint: " + named.joined(separator: "; ") + ". Read as unknown: the loss level of data or a "
+            + "recipe it never trained on cannot be known from a configuration, and the interval does not carry that doubt; "
+            + "treat the loss as a guess at the level. A few runs of your own give it: losscast ingest them, then losscast train"
+    }
 }
 
 public struct CategoricalFeature: Codable, Sendable {
@@ -269,7 +290,17 @@ public struct FeatureEncoder: Codable, Sendable {
             let name = feature.name.hasPrefix("derived.log_") ? String(feature.name.dropFirst("derived.log_".count)) : feature.name
             report.outside.append(InputReport.Outside(name: name, value: unlog(value), minimum: unlog(feature.minimum), maximum: unlog(feature.maximum)))
         }
+        report.unseen = unseen(run.configuration)
         return report
+    }
+
+    /// The stated categories this encoder never trained on. Only stated values: a
+    /// configuration without a source is a "candidate", not a new source.
+    public func unseen(_ configuration: [String: ConfigValue]) -> [InputReport.Unseen] {
+        categorical.compactMap { feature in
+            guard let value = configuration[feature.key]?.text, feature.index(of: value) == 0 else { return nil }
+            return InputReport.Unseen(name: feature.key, value: value, known: feature.vocabulary)
+        }
     }
 
     /// Category indices, one per categorical feature.

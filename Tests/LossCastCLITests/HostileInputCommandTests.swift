@@ -130,4 +130,33 @@ final class HostileInputCommandTests: XCTestCase {
         let inside = try losscast(["predict", "--config", flat])
         XCTAssertFalse(inside.output.contains("outside the training range"), inside.output)
     }
+
+    /// A dataset or optimizer the checkpoint never trained on is named before the number, with
+    /// what it does know; a known one and an unstated source are not. With --json the note
+    /// goes to standard error and standard output stays JSON.
+    func testWhatTheCheckpointNeverSawIsSaidOutLoud() throws {
+        func with(_ extra: String) -> String { String(flat.dropLast()) + ", " + extra + "}" }
+        let new = try losscast(["predict", "--config", with(#""dataset": "my_own_corpus", "optimizer": "lamb""#)])
+        XCTAssertEqual(new.status, 0, new.errors)
+        let note = try XCTUnwrap(new.output.split(separator: "\n").first { $0.hasPrefix("note: new to this checkpoint") }.map(String.init), new.output)
+        XCTAssertTrue(note.contains("dataset 'my_own_corpus'") && note.contains("optimizer 'lamb'"), note)
+        // The bundled checkpoint trained on losscast_bench (fineweb_edu, AdamW among the optimizers).
+        XCTAssertTrue(note.contains("fineweb_edu") && note.contains("adamw") && note.contains("losscast ingest"), note)
+        let lines = new.output.split(separator: "\n")
+        XCTAssertLessThan(lines.firstIndex { $0.hasPrefix("note:") }!, lines.firstIndex { $0.hasPrefix("predicted final loss") }!, new.output)
+        let known = try losscast(["predict", "--config", with(#""dataset": "fineweb_edu", "optimizer": "adamw""#)])
+        XCTAssertEqual(known.status, 0, known.errors)
+        XCTAssertFalse(known.output.contains("new to this checkpoint"), known.output)
+        let json = try losscast(["predict", "--json", "--config", with(#""dataset": "my_own_corpus""#)])
+        XCTAssertEqual(json.status, 0, json.errors)
+        XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [[String: Double]], json.output)
+        XCTAssertTrue(json.errors.contains("new to this checkpoint: dataset 'my_own_corpus'"), json.errors)
+        XCTAssertFalse(json.errors.contains("optimizer"), json.errors)
+        // rank says it once for the candidates it shows, before the table.
+        let ranked = try losscast(["rank", "--base", with(#""dataset": "my_own_corpus""#), "--grid", "lr=0.001,0.002", "--top", "2"])
+        XCTAssertEqual(ranked.status, 0, ranked.errors)
+        let rankLines = ranked.output.split(separator: "\n")
+        XCTAssertEqual(rankLines.filter { $0.contains("new to this checkpoint: dataset 'my_own_corpus'") }.count, 1, ranked.output)
+        XCTAssertLessThan(rankLines.firstIndex { $0.hasPrefix("note:") }!, rankLines.firstIndex { $0.hasPrefix("rank ") }!, ranked.output)
+    }
 }
