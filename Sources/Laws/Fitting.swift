@@ -155,11 +155,12 @@ struct GroupedPoints<Point: LawPoint> {
     init(_ points: [Point]) {
         var groupOf: [[Double]: Int] = [:]
         for point in points {
-            if let inputs = point.inputs, let group = groupOf[inputs] {
+            let inputs = point.inputs
+            if let inputs, let group = groupOf[inputs] {
                 logLosses[group].append(Foundation.log(point.loss))
                 continue
             }
-            if let inputs = point.inputs { groupOf[inputs] = representatives.count }
+            if let inputs { groupOf[inputs] = representatives.count }
             representatives.append(point)
             logLosses.append([Foundation.log(point.loss)])
         }

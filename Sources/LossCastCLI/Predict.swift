@@ -106,8 +106,7 @@ struct Predict: ParsableCommand {
         }
         let predictions = curve.points
         // What the checkpoint never saw, said before any number (on standard error beside JSON).
-        let explanation = try predictor.explain(configuration)
-        if let novelty = explanation.novelty {
+        if let novelty = InputReport.novelty(predictor.encoder.unseen(configuration.values)) {
             printNote(novelty, json: json)
         }
         if json {
@@ -124,7 +123,7 @@ struct Predict: ParsableCommand {
             print(String(format: "predicted final loss %.4f (90%% interval %.4f to %.4f); divergence probability %.1f%%",
                          prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100))
             if prediction.divergenceProbability > 0.5 { print("warning: this configuration is likely to diverge; the loss above assumes it does not") }
-            if let why = explanation.summary { print("interval: " + why) }
+            if let why = try predictor.explain(configuration).summary { print("interval: " + why) }
             return
         }
         print("    step      loss   90% interval        divergence")

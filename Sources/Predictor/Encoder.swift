@@ -44,7 +44,6 @@ public struct InputReport: Sendable, Equatable {
     }
     public var missing: [String] = []
     public var outside: [Outside] = []
-    public var unseen: [Unseen] = []
 
     /// One line naming what a checkpoint never saw (nil for nothing): the loss level of a new
     /// dataset or source cannot be known from a configuration.
@@ -290,7 +289,6 @@ public struct FeatureEncoder: Codable, Sendable {
             let name = feature.name.hasPrefix("derived.log_") ? String(feature.name.dropFirst("derived.log_".count)) : feature.name
             report.outside.append(InputReport.Outside(name: name, value: unlog(value), minimum: unlog(feature.minimum), maximum: unlog(feature.maximum)))
         }
-        report.unseen = unseen(run.configuration)
         return report
     }
 

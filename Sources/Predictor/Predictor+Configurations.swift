@@ -79,9 +79,6 @@ public struct IntervalExplanation: Sendable {
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
-
-    /// What the checkpoint never saw, in one line (InputReport.novelty).
-    public var novelty: String? { InputReport.novelty(inputs.unseen) }
 }
 
 extension Predictor {
