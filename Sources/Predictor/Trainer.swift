@@ -276,12 +276,15 @@ public enum Trainer {
         // of each source with three sizes or more at once, in one auxiliary ensemble, as a
         // larger run of any of them is what the predictor is asked about (NCPL's split holds
         // out every source's largest), and the smallest of the smallest source says little
-        // about the others. A source with two sizes keeps both: held out, its one remaining
-        // size leaves its law's E and A undetermined (Marin's interval widened to 0.48).
-        let largestBySource = Dictionary(grouping: fitRuns.filter { $0.params != nil }, by: \.source)
-            .compactMapValues { runs -> Double? in Set(runs.map { $0.params! }).count >= 3 ? runs.map { $0.params! }.max() : nil }
-        let holdOuts: [(name: String, isHeld: (Run) -> Bool)] = largestBySource.count >= 2
-            ? [("each source's largest N", { run in run.params != nil && run.params == largestBySource[run.source] })]
+        // about the others. A source with two sizes keeps both (held out, its one remaining
+        // size leaves its law's E and A undetermined: Marin's interval widened to 0.48) and
+        // holds out its longest runs instead (the top third of its ln D range). Without
+        // them it borrowed the slope of all held points, set by the worst-extrapolating
+        // source (NCPL's split: nanochat's, and Marin's 90% interval covered 99.8%).
+        let heldBySource = Dictionary(grouping: fitRuns.filter { $0.params != nil }, by: \.source)
+            .compactMapValues { runs -> ((Run) -> Bool)? in Self.extrapolationHoldOut(runs) }
+        let holdOuts: [(name: String, isHeld: (Run) -> Bool)] = heldBySource.count >= 2
+            ? [("each source's largest N (or longest runs)", { run in run.params != nil && (heldBySource[run.source]?(run) ?? false) })]
             : [sizes.last!, sizes.first!].map { (size: Double) in ("N = \(size)", { run in run.params == size }) }
         for holdOut in holdOuts {
             let inner = fitRuns.filter { !holdOut.isHeld($0) }, outer = healthyPoints(fitRuns.filter(holdOut.isHeld))
@@ -312,6 +315,22 @@ public enum Trainer {
         }
         if !own.isEmpty { calibration.sourceSlopes = own }
         return calibration
+    }
+
+    /// Which of one source's runs the extrapolation calibration holds out: those of its largest
+    /// N when it has three sizes or more; with two, its longest runs, those in the top third of
+    /// its ln D range (token counts are not levels: a sweep's batch sizes move D by a batch);
+    /// nil when neither leaves something to extrapolate from.
+    static func extrapolationHoldOut(_ runs: [Run]) -> ((Run) -> Bool)? {
+        let sizes = Set(runs.compactMap(\.params)).sorted()
+        if sizes.count >= 3 {
+            let largest = sizes.last!
+            return { $0.params == largest }
+        }
+        let logTokens = runs.compactMap(\.tokens).filter { $0 > 0 }.map { Foundation.log($0) }
+        guard sizes.count == 2, let low = logTokens.min(), let high = logTokens.max(), high - low > 1 else { return nil }
+        let threshold = high - (high - low) / 3
+        return { run in run.tokens.map { $0 > 0 && Foundation.log($0) >= threshold } ?? false }
     }
 
     /// Trains one network; returns it with the best validation parameters and that error.

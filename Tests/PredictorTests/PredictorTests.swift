@@ -304,6 +304,29 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(encoder.extrapolationDistance(run: fast), 0)
     }
 
+    /// What the extrapolation calibration holds out of one source: its largest N with three
+    /// sizes; with two, the runs in the top third of its ln D range (both sizes kept).
+    func testExtrapolationHoldOutKeepsBothSizesOfATwoSizeSource() throws {
+        let provenance = Provenance(file: "f", importer: "test")
+        func run(_ n: Double, _ d: Double?) -> Run {
+            var configuration: [String: ConfigValue] = [ConfigKey.params: .number(n)]
+            if let d { configuration[ConfigKey.tokens] = .number(d) }
+            return Run(source: "s", name: "\(n)-\(d ?? 0)", configuration: configuration, curve: [CurvePoint(losses: ["loss": 3])],
+                       targetLoss: "loss", parameterConvention: .total, provenance: provenance)
+        }
+        let threeSizes = [run(1e8, 1e9), run(2e8, 1e9), run(4e8, 1e9), run(4e8, 2e9)]
+        let largest = try XCTUnwrap(Trainer.extrapolationHoldOut(threeSizes))
+        XCTAssertEqual(threeSizes.map(largest), [false, false, true, true])
+        // D from 1e9 to 1e12: ln range 3 ln 10, so the top third starts at 1e11 (ln 10 below
+        // the largest). Both sizes have runs held and runs kept; a run without D is kept.
+        let twoSizes = [run(1e8, 1e9), run(1e8, 1.01e11), run(3e8, 9.9e10), run(3e8, 1e12), run(1e8, 5e10), run(3e8, nil)]
+        let longest = try XCTUnwrap(Trainer.extrapolationHoldOut(twoSizes))
+        XCTAssertEqual(twoSizes.map(longest), [false, true, false, true, false, false])
+        // One size, or two with too little spread in D to hold anything out: nothing.
+        XCTAssertNil(Trainer.extrapolationHoldOut([run(1e8, 1e9), run(1e8, 1e12)]))
+        XCTAssertNil(Trainer.extrapolationHoldOut([run(1e8, 1e9), run(3e8, 2e9)]))
+    }
+
     /// A source's own slope applies to its runs, the pooled one to the others; a checkpoint
     /// written before per-source slopes reads with none.
     func testCalibrationSlopesPerSource() throws {
