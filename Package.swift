@@ -53,6 +53,7 @@ let package = Package(
                                                           .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
                 exclude: ["README.md", "openapi.yaml"]),
         .target(name: "Campaign", dependencies: ["Randomness", "Runs", "Plots", "ConfigTree"], exclude: ["README.md"]),
+        .target(name: "Costs", dependencies: ["Runs"], exclude: ["README.md"]),
         .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
 
         // MARK: - Executables
@@ -60,7 +61,7 @@ let package = Package(
             name: "LossCastCLI",
             dependencies: [
                 "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore", "Scoring", "Laws", "Predictor",
-                "Simulator", "SimulatorService", "Backtest", "Campaign", "ConfigTree",
+                "Simulator", "SimulatorService", "Backtest", "Campaign", "ConfigTree", "Costs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]
@@ -86,6 +87,7 @@ let package = Package(
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Runs", "Importers", "RunStore", "Laws", "Scoring", "Predictor", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatorService", "Runs", "TestSupport",
                                                                     .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "CostsTests", dependencies: ["Costs", "TestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "ConfigTree", "Randomness", "Runs"]),
         .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"]),
     ],

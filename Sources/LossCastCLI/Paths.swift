@@ -49,6 +49,28 @@ enum Paths {
         return path
     }
 
+    static let epochDataVariable = "LOSSCAST_EPOCH_DATA"
+
+    /// Epoch's cost tables: the folder given, else $LOSSCAST_EPOCH_DATA, else the first of
+    /// ../shared/datasets/epoch_training_costs beside the working folder or above the binary.
+    static func epochData(_ given: String?) throws -> String {
+        if let given { return given }
+        if let variable = ProcessInfo.processInfo.environment[epochDataVariable] { return variable }
+        var candidates = [absolute("../shared/datasets/epoch_training_costs")]
+        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+            var folder = executable.deletingLastPathComponent()
+            for _ in 0..<4 {
+                folder = folder.deletingLastPathComponent()
+                candidates.append(folder.appendingPathComponent("../shared/datasets/epoch_training_costs").standardized.path)
+            }
+        }
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/Hardware prices.csv") }) else {
+            throw ValidationError("no Epoch cost tables: looked in " + candidates.joined(separator: ", ")
+                                  + ". Give --epoch-data DIR (epoch-research/training-cost-trends' data/ folder) or set \(epochDataVariable).")
+        }
+        return found
+    }
+
     static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }
         return FileManager.default.currentDirectoryPath + "/" + path

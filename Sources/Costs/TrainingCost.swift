@@ -1,0 +1,193 @@
+// What a training run costs on given hardware: FLOP, wall-clock time, chip-hours, energy,
+// and dollars three ways (Cottier et al. 2024): renting the chips from a cloud, buying the
+// cluster up front, and the hardware's amortized value over the run plus its electricity.
+import Foundation
+
+/// The run and the hardware it runs on. Give the chip count, and either the utilization
+/// (MFU; the assumption's default when absent) or the wall-clock hours.
+public struct TrainingPlan: Sendable {
+    public var flop: Double
+    public var chip: Chip
+    public var chips: Int
+    public var utilization: Double?
+    public var hours: Double?
+    /// The number format, for the chip's peak; nil for the paper's choice (BF16/FP16 tensor).
+    public var format: NumberFormat?
+    /// When training starts: it dates the prices, the hardware's age and the electricity.
+    public var start: CalendarDay
+    /// Who trains, for the data centre's PUE (hyperscalers run at 1.1).
+    public var organization: String?
+    /// The cloud vendor to price first (else Amazon Web Services; Google Cloud for TPUs).
+    public var vendor: String?
+
+    public init(flop: Double, chip: Chip, chips: Int, utilization: Double? = nil, hours: Double? = nil, format: NumberFormat? = nil,
+                start: CalendarDay, organization: String? = nil, vendor: String? = nil) {
+        self.flop = flop
+        self.chip = chip
+        self.chips = chips
+        self.utilization = utilization
+        self.hours = hours
+        self.format = format
+        self.start = start
+        self.organization = organization
+        self.vendor = vendor
+    }
+}
+
+/// The money a run costs one way, in the dollars of the price date and in the target's.
+public struct Dollars: Sendable, Codable, Equatable {
+    public var nominal: Double
+    public var adjusted: Double
+}
+
+public struct CostEstimate: Sendable, Codable {
+    public var flop: Double
+    public var chip: String
+    public var chips: Int
+    public var peakFLOPs: Double
+    public var format: String
+    public var utilization: Double
+    public var seconds: Double
+    public var chipHours: Double
+    /// Facility energy, kWh (server power at the training draw, times PUE); nil without a TDP.
+    public var energyKWh: Double?
+    public var energyCost: Double?
+    /// Renting: per commitment, the price per chip-hour found and the run's cost.
+    public var cloud: [String: CloudCost]
+    /// The hardware's amortized value over the run, its interconnect, and the electricity.
+    public var amortized: AmortizedCost?
+    /// Buying the cluster: chips x server price per chip, with the interconnect.
+    public var acquisition: Dollars?
+    /// The dollars `adjusted` figures are in, e.g. "2023".
+    public var dollarsOf: String
+    /// What was assumed rather than given, for people.
+    public var assumed: [String]
+
+    public struct CloudCost: Sendable, Codable {
+        public var quote: Quote
+        public var cost: Dollars
+    }
+
+    public struct AmortizedCost: Sendable, Codable {
+        public var purchase: Quote
+        /// A chip's (server share's) value when training starts, after price-performance progress.
+        public var valueAtStart: Double
+        public var hardware: Double
+        public var interconnect: Double
+        public var energy: Double
+        public var total: Dollars
+    }
+}
+
+/// The dollars an estimate's adjusted figures are in: a year's average index or one month's.
+public enum DollarBasis: Sendable {
+    case year(Int)
+    case month(CalendarDay)
+}
+
+public struct CostModel: Sendable {
+    public var chips: ChipCatalog
+    public var prices: PriceTable
+    public var index: PriceIndex
+    public var assumptions: CostAssumptions
+
+    public init(chips: ChipCatalog, prices: PriceTable, index: PriceIndex, assumptions: CostAssumptions = CostAssumptions()) {
+        self.chips = chips
+        self.prices = prices
+        self.index = index
+        self.assumptions = assumptions
+    }
+
+    /// Epoch's tables from one folder (../shared/datasets/epoch_training_costs).
+    public static func load(directory: String, assumptions: CostAssumptions = CostAssumptions()) throws -> CostModel {
+        CostModel(chips: try ChipCatalog.load(directory: directory), prices: try PriceTable.load(directory: directory),
+                  index: try PriceIndex.load(directory: directory), assumptions: assumptions)
+    }
+
+    /// Training FLOP of a dense transformer: 6 N D.
+    public static func trainingFLOP(parameters: Double, tokens: Double) -> Double { 6 * parameters * tokens }
+
+    /// The plan's cost. `pricedAt` is the month whose dollars the nominal figures count in
+    /// (the start's by default; the paper counts from publication); `dollars` the target.
+    public func estimate(_ plan: TrainingPlan, dollars basis: DollarBasis = .year(2023), pricedAt: CalendarDay? = nil) throws -> CostEstimate {
+        guard plan.flop.isFinite, plan.flop > 0 else { throw CostError(field: "flop", problem: "\(plan.flop) is not a positive number of FLOP", hint: "give params and tokens (6 N D), or --flop") }
+        guard plan.chips > 0 else { throw CostError(field: "--chips", problem: "\(plan.chips) chips", hint: "give a positive count, e.g. --chips 1024") }
+        if let utilization = plan.utilization, !(utilization > 0 && utilization <= 1) {
+            throw CostError(field: "--mfu", problem: "\(utilization) is not a utilization", hint: "give a fraction in (0, 1], e.g. 0.4")
+        }
+        if let hours = plan.hours, !(hours.isFinite && hours > 0) { throw CostError(field: "--hours", problem: "\(hours) hours", hint: "give a positive wall-clock time") }
+        guard let (peak, format) = plan.chip.peakFLOPs(plan.format) else {
+            throw CostError(field: "--format", problem: "Epoch's table gives no \(plan.format?.rawValue ?? "BF16, TF32 or FP32") FLOP/s for \(plan.chip.name)",
+                            hint: "give another --format (\(NumberFormat.allCases.filter { plan.chip.peak[$0] != nil }.map(\.rawValue).joined(separator: ", ")))")
+        }
+        if let span = prices.span, plan.start < CalendarDay(year: 2010, month: 1, day: 1) || plan.start > span.upperBound + 365 {
+            throw CostError(field: "--start", problem: "\(plan.start) is outside the price data (\(span.lowerBound) to \(span.upperBound))",
+                            hint: "give a date from 2010 to a year after the last price")
+        }
+        var assumed: [String] = []
+        let seconds: Double, utilization: Double
+        if let hours = plan.hours {
+            seconds = hours * 3600
+            utilization = plan.flop / (Double(plan.chips) * peak * seconds)
+            if plan.utilization != nil { assumed.append("--hours given: the utilization follows from it, --mfu is not used") }
+        } else {
+            utilization = plan.utilization ?? assumptions.utilization
+            if plan.utilization == nil { assumed.append("utilization \(assumptions.utilization) (the median of the 33 systems in Epoch's table reporting one)") }
+            seconds = plan.flop / (Double(plan.chips) * peak * utilization)
+        }
+        let chipHours = Double(plan.chips) * seconds / 3600
+        let pricedAt = pricedAt ?? plan.start
+        let target: Double = switch basis {
+        case .year(let year): index.value(year: year)
+        case .month(let month): index.value(at: month)
+        }
+        let adjust = target / index.value(at: pricedAt)
+        let dollarsOf: String = switch basis {
+        case .year(let year): "\(year)"
+        case .month(let month): String(month.description.prefix(7))
+        }
+
+        // Energy: the chips' TDP raised to the server's, at the training draw, times PUE.
+        var energyKWh: Double?, energyCost: Double?
+        let tdp = plan.chip.thermalDesignPower ?? (plan.chip.name.contains("TPU v4") ? 373 : nil)
+        if let tdp {
+            let fraction = plan.chip.isTPU ? assumptions.tpuPowerFraction : assumptions.gpuPowerFraction
+            let kilowatts = tdp / 1000 * assumptions.serverPowerRatio(plan.chip.name) * fraction * assumptions.powerUsageEffectiveness(organization: plan.organization)
+            energyKWh = kilowatts * chipHours
+            energyCost = energyKWh! * (try assumptions.energyPrice(year: plan.start.year))
+        } else {
+            assumed.append("no TDP for \(plan.chip.name) in the chip table: energy left out")
+        }
+
+        var cloud: [String: CostEstimate.CloudCost] = [:]
+        let contract = plan.start + (-assumptions.daysFromContractToTraining)
+        for commitment in Commitment.allCases {
+            guard let quote = prices.cloudPrice(hardware: plan.chip.name, date: contract, commitment: commitment, vendor: plan.vendor,
+                                                discounts: CostAssumptions.discounts) else { continue }
+            let nominal = quote.dollars * chipHours
+            cloud[commitment.rawValue] = .init(quote: quote, cost: Dollars(nominal: nominal, adjusted: nominal * adjust))
+        }
+
+        var amortized: CostEstimate.AmortizedCost?, acquisition: Dollars?
+        if let purchase = prices.purchasePrice(chip: plan.chip, assumptions: assumptions) {
+            // GPUs are trained on only once bought; TPUs may have been used before their release.
+            let start = plan.chip.isTPU ? plan.start : max(plan.start, purchase.date)
+            let years = Double(start - purchase.date) / 365.25
+            let value = purchase.dollars * pow(10, -assumptions.priceDeclineOrdersPerYear * years)
+            let perChipHour = value * assumptions.priceDeclineOrdersPerYear * log(10) / (365.25 * 24)
+            let hardware = perChipHour * chipHours
+            let interconnect = hardware * assumptions.interconnectFraction / (1 - assumptions.interconnectFraction)
+            let total = hardware + interconnect + (energyCost ?? 0)
+            amortized = .init(purchase: purchase, valueAtStart: value, hardware: hardware, interconnect: interconnect, energy: energyCost ?? 0,
+                              total: Dollars(nominal: total, adjusted: total * adjust))
+            let upfront = Double(plan.chips) * purchase.dollars / (1 - assumptions.interconnectFraction)
+            acquisition = Dollars(nominal: upfront, adjusted: upfront * adjust)
+        } else {
+            assumed.append("no purchase price for \(plan.chip.name) in \(PriceTable.fileName): no amortized or acquisition cost")
+        }
+        if cloud.isEmpty { assumed.append("no cloud price for \(plan.chip.name) in \(PriceTable.fileName)") }
+        return CostEstimate(flop: plan.flop, chip: plan.chip.name, chips: plan.chips, peakFLOPs: peak, format: format, utilization: utilization,
+                            seconds: seconds, chipHours: chipHours, energyKWh: energyKWh, energyCost: energyCost, cloud: cloud,
+                            amortized: amortized, acquisition: acquisition, dollarsOf: dollarsOf, assumed: assumed)
+    }
+}
