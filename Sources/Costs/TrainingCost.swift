@@ -191,3 +191,44 @@ public struct CostModel: Sendable {
                             amortized: amortized, acquisition: acquisition, dollarsOf: dollarsOf, assumed: assumed)
     }
 }
+
+extension CostEstimate {
+    /// The same plan at another FLOP count. With the utilization fixed, time, chip-hours,
+    /// energy and the cloud and amortized dollars grow in proportion to the FLOP (buying the
+    /// cluster does not), so ranking many candidates on one cluster prices it once.
+    public func scaled(toFLOP newFLOP: Double) -> CostEstimate {
+        let factor = newFLOP / flop
+        var scaled = self
+        scaled.flop = newFLOP
+        scaled.seconds *= factor
+        scaled.chipHours *= factor
+        scaled.energyKWh = energyKWh.map { $0 * factor }
+        scaled.energyCost = energyCost.map { $0 * factor }
+        scaled.cloud = cloud.mapValues { cost in
+            CloudCost(quote: cost.quote, cost: Dollars(nominal: cost.cost.nominal * factor, adjusted: cost.cost.adjusted * factor))
+        }
+        scaled.amortized = amortized.map { cost in
+            var cost = cost
+            cost.hardware *= factor
+            cost.interconnect *= factor
+            cost.energy *= factor
+            cost.total = Dollars(nominal: cost.total.nominal * factor, adjusted: cost.total.adjusted * factor)
+            return cost
+        }
+        return scaled
+    }
+
+    /// The dollars (target year's) of one way of paying: a cloud commitment, or amortized.
+    public func dollars(_ payment: Payment) -> Double? {
+        switch payment {
+        case .cloud(let commitment): cloud[commitment.rawValue]?.cost.adjusted
+        case .amortized: amortized?.total.adjusted
+        }
+    }
+}
+
+/// How a run is paid for, for ranking within a budget.
+public enum Payment: Sendable, Equatable {
+    case cloud(Commitment)
+    case amortized
+}

@@ -13,10 +13,10 @@ enum PriceView: String, CaseIterable, ExpressibleByArgument {
     case cloud, amortized, both
 }
 
-/// The hardware options `cost` (and later `predict` and `rank`) share.
+/// The hardware options `cost`, `predict` and `rank` share.
 struct HardwareOptions: ParsableArguments {
-    @Option(help: "The chip, by its name in Epoch's chip table, e.g. \"NVIDIA H100 SXM5 80GB\".") var hardware: String
-    @Option(help: "How many chips.") var chips: Int
+    @Option(help: "The chip, by its name in Epoch's chip table, e.g. \"NVIDIA H100 SXM5 80GB\".") var hardware: String?
+    @Option(help: "How many chips.") var chips: Int?
     @Option(help: "Model FLOP utilization, in (0, 1] (default: 0.375, the median Epoch's systems report).") var mfu: Double?
     @Option(help: "Wall-clock hours, instead of --mfu: the utilization then follows.") var hours: Double?
     @Option(help: "The number format for the chip's peak: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: bf16, else tf32, else fp32).")
@@ -37,7 +37,24 @@ struct HardwareOptions: ParsableArguments {
         return try CostModel.load(directory: Paths.epochData(epochData), assumptions: assumptions)
     }
 
+    /// The cost of `flop` on this hardware; bad input as a validation error naming the option.
+    func estimate(flop: Double) throws -> CostEstimate {
+        do {
+            let model = try model()
+            return try model.estimate(try plan(flop: flop, model: model))
+        } catch let error as CostError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// Whether a cost was asked for.
+    var isGiven: Bool { hardware != nil || chips != nil }
+
     func plan(flop: Double, model: CostModel) throws -> TrainingPlan {
+        guard let hardware, let chips else {
+            throw ValidationError(hardware == nil ? "--hardware: which chip? e.g. --hardware \"NVIDIA H100 SXM5 80GB\" (with --chips)"
+                                                  : "--chips: how many \(hardware)? e.g. --chips 1024")
+        }
         let chip = try model.chips.chip(named: hardware)
         var day = model.prices.span?.upperBound ?? CalendarDay.today
         if let start {
@@ -66,11 +83,7 @@ struct Cost: ParsableCommand {
 
     func run() throws {
         let flop = try Self.trainingFLOP(config: config, flop: flop)
-        let model = try hardwareOptions.model()
-        let estimate: CostEstimate
-        do { estimate = try model.estimate(try hardwareOptions.plan(flop: flop.value, model: model)) } catch let error as CostError {
-            throw ValidationError(error.description)
-        }
+        let estimate = try hardwareOptions.estimate(flop: flop.value)
         if json {
             for note in estimate.assumed { printNote("assumed " + note, json: true) }
             try printJSON(estimate)

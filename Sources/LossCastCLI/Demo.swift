@@ -2,7 +2,8 @@
 // ranks a grid of learning rates and batch sizes for it, prints the table and writes two
 // plots: predicted final loss against learning rate for each batch size, and the best
 // candidate's predicted curve with its 90% interval. Then ranks eleven optimizers for a
-// proposed 1.2B run (Demo+Optimizers.swift).
+// proposed 1.2B run (Demo+Optimizers.swift), and finds the best run within a budget on given
+// hardware (Demo+Costs.swift).
 import ArgumentParser
 import Foundation
 import Plots
@@ -78,5 +79,6 @@ struct Demo: ParsableCommand {
         try curvePlot.write(to: output + "/best_candidate_curve.svg")
         print("\nwrote \(output)/loss_by_learning_rate.svg and \(output)/best_candidate_curve.svg")
         try OptimizerDemo.run(predictor: predictor, output: output)
+        try CostDemo.run(predictor: predictor, output: output)
     }
 }

@@ -3,6 +3,7 @@
 import ArgumentParser
 import Backtest
 import ConfigTree
+import Costs
 import Foundation
 import Importers
 import Laws
@@ -70,6 +71,8 @@ struct Predict: ParsableCommand {
     @Option(help: "With --runs: the predictions file to write (LossCast-Bench's format, with 90% intervals).") var out: String?
     @Option(help: "With --runs: the source of every run (default: each folder name's leading words, e.g. ncpl-marin).") var source: String?
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup(title: "Cost (with --hardware and --chips: the run's training cost, 6 N D FLOP, beside the loss)")
+    var hardwareOptions: HardwareOptions
     @Flag(help: "Print JSON.") var json = false
 
     /// Points one `--steps` curve may ask for.
@@ -105,18 +108,22 @@ struct Predict: ParsableCommand {
             throw ValidationError("--config: " + error.description)
         }
         let predictions = curve.points
+        let cost = hardwareOptions.isGiven ? try hardwareOptions.estimate(flop: try Cost.trainingFLOP(config: config, flop: nil).value) : nil
         // What the checkpoint never saw, said before any number (on standard error beside JSON).
         if let novelty = InputReport.novelty(predictor.encoder.unseen(configuration.values)) {
             printNote(novelty, json: json)
         }
-        if json {
-            let rows: [[String: Double]] = zip(curve.steps, predictions).map { step, prediction in
-                var row = ["loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
-                           "divergence_probability": prediction.divergenceProbability]
-                if step.isFinite { row["step"] = step }  // no step without a batch size: the end of training
-                return row
+        if json, let cost {
+            // With a cost: one document holding both.
+            struct Priced: Encodable {
+                var predictions: [[String: Double]]
+                var cost: CostEstimate
             }
-            print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+            try printJSON(Priced(predictions: Self.rows(curve), cost: cost))
+            return
+        }
+        if json {
+            print(String(decoding: try JSONSerialization.data(withJSONObject: Self.rows(curve), options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
             return
         }
         if predictions.count == 1, let prediction = predictions.first {
@@ -124,6 +131,7 @@ struct Predict: ParsableCommand {
                          prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100))
             if prediction.divergenceProbability > 0.5 { print("warning: this configuration is likely to diverge; the loss above assumes it does not") }
             if let why = try predictor.explain(configuration).summary { print("interval: " + why) }
+            if let cost { Self.printCost(cost) }
             return
         }
         print("    step      loss   90% interval        divergence")
@@ -131,6 +139,26 @@ struct Predict: ParsableCommand {
             print(String(format: "%8.0f   %.4f   %.4f to %.4f   %5.1f%%", step, prediction.loss, prediction.lower, prediction.upper,
                          prediction.divergenceProbability * 100))
         }
+        if let cost { Self.printCost(cost) }
+    }
+
+    /// The curve's points as JSON rows; no step without a batch size (the end of training).
+    static func rows(_ curve: CurvePrediction) -> [[String: Double]] {
+        zip(curve.steps, curve.points).map { step, prediction in
+            var row = ["loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
+                       "divergence_probability": prediction.divergenceProbability]
+            if step.isFinite { row["step"] = step }
+            return row
+        }
+    }
+
+    /// One line of what the run costs (`losscast cost` gives the rest).
+    static func printCost(_ cost: CostEstimate) {
+        let cloud = cost.cloud[Commitment.threeYear.rawValue].map { "$\(Cost.grouped($0.cost.adjusted)) rented (3-year)" }
+        let amortized = cost.amortized.map { "$\(Cost.grouped($0.total.adjusted)) amortized" }
+        print(String(format: "cost: %d x %@ at %.1f%% MFU: ", cost.chips, cost.chip, cost.utilization * 100) + Cost.duration(cost.seconds)
+              + ", \(Cost.grouped(cost.chipHours)) chip-hours, " + ([cloud, amortized].compactMap { $0 }.joined(separator: ", ")) + " (2023 dollars)")
+        for note in cost.assumed { print("assumed: " + note) }
     }
 }
 

@@ -2,7 +2,9 @@
 // Candidates stream through in batches: memory holds one batch and the best K, whatever
 // the count, up to `CandidateStream.maximumCount`.
 import ArgumentParser
+import Costs
 import Foundation
+import Plots
 import Predictor
 import Runs
 
@@ -16,6 +18,11 @@ struct Rank: ParsableCommand {
     @Option(help: "FIELD=V1,V2,... (repeatable): the grid's axes.") var grid: [String] = []
     @Option(help: "Show the best K.") var top = 10
     @Flag(help: "Rank by the upper end of the 90% interval plus a penalty for divergence risk, not the mean.") var riskAdjusted = false
+    @OptionGroup(title: "Cost (with --hardware and --chips: each candidate's training cost, 6 N D FLOP, beside its loss)")
+    var hardwareOptions: HardwareOptions
+    @Option(help: "How the cost is paid: on-demand, 1-year or 3-year cloud rental (the paper's default), or amortized.") var payment: PaymentChoice = .threeYear
+    @Option(help: "Rank only the candidates whose training costs at most this many 2023 dollars (needs --hardware and --chips).") var maxCost: Double?
+    @Option(help: "With --hardware: write an SVG of every candidate's predicted loss against its cost, with the frontier.") var frontier: String?
     @Flag(help: "Print JSON.") var json = false
 
     /// Candidates predicted at once.
@@ -23,6 +30,11 @@ struct Rank: ParsableCommand {
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top \(top): expected a positive number of candidates to show") }
+        if let maxCost, !(maxCost.isFinite && maxCost > 0) { throw ValidationError("--max-cost \(maxCost): give a positive budget in dollars, e.g. 1e6") }
+        if (maxCost != nil || frontier != nil) && !hardwareOptions.isGiven {
+            throw ValidationError("\(maxCost != nil ? "--max-cost" : "--frontier") needs the hardware to price runs on: --hardware NAME --chips N")
+        }
+        if hardwareOptions.hours != nil { throw ValidationError("--hours: candidates differ in FLOP, so give --mfu, not one wall-clock time") }
     }
 
     func run() throws {
@@ -30,10 +42,23 @@ struct Rank: ParsableCommand {
         var stream = try CandidateStream(file: candidates, base: base, grid: grid)
         let start = Date()
         let progress = ProgressBar(total: stream.count ?? 0, label: "ranking")
-        var best: [(score: Double, index: Int, configuration: Configuration, prediction: Prediction)] = []
-        var seen = 0
+        var best: [(score: Double, index: Int, configuration: Configuration, prediction: Prediction, cost: CostEstimate?)] = []
+        var seen = 0, overBudget = 0
         var keys = Set<String>()
+        var frontierPoints: [(cost: Double, loss: Double)] = []
         func score(_ p: Prediction) -> Double { riskAdjusted ? p.riskAdjustedScore : p.loss }
+        // One plan priced once: every candidate's cost scales with its FLOP.
+        let pricing = hardwareOptions.isGiven ? try hardwareOptions.estimate(flop: 1e21) : nil
+        if let pricing, pricing.dollars(payment.payment) == nil {
+            throw ValidationError("--payment \(payment.rawValue): no such price for \(pricing.chip) in Epoch's tables; try another --payment")
+        }
+        func cost(_ configuration: Configuration, index: Int) throws -> CostEstimate? {
+            guard let pricing else { return nil }
+            guard let parameters = configuration.parameters, parameters > 0, let tokens = configuration.tokens, tokens > 0 else {
+                throw ValidationError("candidate \(index + 1): no params and tokens to price its training (6 N D) by")
+            }
+            return pricing.scaled(toFLOP: CostModel.trainingFLOP(parameters: parameters, tokens: tokens))
+        }
         while true {
             let batch = try stream.next(Self.batchSize)
             if batch.isEmpty { break }
@@ -42,7 +67,15 @@ struct Rank: ParsableCommand {
                 throw ValidationError("candidates: " + error.description)
             }
             for (offset, (configuration, prediction)) in zip(batch, predictions).enumerated() {
-                best.append((score(prediction), seen + offset, configuration, prediction))
+                let costed = try cost(configuration, index: seen + offset)
+                if let dollars = costed?.dollars(payment.payment) {
+                    if prediction.divergenceProbability <= 0.5 { frontierPoints.append((dollars, prediction.loss)) }
+                    if let maxCost, dollars > maxCost {
+                        overBudget += 1
+                        continue
+                    }
+                }
+                best.append((score(prediction), seen + offset, configuration, prediction, costed))
                 if grid.isEmpty { keys.formUnion(configuration.values.keys) }   // the columns a file's candidates show
             }
             best = Array(best.sorted { ($0.score, $0.index) < ($1.score, $1.index) }.prefix(top))
@@ -51,6 +84,14 @@ struct Rank: ParsableCommand {
         }
         progress.finish()
         guard seen > 0 else { throw ValidationError("--candidates \(candidates ?? ""): no configurations") }
+        if let maxCost {
+            printNote("\(overBudget) of \(seen) candidates cost more than $\(Cost.grouped(maxCost)) (\(payment.rawValue)) and are left out", json: json)
+            guard !best.isEmpty else { throw ValidationError("--max-cost \(Cost.grouped(maxCost)): no candidate fits; the cheapest costs $\(Cost.grouped(frontierPoints.map(\.cost).min() ?? 0))") }
+        }
+        if let frontier, let pricing {
+            try Self.writeFrontier(frontierPoints, to: frontier, pricing: pricing, payment: payment)
+            printNote("wrote \(frontier)", json: json)
+        }
         let seconds = Date().timeIntervalSince(start)
         // What the checkpoint never saw among the shown candidates, said before the table.
         var unseen: [InputReport.Unseen] = []
@@ -63,6 +104,10 @@ struct Rank: ParsableCommand {
                 ["rank": position + 1, "configuration": entry.configuration.values.mapValues { $0.description },
                  "loss": entry.prediction.loss, "lower90": entry.prediction.lower, "upper90": entry.prediction.upper,
                  "divergence_probability": entry.prediction.divergenceProbability]
+                    .merging(entry.cost.map { cost in
+                        ["cost_usd_2023": cost.dollars(payment.payment) ?? 0, "chip_hours": cost.chipHours, "hours": cost.seconds / 3600,
+                         "flop": cost.flop] as [String: Any]
+                    } ?? [:]) { first, _ in first }
             }
             print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
             return
@@ -71,13 +116,50 @@ struct Rank: ParsableCommand {
         let shown = axes.isEmpty ? Array(keys.sorted().prefix(4)) : axes
         // Each column as wide as its name or its widest shown value, plus a space.
         let widths = shown.map { key in ([key.count] + best.map { ($0.configuration[key]?.description ?? "-").count }).max()! + 1 }
-        print("rank  " + zip(shown, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined() + "loss    90% interval      diverge")
+        print("rank  " + zip(shown, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined() + "loss    90% interval      diverge"
+              + (pricing == nil ? "" : "  cost (\(payment.rawValue))  time"))
         for (position, entry) in best.enumerated() {
             let fields = zip(shown, widths).map { (entry.configuration[$0]?.description ?? "-").padding(toLength: $1, withPad: " ", startingAt: 0) }.joined()
             let p = entry.prediction
-            print(String(format: "%4d  %@%.4f  %.4f to %.4f  %5.1f%%", position + 1, fields, p.loss, p.lower, p.upper, p.divergenceProbability * 100))
+            let costed = entry.cost.map { cost in "  $" + Cost.grouped(cost.dollars(payment.payment) ?? 0).padding(toLength: 16, withPad: " ", startingAt: 0) + Cost.duration(cost.seconds) } ?? ""
+            print(String(format: "%4d  %@%.4f  %.4f to %.4f  %5.1f%%", position + 1, fields, p.loss, p.lower, p.upper, p.divergenceProbability * 100) + costed)
         }
         print(String(format: "%d candidates ranked in %.2f s", seen, seconds))
+        if let pricing {
+            print(String(format: "cost: %d x %@ at %.1f%% MFU, prices of %@, in 2023 dollars", pricing.chips, pricing.chip, pricing.utilization * 100,
+                         (pricing.cloud[payment.rawValue]?.quote.date ?? pricing.amortized?.purchase.date)?.description ?? "-"))
+            for note in pricing.assumed { print("assumed: " + note) }
+        }
+    }
+
+    /// Predicted loss against cost for every candidate not likely to diverge (at most 2,000
+    /// drawn, evenly), and the frontier: the lowest loss any candidate reaches at each cost.
+    static func writeFrontier(_ points: [(cost: Double, loss: Double)], to path: String, pricing: CostEstimate, payment: PaymentChoice) throws {
+        let sorted = points.sorted { ($0.cost, $0.loss) < ($1.cost, $1.loss) }
+        var frontier: [(x: Double, y: Double)] = []
+        for point in sorted where frontier.last.map({ point.loss < $0.y }) ?? true { frontier.append((point.cost, point.loss)) }
+        let stride = max(1, sorted.count / 2_000)
+        var plot = LinePlot(title: "Predicted final loss against training cost (\(pricing.chips) x \(pricing.chip))",
+                            xLabel: "cost, 2023 dollars (\(payment.rawValue))", yLabel: "predicted final loss")
+        plot.logX = true
+        plot.series.append(.init(name: "candidates", points: Swift.stride(from: 0, to: sorted.count, by: stride).map { (sorted[$0].cost, sorted[$0].loss) },
+                                 style: .markers))
+        plot.series.append(.init(name: "frontier: the best loss for the money", points: frontier))
+        try plot.write(to: path)
+    }
+}
+
+/// How the cost column and --max-cost count.
+enum PaymentChoice: String, CaseIterable, ExpressibleByArgument {
+    case onDemand = "on-demand", oneYear = "1-year", threeYear = "3-year", amortized
+
+    var payment: Payment {
+        switch self {
+        case .onDemand: .cloud(.onDemand)
+        case .oneYear: .cloud(.oneYear)
+        case .threeYear: .cloud(.threeYear)
+        case .amortized: .amortized
+        }
     }
 }
 

@@ -60,6 +60,24 @@ final class CostsTests: XCTestCase {
         XCTAssertEqual(amortized.interconnect, amortized.hardware * 0.19 / 0.81, accuracy: 1e-6)
     }
 
+    /// Ranking prices one plan and scales it: the scaled estimate equals a fresh one at the
+    /// other FLOP count, apart from buying the cluster, which does not depend on the run.
+    func testScaledEstimateEqualsAFreshOne() throws {
+        let model = try model()
+        let chip = try model.chips.chip(named: "NVIDIA A100 SXM4 80 GB")
+        let start = CalendarDay(year: 2023, month: 6, day: 1)
+        let unit = try model.estimate(TrainingPlan(flop: 1e21, chip: chip, chips: 256, utilization: 0.45, start: start))
+        let fresh = try model.estimate(TrainingPlan(flop: 3.7e23, chip: chip, chips: 256, utilization: 0.45, start: start))
+        let scaled = unit.scaled(toFLOP: 3.7e23)
+        XCTAssertEqual(scaled.seconds, fresh.seconds, accuracy: fresh.seconds * 1e-12)
+        XCTAssertEqual(scaled.energyKWh!, fresh.energyKWh!, accuracy: fresh.energyKWh! * 1e-12)
+        for payment in [Payment.cloud(.onDemand), .cloud(.oneYear), .cloud(.threeYear), .amortized] {
+            let (a, b) = (try XCTUnwrap(scaled.dollars(payment)), try XCTUnwrap(fresh.dollars(payment)))
+            XCTAssertEqual(a, b, accuracy: b * 1e-12, "\(payment)")
+        }
+        XCTAssertEqual(scaled.acquisition, fresh.acquisition)
+    }
+
     /// Cottier et al.'s model_costs.csv, for every system whose hardware, count and training
     /// time the database gives: ours within a factor of 1.5 for at least 80% of them, both
     /// ways, in 2023 dollars.
