@@ -3,12 +3,13 @@
 // cluster up front, and the hardware's amortized value over the run plus its electricity.
 import Foundation
 
-/// The run and the hardware it runs on. Give the chip count, and either the utilization
-/// (MFU; the assumption's default when absent) or the wall-clock hours.
+/// The run and the hardware it runs on. What is not given is estimated: the utilization
+/// (MFU) from Epoch's systems (else the paper's median), the chip count from the wall-clock
+/// hours when they are given, else from Epoch's systems of the run's scale and date.
 public struct TrainingPlan: Sendable {
     public var flop: Double
     public var chip: Chip
-    public var chips: Int
+    public var chips: Int?
     public var utilization: Double?
     public var hours: Double?
     /// The number format, for the chip's peak; nil for the paper's choice (BF16/FP16 tensor).
@@ -20,7 +21,7 @@ public struct TrainingPlan: Sendable {
     /// The cloud vendor to price first (else Amazon Web Services; Google Cloud for TPUs).
     public var vendor: String?
 
-    public init(flop: Double, chip: Chip, chips: Int, utilization: Double? = nil, hours: Double? = nil, format: NumberFormat? = nil,
+    public init(flop: Double, chip: Chip, chips: Int?, utilization: Double? = nil, hours: Double? = nil, format: NumberFormat? = nil,
                 start: CalendarDay, organization: String? = nil, vendor: String? = nil) {
         self.flop = flop
         self.chip = chip
@@ -62,6 +63,13 @@ public struct CostEstimate: Sendable, Codable {
     public var dollarsOf: String
     /// What was assumed rather than given, for people.
     public var assumed: [String]
+    /// What was estimated, with its 90% interval: "utilization", "chips", "hours", "chip-hours".
+    public var estimated: [String: Estimated] = [:]
+
+    /// A dollar figure's 90% interval when the chip-hours were estimated (dollars grow with them).
+    public func interval(of dollars: Double) -> ClosedRange<Double>? {
+        estimated["chip-hours"].map { dollars * $0.lower / chipHours...dollars * $0.upper / chipHours }
+    }
 
     public struct CloudCost: Sendable, Codable {
         public var quote: Quote
@@ -90,18 +98,26 @@ public struct CostModel: Sendable {
     public var prices: PriceTable
     public var index: PriceIndex
     public var assumptions: CostAssumptions
+    /// The utilization and chip count learned from Epoch's systems; nil: the paper's median MFU.
+    public var estimator: HardwareEstimator?
 
-    public init(chips: ChipCatalog, prices: PriceTable, index: PriceIndex, assumptions: CostAssumptions = CostAssumptions()) {
+    public init(chips: ChipCatalog, prices: PriceTable, index: PriceIndex, assumptions: CostAssumptions = CostAssumptions(),
+                estimator: HardwareEstimator? = nil) {
         self.chips = chips
         self.prices = prices
         self.index = index
         self.assumptions = assumptions
+        self.estimator = estimator
     }
 
-    /// Epoch's tables from one folder (../shared/datasets/epoch_training_costs).
-    public static func load(directory: String, assumptions: CostAssumptions = CostAssumptions()) throws -> CostModel {
-        CostModel(chips: try ChipCatalog.load(directory: directory), prices: try PriceTable.load(directory: directory),
-                  index: try PriceIndex.load(directory: directory), assumptions: assumptions)
+    /// Epoch's tables from one folder (../shared/datasets/epoch_training_costs), with the
+    /// estimator learned from its database of systems unless `estimating` is false (reading
+    /// the database is most of the load's second: skip it when MFU and chips are given).
+    public static func load(directory: String, assumptions: CostAssumptions = CostAssumptions(), estimating: Bool = true) throws -> CostModel {
+        let chips = try ChipCatalog.load(directory: directory)
+        let estimator = estimating ? HardwareEstimator.fit(systems: try EpochSystems.load(directory: directory), chips: chips) : nil
+        return CostModel(chips: chips, prices: try PriceTable.load(directory: directory), index: try PriceIndex.load(directory: directory),
+                         assumptions: assumptions, estimator: estimator)
     }
 
     /// Training FLOP of a dense transformer: 6 N D.
@@ -111,7 +127,7 @@ public struct CostModel: Sendable {
     /// (the start's by default; the paper counts from publication); `dollars` the target.
     public func estimate(_ plan: TrainingPlan, dollars basis: DollarBasis = .year(2023), pricedAt: CalendarDay? = nil) throws -> CostEstimate {
         guard plan.flop.isFinite, plan.flop > 0 else { throw CostError(field: "flop", problem: "\(plan.flop) is not a positive number of FLOP", hint: "give params and tokens (6 N D), or --flop") }
-        guard plan.chips > 0 else { throw CostError(field: "--chips", problem: "\(plan.chips) chips", hint: "give a positive count, e.g. --chips 1024") }
+        if let chips = plan.chips, chips <= 0 { throw CostError(field: "--chips", problem: "\(chips) chips", hint: "give a positive count, e.g. --chips 1024") }
         if let utilization = plan.utilization, !(utilization > 0 && utilization <= 1) {
             throw CostError(field: "--mfu", problem: "\(utilization) is not a utilization", hint: "give a fraction in (0, 1], e.g. 0.4")
         }
@@ -124,18 +140,63 @@ public struct CostModel: Sendable {
             throw CostError(field: "--start", problem: "\(plan.start) is outside the price data (\(span.lowerBound) to \(span.upperBound))",
                             hint: "give a date from 2010 to a year after the last price")
         }
-        var assumed: [String] = []
-        let seconds: Double, utilization: Double
+        var assumed: [String] = [], estimated: [String: Estimated] = [:]
+        // The utilization: given, else learned from Epoch's systems, else the paper's median.
+        let utilizationGuess: Estimated
+        if let given = plan.utilization {
+            utilizationGuess = Estimated(value: given, lower: given, upper: given, systems: 0)
+        } else if let learned = estimator?.utilization(flop: plan.flop, chip: plan.chip, date: plan.start) {
+            utilizationGuess = learned
+        } else {
+            utilizationGuess = Estimated(value: assumptions.utilization, lower: assumptions.utilization, upper: assumptions.utilization, systems: 33)
+        }
+        func chipSeconds(_ utilization: Double) -> Double { plan.flop / (peak * utilization) }
+        let seconds: Double, utilization: Double, chips: Int
         if let hours = plan.hours {
             seconds = hours * 3600
-            utilization = plan.flop / (Double(plan.chips) * peak * seconds)
-            if plan.utilization != nil { assumed.append("--hours given: the utilization follows from it, --mfu is not used") }
+            if let given = plan.chips {
+                chips = given
+                if plan.utilization != nil { assumed.append("--hours given: the utilization follows from it, --mfu is not used") }
+            } else {
+                // As many chips as reach the FLOP in the time at the utilization (rounded up).
+                chips = max(1, Int((chipSeconds(utilizationGuess.value) / seconds).rounded(.up)))
+                estimated["chips"] = Estimated(value: Double(chips), lower: max(1, (chipSeconds(utilizationGuess.upper) / seconds).rounded(.up)),
+                                               upper: max(1, (chipSeconds(utilizationGuess.lower) / seconds).rounded(.up)), systems: utilizationGuess.systems)
+                if plan.utilization == nil { estimated["utilization"] = utilizationGuess }
+                let count = estimated["chips"]!
+                estimated["chip-hours"] = Estimated(value: Double(chips) * hours, lower: count.lower * hours, upper: count.upper * hours, systems: count.systems)
+            }
+            utilization = plan.flop / (Double(chips) * peak * seconds)
         } else {
-            utilization = plan.utilization ?? assumptions.utilization
-            if plan.utilization == nil { assumed.append("utilization \(assumptions.utilization) (the median of the 33 systems in Epoch's table reporting one)") }
-            seconds = plan.flop / (Double(plan.chips) * peak * utilization)
+            utilization = utilizationGuess.value
+            if let given = plan.chips {
+                chips = given
+            } else if let learned = estimator?.chipCount(flop: plan.flop, chip: plan.chip, date: plan.start) {
+                chips = Int(learned.value)
+                estimated["chips"] = learned
+            } else {
+                throw CostError(field: "--chips", problem: "no chip count, and no systems to estimate one from", hint: "give --chips N or --hours H")
+            }
+            seconds = chipSeconds(utilization) / Double(chips)
+            if plan.utilization == nil {
+                estimated["utilization"] = utilizationGuess
+                estimated["hours"] = Estimated(value: seconds / 3600, lower: chipSeconds(utilizationGuess.upper) / Double(chips) / 3600,
+                                               upper: chipSeconds(utilizationGuess.lower) / Double(chips) / 3600, systems: utilizationGuess.systems)
+                estimated["chip-hours"] = Estimated(value: chipSeconds(utilization) / 3600, lower: chipSeconds(utilizationGuess.upper) / 3600,
+                                                    upper: chipSeconds(utilizationGuess.lower) / 3600, systems: utilizationGuess.systems)
+            }
         }
-        let chipHours = Double(plan.chips) * seconds / 3600
+        if estimated["utilization"] != nil {
+            assumed.append(utilizationGuess.systems == 33 && estimator == nil
+                           ? "utilization \(assumptions.utilization) (the median of the 33 systems in Epoch's table reporting one)"
+                           : String(format: "utilization %.3f (90%%: %.3f-%.3f), learned from %d systems in Epoch's database of the date, scale and chip kind",
+                                    utilizationGuess.value, utilizationGuess.lower, utilizationGuess.upper, utilizationGuess.systems))
+        }
+        if let count = estimated["chips"] {
+            assumed.append(String(format: "%d chips (90%%: %.0f-%.0f), %@", chips, count.lower, count.upper,
+                                  plan.hours != nil ? "to reach the FLOP in the hours given" : "learned from \(count.systems) systems of the scale and date"))
+        }
+        let chipHours = Double(chips) * seconds / 3600
         let pricedAt = pricedAt ?? plan.start
         let target: Double = switch basis {
         case .year(let year): index.value(year: year)
@@ -180,15 +241,15 @@ public struct CostModel: Sendable {
             let total = hardware + interconnect + (energyCost ?? 0)
             amortized = .init(purchase: purchase, valueAtStart: value, hardware: hardware, interconnect: interconnect, energy: energyCost ?? 0,
                               total: Dollars(nominal: total, adjusted: total * adjust))
-            let upfront = Double(plan.chips) * purchase.dollars / (1 - assumptions.interconnectFraction)
+            let upfront = Double(chips) * purchase.dollars / (1 - assumptions.interconnectFraction)
             acquisition = Dollars(nominal: upfront, adjusted: upfront * adjust)
         } else {
             assumed.append("no purchase price for \(plan.chip.name) in \(PriceTable.fileName): no amortized or acquisition cost")
         }
         if cloud.isEmpty { assumed.append("no cloud price for \(plan.chip.name) in \(PriceTable.fileName)") }
-        return CostEstimate(flop: plan.flop, chip: plan.chip.name, chips: plan.chips, peakFLOPs: peak, format: format, utilization: utilization,
+        return CostEstimate(flop: plan.flop, chip: plan.chip.name, chips: chips, peakFLOPs: peak, format: format, utilization: utilization,
                             seconds: seconds, chipHours: chipHours, energyKWh: energyKWh, energyCost: energyCost, cloud: cloud,
-                            amortized: amortized, acquisition: acquisition, dollarsOf: dollarsOf, assumed: assumed)
+                            amortized: amortized, acquisition: acquisition, dollarsOf: dollarsOf, assumed: assumed, estimated: estimated)
     }
 }
 
@@ -202,6 +263,9 @@ extension CostEstimate {
         scaled.flop = newFLOP
         scaled.seconds *= factor
         scaled.chipHours *= factor
+        for key in ["hours", "chip-hours"] {
+            scaled.estimated[key] = estimated[key].map { Estimated(value: $0.value * factor, lower: $0.lower * factor, upper: $0.upper * factor, systems: $0.systems) }
+        }
         scaled.energyKWh = energyKWh.map { $0 * factor }
         scaled.energyCost = energyCost.map { $0 * factor }
         scaled.cloud = cloud.mapValues { cost in

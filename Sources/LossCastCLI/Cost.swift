@@ -16,8 +16,8 @@ enum PriceView: String, CaseIterable, ExpressibleByArgument {
 /// The hardware options `cost`, `predict` and `rank` share.
 struct HardwareOptions: ParsableArguments {
     @Option(help: "The chip, by its name in Epoch's chip table, e.g. \"NVIDIA H100 SXM5 80GB\".") var hardware: String?
-    @Option(help: "How many chips.") var chips: Int?
-    @Option(help: "Model FLOP utilization, in (0, 1] (default: 0.375, the median Epoch's systems report).") var mfu: Double?
+    @Option(help: "How many chips (default: from --hours, else estimated from Epoch's systems of the run's scale and date).") var chips: Int?
+    @Option(help: "Model FLOP utilization, in (0, 1] (default: estimated from Epoch's systems, with an interval).") var mfu: Double?
     @Option(help: "Wall-clock hours, instead of --mfu: the utilization then follows.") var hours: Double?
     @Option(help: "The number format for the chip's peak: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: bf16, else tf32, else fp32).")
     var format: NumberFormat?
@@ -34,7 +34,7 @@ struct HardwareOptions: ParsableArguments {
             guard energyPrice.isFinite, energyPrice > 0 else { throw ValidationError("--energy-price \(energyPrice): give a positive price per kWh, e.g. 0.08") }
             assumptions.energyPrice = energyPrice
         }
-        return try CostModel.load(directory: Paths.epochData(epochData), assumptions: assumptions)
+        return try CostModel.load(directory: Paths.epochData(epochData), assumptions: assumptions, estimating: mfu == nil || (chips == nil && hours == nil))
     }
 
     /// The cost of `flop` on this hardware; bad input as a validation error naming the option.
@@ -51,10 +51,7 @@ struct HardwareOptions: ParsableArguments {
     var isGiven: Bool { hardware != nil || chips != nil }
 
     func plan(flop: Double, model: CostModel) throws -> TrainingPlan {
-        guard let hardware, let chips else {
-            throw ValidationError(hardware == nil ? "--hardware: which chip? e.g. --hardware \"NVIDIA H100 SXM5 80GB\" (with --chips)"
-                                                  : "--chips: how many \(hardware)? e.g. --chips 1024")
-        }
+        guard let hardware else { throw ValidationError("--hardware: which chip? e.g. --hardware \"NVIDIA H100 SXM5 80GB\" (with --chips)") }
         let chip = try model.chips.chip(named: hardware)
         var day = model.prices.span?.upperBound ?? CalendarDay.today
         if let start {
@@ -92,7 +89,8 @@ struct Cost: ParsableCommand {
         print("training: \(Self.scientific(flop.value)) FLOP (\(flop.source))")
         print(String(format: "hardware: %d x %@, %.1f TFLOP/s %@ at %.1f%% MFU", estimate.chips, estimate.chip, estimate.peakFLOPs / 1e12, estimate.format,
                      estimate.utilization * 100))
-        print("time: \(Self.duration(estimate.seconds)) wall-clock, \(Self.grouped(estimate.chipHours)) chip-hours")
+        let spread = estimate.estimated["hours"].map { " (90%: \(Self.duration($0.lower * 3600)) to \(Self.duration($0.upper * 3600)))" } ?? ""
+        print("time: \(Self.duration(estimate.seconds)) wall-clock\(spread), \(Self.grouped(estimate.chipHours)) chip-hours")
         if let kilowattHours = estimate.energyKWh, let cost = estimate.energyCost {
             print("energy: \(Self.grouped(kilowattHours)) kWh at the facility, $\(Self.grouped(cost))")
         }
@@ -102,12 +100,12 @@ struct Cost: ParsableCommand {
                 guard let cloud = estimate.cloud[commitment.rawValue] else { continue }
                 let converted = cloud.quote.convertedFrom.map { ", from its \($0.rawValue) price" } ?? ""
                 let label = ("cloud, " + commitment.rawValue).padding(toLength: 18, withPad: " ", startingAt: 0)
-                print("  \(label) $\(Self.grouped(cloud.cost.adjusted))  ("
+                print("  \(label) $\(Self.grouped(cloud.cost.adjusted))\(Self.range(estimate.interval(of: cloud.cost.adjusted)))  ("
                       + String(format: "$%.2f", cloud.quote.dollars) + " per chip-hour: \(cloud.quote.vendor), \(cloud.quote.date)\(converted))")
             }
         }
         if price != .cloud, let amortized = estimate.amortized {
-            print("  amortized          $\(Self.grouped(amortized.total.adjusted))  (hardware $\(Self.grouped(amortized.hardware)), "
+            print("  amortized          $\(Self.grouped(amortized.total.adjusted))\(Self.range(estimate.interval(of: amortized.total.adjusted)))  (hardware $\(Self.grouped(amortized.hardware)), "
                   + "interconnect $\(Self.grouped(amortized.interconnect)), energy $\(Self.grouped(amortized.energy)), in dollars of the start)")
             print("    a chip's server share cost $\(Self.grouped(amortized.purchase.dollars)) (\(amortized.purchase.hardware), \(amortized.purchase.date)), "
                   + "worth $\(Self.grouped(amortized.valueAtStart)) at the start")
@@ -132,6 +130,11 @@ struct Cost: ParsableCommand {
             throw ValidationError("--config: no tokens (D), nor steps and batch to get them from; give \"tokens\": 2e10, or --flop")
         }
         return (CostModel.trainingFLOP(parameters: parameters, tokens: tokens), "6 N D: N \(scientific(parameters)), D \(scientific(tokens))")
+    }
+
+    /// " (90%: $a to $b)", or nothing without an interval.
+    static func range(_ interval: ClosedRange<Double>?) -> String {
+        interval.map { " (90%: $\(grouped($0.lowerBound)) to $\(grouped($0.upperBound)))" } ?? ""
     }
 
     static func scientific(_ value: Double) -> String { String(format: "%.3g", value) }

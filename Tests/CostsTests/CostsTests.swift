@@ -152,6 +152,38 @@ final class CostsTests: XCTestCase {
         }
     }
 
+    /// The utilization learned from Epoch's systems: its 90% interval holds about 90% of the
+    /// utilizations it was learned from (reported, else implied by FLOP, chips and time),
+    /// counted here from the table; a run with everything given estimates nothing.
+    func testLearnedUtilizationAndItsInterval() throws {
+        let model = try model()
+        let estimator = try XCTUnwrap(model.estimator)
+        var inside = 0, total = 0
+        for system in try EpochSystems.load(directory: Self.directory) {
+            guard let name = system.hardware, let chip = model.chips.chips[name], let peak = chip.peakFLOPs(nil)?.flops,
+                  let flop = system.compute, let published = system.published else { continue }
+            var utilization = system.utilization
+            if utilization == nil, let count = system.quantity, let hours = system.hours { utilization = flop / (peak * count * hours * 3600) }
+            guard let utilization, (0.01...1).contains(utilization) else { continue }
+            let estimate = estimator.utilization(flop: flop, chip: chip, date: published)
+            total += 1
+            if (estimate.lower...estimate.upper).contains(utilization) { inside += 1 }
+        }
+        let coverage = Double(inside) / Double(total)
+        print(String(format: "learned MFU: 90%% interval holds %.1f%% of %d systems", coverage * 100, total))
+        XCTAssertGreaterThan(total, 200)
+        XCTAssertTrue((0.85...0.95).contains(coverage), "\(coverage)")
+        let h100 = try model.chips.chip(named: "NVIDIA H100 SXM5 80GB")
+        let given = try model.estimate(TrainingPlan(flop: 1e24, chip: h100, chips: 1024, utilization: 0.4, start: CalendarDay(year: 2024, month: 6, day: 1)))
+        XCTAssertTrue(given.estimated.isEmpty)
+        // Chips and MFU both left out: both estimated, and the time's interval brackets it.
+        let open = try model.estimate(TrainingPlan(flop: 1e24, chip: h100, chips: nil, start: CalendarDay(year: 2024, month: 6, day: 1)))
+        let hours = try XCTUnwrap(open.estimated["hours"])
+        XCTAssertNotNil(open.estimated["chips"])
+        XCTAssertLessThan(hours.lower, open.seconds / 3600)
+        XCTAssertGreaterThan(hours.upper, open.seconds / 3600)
+    }
+
     func testCalendarDaysRoundTrip() {
         for text in ["1970-01-01", "2000-02-29", "2024-12-31", "2025-03-17"] {
             XCTAssertEqual(CalendarDay(parsing: text)?.description, text)

@@ -22,7 +22,7 @@ final class CostCommandTests: XCTestCase {
         }
         let (text, status) = try DoctorTests.runLossCast(["cost", "--flop", "6e21", "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "1024"])
         XCTAssertEqual(status, 0)
-        XCTAssertTrue(text.contains("assumed: utilization 0.375"), text)
+        XCTAssertTrue(text.contains("assumed: utilization") && text.contains("learned from"), text)
         XCTAssertTrue(text.contains("cloud, 3-year"), text)
     }
 
@@ -38,6 +38,7 @@ final class CostCommandTests: XCTestCase {
             (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--start", "2031-01-01"], "--start"),
             (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--start", "soon"], "--start"),
             (run + ["--chips", "8"], "--hardware"),
+            (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--hours", "0"], "--hours"),
             (["cost", "--config", #"{"params": 1e9}"#, "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8"], "tokens"),
             (["cost", "--flop", "-5", "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8"], "--flop"),
         ]
