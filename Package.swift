@@ -53,7 +53,7 @@ let package = Package(
                                                           .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
                 exclude: ["README.md", "openapi.yaml"]),
         .target(name: "Campaign", dependencies: ["Randomness", "Runs", "Plots", "ConfigTree"], exclude: ["README.md"]),
-        .target(name: "Costs", dependencies: ["Runs"], exclude: ["README.md"]),
+        .target(name: "Costs", dependencies: ["Runs", "Scoring"], exclude: ["README.md"]),
         .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
 
         // MARK: - Executables

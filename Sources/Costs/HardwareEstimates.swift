@@ -3,6 +3,7 @@
 // each as a log-linear least-squares fit on the date, the scale (log10 FLOP) and the chip
 // kind, with a 90% interval from the fit's residual spread.
 import Foundation
+import Scoring
 
 /// An estimate and its 90% interval.
 public struct Estimated: Sendable, Codable, Equatable {
@@ -23,25 +24,7 @@ struct LogLinearFit: Sendable {
     static func fit(_ rows: [[Double]], _ targets: [Double], ridge: Double = 1e-6) -> LogLinearFit? {
         guard let width = rows.first?.count, rows.count > width + 2 else { return nil }
         let logs = targets.map { Foundation.log($0) }
-        var matrix = [[Double]](repeating: [Double](repeating: 0, count: width + 1), count: width)
-        for (row, target) in zip(rows, logs) {
-            for i in 0..<width {
-                for j in 0..<width { matrix[i][j] += row[i] * row[j] }
-                matrix[i][width] += row[i] * target
-            }
-        }
-        for i in 1..<width { matrix[i][i] += ridge * Double(rows.count) }
-        // Gauss-Jordan elimination with partial pivoting.
-        for column in 0..<width {
-            let pivot = (column..<width).max { abs(matrix[$0][column]) < abs(matrix[$1][column]) }!
-            guard abs(matrix[pivot][column]) > 1e-12 else { return nil }
-            matrix.swapAt(column, pivot)
-            for row in 0..<width where row != column {
-                let factor = matrix[row][column] / matrix[column][column]
-                for j in column...width { matrix[row][j] -= factor * matrix[column][j] }
-            }
-        }
-        let coefficients = (0..<width).map { matrix[$0][width] / matrix[$0][$0] }
+        guard let coefficients = LeastSquares.solve(rows, logs, ridge: ridge) else { return nil }
         let residuals = zip(rows, logs).map { row, target in target - zip(row, coefficients).reduce(0) { $0 + $1.0 * $1.1 } }
         let deviation = (residuals.reduce(0) { $0 + $1 * $1 } / Double(rows.count - width)).squareRoot()
         return LogLinearFit(coefficients: coefficients, deviation: deviation, count: rows.count)

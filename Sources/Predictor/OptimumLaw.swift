@@ -6,6 +6,7 @@
 // rate, clamped to the training range, cannot say that the optimum moves with N.
 import Foundation
 import Runs
+import Scoring
 
 public struct OptimumLaw: Codable, Sendable, Equatable {
     public var key: String
@@ -33,7 +34,7 @@ public struct OptimumLaw: Codable, Sendable, Equatable {
         let varies = [true, Set(optima.map(\.logN)).count > 1, Set(optima.map(\.logD)).count > 1]
         let columns = varies.indices.filter { varies[$0] }
         let design = optima.map { point in columns.map { [1, point.logN, point.logD][$0] } }
-        guard let solution = leastSquares(design, optima.map(\.logValue)) else { return nil }
+        guard let solution = LeastSquares.solve(design, optima.map(\.logValue)) else { return nil }
         var coefficients = [0.0, 0, 0]
         for (position, column) in columns.enumerated() { coefficients[column] = solution[position] }
         return OptimumLaw(key: key, coefficients: coefficients, groups: optima.count)
@@ -46,29 +47,5 @@ public struct OptimumLaw: Codable, Sendable, Equatable {
             "\(String(format: "%.4g", run.params!))|\(String(format: "%.4g", run.tokens!))"
         }
         return grouped.keys.sorted().map { grouped[$0]! }
-    }
-
-    /// Solves min |X b - y| by the normal equations (X has at most three columns).
-    static func leastSquares(_ design: [[Double]], _ targets: [Double]) -> [Double]? {
-        let width = design.first?.count ?? 0
-        guard width > 0, design.count >= width else { return nil }
-        var matrix = [[Double]](repeating: [Double](repeating: 0, count: width + 1), count: width)
-        for (row, target) in zip(design, targets) {
-            for i in 0..<width {
-                for j in 0..<width { matrix[i][j] += row[i] * row[j] }
-                matrix[i][width] += row[i] * target
-            }
-        }
-        // Gaussian elimination with partial pivoting.
-        for column in 0..<width {
-            let pivot = (column..<width).max { abs(matrix[$0][column]) < abs(matrix[$1][column]) }!
-            guard abs(matrix[pivot][column]) > 1e-12 else { return nil }
-            matrix.swapAt(column, pivot)
-            for row in 0..<width where row != column {
-                let factor = matrix[row][column] / matrix[column][column]
-                for j in column...width { matrix[row][j] -= factor * matrix[column][j] }
-            }
-        }
-        return (0..<width).map { matrix[$0][width] / matrix[$0][$0] }
     }
 }

@@ -71,6 +71,20 @@ final class OptimizerAndMetricTests: XCTestCase {
         }
     }
 
+    /// Least squares recovers an exact linear relation, refuses dependent columns, and a
+    /// ridge pulls the slopes (not the intercept) toward zero.
+    func testLeastSquaresByHand() throws {
+        let design = [[1.0, 0, 1], [1, 1, 0], [1, 2, 3], [1, 3, 1], [1, 4, 5], [1, 5, 2]]
+        let targets = design.map { 2 + 3 * $0[1] - $0[2] }
+        let solution = try XCTUnwrap(LeastSquares.solve(design, targets))
+        for (value, expected) in zip(solution, [2.0, 3, -1]) { XCTAssertEqual(value, expected, accuracy: 1e-10) }
+        XCTAssertNil(LeastSquares.solve(design.map { [$0[0], $0[1], 2 * $0[1]] }, targets))
+        XCTAssertNil(LeastSquares.solve([[1, 2]], [3]))
+        let ridged = try XCTUnwrap(LeastSquares.solve(design, targets, ridge: 10))
+        XCTAssertLessThan(abs(ridged[1]), 3)
+        XCTAssertLessThan(abs(ridged[2]), 1)
+    }
+
     func testMetricsByHand() {
         let predicted = [1.0, 2, 4], actual = [1.5, 2, 3]
         XCTAssertEqual(Metrics.meanAbsoluteError(predicted, actual), 0.5, accuracy: 1e-12)         // (0.5 + 0 + 1) / 3
