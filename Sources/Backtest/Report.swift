@@ -65,19 +65,26 @@ public enum BacktestReport {
     /// learning rate and batch size in tokens, whether it diverged, the actual loss and the
     /// model's prediction with its 90% interval and divergence probability (empty where the
     /// model gives none).
-    public static func predictionsCSV(_ result: BacktestResult) -> String {
+    /// A row per (test run, model) at the run's final point, or at every scored point with
+    /// `everyPoint`; the step, tokens seen and whether the point is the final one close each row.
+    public static func predictionsCSV(_ result: BacktestResult, everyPoint: Bool = false) -> String {
         func field(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "" }
         func quoted(_ text: String) -> String { text.contains(where: { $0 == "," || $0 == "\"" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text }
-        var lines = ["run_id,source,name,params,tokens,lr,batch_size_tokens,diverged,model,actual,predicted,lower,upper,divergence_probability"]
+        var lines = ["run_id,source,name,params,tokens,lr,batch_size_tokens,diverged,model,actual,predicted,lower,upper,divergence_probability,"
+                     + "step,tokens_seen,is_final"]
         for (runIndex, run) in result.test.enumerated() {
-            guard let finalIndex = result.points[runIndex].lastIndex(where: \.isFinal) else { continue }
-            let point = result.points[runIndex][finalIndex]
-            for model in result.models {
-                let prediction = model.predictions[runIndex][finalIndex]
-                lines.append([quoted(run.id), quoted(run.source), quoted(run.name), field(run.params), field(run.tokens),
-                              field(run.number(ConfigKey.lr)), field(run.number(ConfigKey.batchSizeTokens)),
-                              run.status == .diverged ? "1" : "0", model.name, field(point.actual), field(prediction?.loss),
-                              field(prediction?.lower), field(prediction?.upper), field(prediction?.divergenceProbability)].joined(separator: ","))
+            let indices = everyPoint ? Array(result.points[runIndex].indices) : result.points[runIndex].lastIndex(where: \.isFinal).map { [$0] } ?? []
+            for pointIndex in indices {
+                let point = result.points[runIndex][pointIndex]
+                let logged = run.curve.indices.contains(point.index) ? run.curve[point.index] : nil
+                for model in result.models {
+                    let prediction = model.predictions[runIndex][pointIndex]
+                    lines.append([quoted(run.id), quoted(run.source), quoted(run.name), field(run.params), field(run.tokens),
+                                  field(run.number(ConfigKey.lr)), field(run.number(ConfigKey.batchSizeTokens)),
+                                  run.status == .diverged ? "1" : "0", model.name, field(point.actual), field(prediction?.loss),
+                                  field(prediction?.lower), field(prediction?.upper), field(prediction?.divergenceProbability),
+                                  field(logged?.step), field(logged?.tokens), point.isFinal ? "1" : "0"].joined(separator: ","))
+                }
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -33,6 +33,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Most scored points per test curve.") var maxPoints = 64
     @Option(help: "Write a Markdown and HTML report with SVG figures into this folder.") var report: String?
     @Option(help: "Write every model's final-point prediction of every test run to this CSV file.") var predictions: String?
+    @Flag(help: "With --predictions: a row for every scored point of every test run, not only the final one.") var points = false
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -80,8 +81,8 @@ struct Eval: ParsableCommand {
             FileHandle.standardError.write(Data("eval: wrote \(files.count) files into \(report) (open \(report)/index.html)\n".utf8))
         }
         if let predictions {
-            try BacktestReport.predictionsCSV(result).write(toFile: predictions, atomically: true, encoding: .utf8)
-            FileHandle.standardError.write(Data("eval: wrote \(result.test.count) test runs' final-point predictions into \(predictions)\n".utf8))
+            try BacktestReport.predictionsCSV(result, everyPoint: points).write(toFile: predictions, atomically: true, encoding: .utf8)
+            FileHandle.standardError.write(Data("eval: wrote \(result.test.count) test runs' \(points ? "scored points'" : "final-point") predictions into \(predictions)\n".utf8))
         }
         if json {
             try printJSON(EvalJSON(result: result, ranking: ranking.groups > 0 ? ranking : nil))

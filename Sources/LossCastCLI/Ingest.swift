@@ -55,7 +55,11 @@ struct Ingest: ParsableCommand {
                           + "\(group.filter(\.alreadyIngested).count) file(s) already ingested")
                 }
             }
-            print("\(reports.count) file(s): \(added) runs added, \(duplicates) duplicates skipped, \(failures.count) file(s) refused; store \(store.path)")
+            let (noParams, noTokens) = (reports.reduce(0) { $0 + $1.withoutParams.count }, reports.reduce(0) { $0 + $1.withoutTokens.count })
+            if !perFile && noParams + noTokens > 0 {
+                print("warning: \(noParams) run(s) stored without N (parameters), \(noTokens) without D (training tokens); ingesting one file names them")
+            }
+            print("\(plans.count) file(s): \(added) runs added, \(duplicates) duplicates skipped, \(failures.count) file(s) refused; store \(store.path)")
         }
         if !failures.isEmpty { throw ExitCode(1) }
     }
@@ -71,6 +75,11 @@ struct Ingest: ParsableCommand {
         var text = "ingested \(report.file) [\(report.format) -> \(report.source)]: " + parts.joined(separator: ", ")
         for rejection in report.rejected.prefix(3) { text += "\n    refused: \(rejection)" }
         if report.rejected.count > 3 { text += "\n    ... and \(report.rejected.count - 3) more like it" }
+        for (names, what, key) in [(report.withoutParams, "N (parameters)", "params"), (report.withoutTokens, "D (training tokens)", "tokens")] where !names.isEmpty {
+            text += "\n    warning: \(names.count) run(s) stored without \(what): " + names.prefix(5).joined(separator: ", ")
+                + (names.count > 5 ? ", ..." : "") + "; laws and the predictor cannot place them. Map a column to `\(key)` or state a constant "
+                + "in the mapping (`constants: {\(key): ...}`)"
+        }
         return text
     }
 }

@@ -23,7 +23,7 @@ struct PredictFromLaw {
         let law = try LawRegistry.law(named: report.law)
         var run: Run
         if let runID {
-            guard let stored = try store.openExisting().run(id: runID) else { throw ValidationError("--run \(runID): no such run") }
+            guard let stored = try store.openExisting().run(idOrName: runID) else { throw ValidationError("--run \(runID): no run has that id prefix or name; see `losscast runs list`") }
             run = stored
         } else if let config {
             // A law's point is N, D and a loss it fits to; predicting, it reads N and D only.

@@ -79,13 +79,13 @@ struct RunsCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show one run: configuration, status, provenance and curve.")
-        @Argument(help: "The run's id (a unique prefix is enough).") var id: String
+        @Argument(help: "The run's id (a unique prefix is enough) or its name.") var id: String
         @OptionGroup var storeOptions: StoreOptions
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            guard let run = try storeOptions.openExisting().run(id: id) else {
-                throw ValidationError("no run has an id starting with '\(id)'; see `losscast runs list`")
+            guard let run = try storeOptions.openExisting().run(idOrName: id) else {
+                throw ValidationError("no run has an id starting with '\(id)' or the name '\(id)'; see `losscast runs list`")
             }
             if json {
                 try printJSON(run)

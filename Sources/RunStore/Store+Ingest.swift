@@ -17,6 +17,9 @@ public struct IngestReport: Codable, Sendable {
     public var truncated = 0
     public var resources = 0
     public var rejected: [String] = []
+    /// Runs stored without N, or without D: laws and the predictor cannot place them.
+    public var withoutParams: [String] = []
+    public var withoutTokens: [String] = []
 }
 
 /// Writes runs into the store inside the ingest transaction.
@@ -60,6 +63,8 @@ final class StoreSink: RunSink {
                                                 point.losses[run.targetLoss], JSONText.losses(point.losses)])
         }
         report.added += 1
+        if run.params == nil { report.withoutParams.append(run.name) }
+        if run.tokens == nil { report.withoutTokens.append(run.name) }
         if run.status == .diverged { report.diverged += 1 }
         if run.status == .truncated { report.truncated += 1 }
     }

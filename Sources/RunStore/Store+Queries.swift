@@ -120,6 +120,22 @@ extension RunStore {
         }
     }
 
+    /// The run whose id starts with `reference`, else the one named `reference` (a name
+    /// several sources share is an error listing their ids); nil when neither matches.
+    public func run(idOrName reference: String) throws -> Run? {
+        if let run = try run(id: reference) { return run }
+        return try database.read { db in
+            let matches = try Row.fetchAll(db, sql: "SELECT * FROM run WHERE name = ? ORDER BY id LIMIT 4", arguments: [reference])
+            guard matches.count <= 1 else {
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run WHERE name = ?", arguments: [reference]) ?? 0
+                let some = matches.prefix(3).map { (row: Row) -> String in "\(row["id"] as String) (\(row["source"] as String))" }
+                throw StoreError(path: "run \(reference)", problem: "\(count) runs are named '\(reference)': \(some.joined(separator: ", "))\(count > 3 ? ", ..." : "")",
+                                 hint: "Give the id of one (or a unique prefix of it).")
+            }
+            return try matches.first.map { try RunStore.decode($0, db) }
+        }
+    }
+
     /// Throws for a `--where` field no stored run has, naming the nearest fields that exist.
     public func checkFields(_ conditions: [FieldCondition]) throws {
         try database.read { db in

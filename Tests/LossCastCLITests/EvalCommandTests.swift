@@ -8,6 +8,39 @@ import TestSupport
 import XCTest
 
 final class EvalCommandTests: XCTestCase {
+    /// `eval --predictions FILE --points` writes a row for every scored point of every test
+    /// run (five logged points each here), each with its step; without `--points`, finals only.
+    func testPredictionsAtEveryScoredPoint() throws {
+        let folder = NSTemporaryDirectory() + "eval-points-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // Five sizes, D = 20 N, a Chinchilla-shaped loss at five points of each run.
+        var rows = ["run,params,tokens,step,tokens_seen,loss"]
+        for n in [1e7, 2e7, 4e7, 8e7, 1.6e8] {
+            for step in 1...5 {
+                let seen = 20 * n * Double(step) / 5
+                rows.append("r\(Int(n)),\(n),\(20 * n),\(step * 100),\(seen),\(2 + 400 / pow(n, 0.34) + 400 / pow(seen, 0.28))")
+            }
+        }
+        try (rows.joined(separator: "\n") + "\n").write(toFile: folder + "/runs.csv", atomically: true, encoding: .utf8)
+        try "run: run\nstep: step\ntokens: tokens_seen\nlosses: [loss]\nconfig:\n  params: params\n  tokens: tokens\n"
+            .write(toFile: folder + "/map.yaml", atomically: true, encoding: .utf8)
+        let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
+        let (ingested, status) = try DoctorTests.runLossCast(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml"], environment: environment)
+        XCTAssertEqual(status, 0, ingested)
+        for (flags, expected) in [([String](), 2), (["--points"], 10)] {
+            let (output, evaluated) = try DoctorTests.runLossCast(["eval", "--split", "by-size", "--models", "chinchilla",
+                                                                   "--predictions", folder + "/predictions.csv"] + flags, environment: environment)
+            XCTAssertEqual(evaluated, 0, output)
+            // The test side is the two largest sizes: 2 runs, 5 points each.
+            let table = try String(contentsOfFile: folder + "/predictions.csv", encoding: .utf8).split(separator: "\n")
+            XCTAssertTrue(table[0].hasSuffix(",step,tokens_seen,is_final"), String(table[0]))
+            XCTAssertEqual(table.count - 1, expected, flags.joined())
+            let steps = table.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[14] }
+            XCTAssertEqual(Set(steps), expected == 2 ? ["500"] : ["100", "200", "300", "400", "500"])
+        }
+    }
+
     func testReportOnEpochsChinchillaPoints() throws {
         let dataset = datasetsRoot + "/chinchilla_epoch"
         guard FileManager.default.fileExists(atPath: dataset) else { throw XCTSkip("no ../shared/datasets") }

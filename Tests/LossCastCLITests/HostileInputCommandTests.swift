@@ -85,6 +85,38 @@ final class HostileInputCommandTests: XCTestCase {
         XCTAssertEqual(fileRows[0]["loss"] as! Double, halves.min()!)
     }
 
+    /// `runs show` takes a run's name as well as an id prefix, and a name two sources share is
+    /// refused with the ids of both; a lone refused file is still counted as one file.
+    func testRunsShowTakesANameAndALoneRefusedFileIsCounted() throws {
+        let folder = try temporaryFolder()
+        let store = folder + "/s.sqlite"
+        try "run: run\nstep: step\nlosses: [loss]\n".write(toFile: folder + "/map.yaml", atomically: true, encoding: .utf8)
+        try "run,step,loss\nalpha,1,3.0\nalpha,2,2.9\nbeta,1,3.1\n".write(toFile: folder + "/one.csv", atomically: true, encoding: .utf8)
+        try "run,step,loss\nalpha,1,3.2\ngamma,1,3.3\n".write(toFile: folder + "/two.csv", atomically: true, encoding: .utf8)
+        for (file, source) in [("one.csv", "first"), ("two.csv", "second")] {
+            let ingested = try losscast(["ingest", folder + "/" + file, "--mapping", folder + "/map.yaml", "--source", source, "--store", store])
+            XCTAssertEqual(ingested.status, 0, ingested.errors)
+            // Neither file says N or D: every run stored is named in a warning.
+            let names = file == "one.csv" ? "alpha, beta" : "alpha, gamma"
+            XCTAssertTrue(ingested.output.contains("warning: 2 run(s) stored without N (parameters): \(names)"), ingested.output)
+            XCTAssertTrue(ingested.output.contains("warning: 2 run(s) stored without D (training tokens): \(names)"), ingested.output)
+        }
+        let beta = try losscast(["runs", "show", "beta", "--store", store])
+        XCTAssertEqual(beta.status, 0, beta.errors)
+        XCTAssertTrue(beta.output.contains("name beta") && beta.output.contains("source first"), beta.output)
+        let shared = try losscast(["runs", "show", "alpha", "--store", store])
+        XCTAssertNotEqual(shared.status, 0)
+        XCTAssertTrue(shared.errors.contains("2 runs are named 'alpha'") && shared.errors.contains("(first)") && shared.errors.contains("(second)"),
+                      shared.errors)
+        let none = try losscast(["runs", "show", "delta", "--store", store])
+        XCTAssertNotEqual(none.status, 0)
+        XCTAssertTrue(none.errors.contains("delta"), none.errors)
+        try "run,step,loss\na,2,3.0\na,1,2.9\n".write(toFile: folder + "/bad.csv", atomically: true, encoding: .utf8)
+        let refused = try losscast(["ingest", folder + "/bad.csv", "--mapping", folder + "/map.yaml", "--store", store])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.output.contains("1 file(s): 0 runs added, 0 duplicates skipped, 1 file(s) refused"), refused.output)
+    }
+
     func testRunsAreDeletedOnlyWhenAskedAndRefusalsGoToStandardError() throws {
         let folder = try temporaryFolder()
         let store = folder + "/s.sqlite"
