@@ -28,6 +28,7 @@ public struct GenericCSVImporter: Importer {
 
     public func importFile(_ path: String, source: String, into sink: RunSink, progress: ((Int) -> Void)?) throws {
         let reader = try CSVReader(path: path)
+        let mapping = try self.mapping.resolved(header: reader.header, file: path)
         for (field, column) in mapping.namedColumns where !reader.header.contains(column) {
             throw IngestError(file: mapping.path, field: field, problem: "names column '\(column)', which \(path) does not have",
                               expected: "one of \(reader.header.prefix(12).joined(separator: ", "))")
@@ -64,7 +65,7 @@ public struct GenericCSVImporter: Importer {
                     throw IngestError(file: path, line: line, field: mapping.run, problem: "run '\(key)' appears again after other runs",
                                       expected: "each run's rows together (sort the file by run, then step)")
                 }
-                current = OpenRun(key: key, line: line, configuration: try configuration(record, path: path, line: line))
+                current = OpenRun(key: key, line: line, configuration: try configuration(record, mapping: mapping, path: path, line: line))
             }
             let step = try mapping.step.flatMap { try scaled(record, $0, path, line, "step") }
             let tokens = try mapping.tokens.flatMap { try scaled(record, $0, path, line, "tokens") }
@@ -101,7 +102,7 @@ public struct GenericCSVImporter: Importer {
         try Validation.optionalNumber(record[mapping.column], file: path, line: line, field: mapping.column).map { $0 * mapping.multiplier }
     }
 
-    func configuration(_ record: [String: String], path: String, line: Int) throws -> [String: ConfigValue] {
+    func configuration(_ record: [String: String], mapping: Mapping, path: String, line: Int) throws -> [String: ConfigValue] {
         var configuration: [String: ConfigValue] = [:]
         for (key, column) in mapping.configuration {
             guard let raw = record[column.column], !raw.isEmpty else { continue }

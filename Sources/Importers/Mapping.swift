@@ -6,6 +6,8 @@
 //   step: step
 //   tokens: {column: tokens_seen, unit: B}   # units: tokens, K, M, B (or G), T
 //   lr: lr                  # the learning rate at that step
+//                           # any column may list alternatives, the first the file has wins:
+//                           #   lr: [learning_rate, optimizer.learning_rate]
 //   losses: [train_loss, val_loss]           # wide layout (default: every column with "loss" in its name)
 //   metric: metric          # long layout
 //   value: value            # long layout
@@ -25,6 +27,15 @@ import ConfigTree
 public struct ColumnMapping: Equatable, Sendable {
     public var column: String
     public var multiplier: Double
+    /// Further names for the column, tried in order when a file lacks `column` (files of one
+    /// family whose column names differ).
+    public var alternatives: [String] = []
+
+    /// This mapping with the first of its names that `header` has; nil when it has none.
+    func resolved(in header: [String]) -> ColumnMapping? {
+        guard let found = ([column] + alternatives).first(where: header.contains) else { return nil }
+        return ColumnMapping(column: found, multiplier: multiplier)
+    }
 }
 
 public struct Mapping: Equatable, Sendable {
@@ -126,9 +137,23 @@ public struct Mapping: Equatable, Sendable {
     static func column(_ raw: Any?, _ path: String, _ field: String) throws -> ColumnMapping? {
         guard let raw else { return nil }
         if let name = raw as? String { return ColumnMapping(column: name, multiplier: 1) }
-        guard let entry = raw as? [String: Any], let name = entry["column"] as? String else {
-            throw IngestError(file: path, field: field, problem: "'\(raw)' is not a column", expected: "COLUMN or {column: COLUMN, unit: UNIT}")
+        /// A column name, or a non-empty list of them (alternatives, first present wins).
+        func names(_ value: Any?) -> [String]? {
+            if let name = value as? String { return [name] }
+            guard let list = value as? [Any], !list.isEmpty, list.allSatisfy({ $0 is String }) else { return nil }
+            return list.map { $0 as! String }
         }
+        if raw is [Any] {
+            guard let list = names(raw) else {
+                throw IngestError(file: path, field: field, problem: "'\(raw)' is not a list of column names", expected: "[COLUMN, OTHER_NAME, ...]")
+            }
+            return ColumnMapping(column: list[0], multiplier: 1, alternatives: Array(list.dropFirst()))
+        }
+        guard let entry = raw as? [String: Any], let list = names(entry["column"]) else {
+            throw IngestError(file: path, field: field, problem: "'\(raw)' is not a column",
+                              expected: "COLUMN, [COLUMN, OTHER_NAME], or {column: COLUMN, unit: UNIT}")
+        }
+        let name = list[0]
         for key in entry.keys where key != "column" && key != "unit" {
             throw IngestError(file: path, field: "\(field).\(key)", problem: "unknown key", expected: "column or unit")
         }
@@ -137,7 +162,27 @@ public struct Mapping: Equatable, Sendable {
             throw IngestError(file: path, field: "\(field).unit", problem: "unknown unit '\(unit)'",
                               expected: "one of tokens, K, M, B, G, T (or none)")
         }
-        return ColumnMapping(column: name, multiplier: multiplier)
+        return ColumnMapping(column: name, multiplier: multiplier, alternatives: Array(list.dropFirst()))
+    }
+
+    /// This mapping with each column's alternatives settled against a file's header: the first
+    /// name the file has. A column none of whose names it has is an error listing them all.
+    func resolved(header: [String], file: String) throws -> Mapping {
+        var resolved = self
+        func settle(_ mapping: ColumnMapping?, _ field: String) throws -> ColumnMapping? {
+            guard let mapping, !mapping.alternatives.isEmpty else { return mapping }
+            guard let found = mapping.resolved(in: header) else {
+                let names = ([mapping.column] + mapping.alternatives).map { "'\($0)'" }.joined(separator: ", ")
+                throw IngestError(file: path, field: field, problem: "names columns \(names), none of which \(file) has",
+                                  expected: "one of \(header.prefix(12).joined(separator: ", "))")
+            }
+            return found
+        }
+        resolved.step = try settle(step, "step")
+        resolved.tokens = try settle(tokens, "tokens")
+        resolved.learningRate = try settle(learningRate, "lr")
+        for (key, mapping) in configuration { resolved.configuration[key] = try settle(mapping, "config.\(key)") }
+        return resolved
     }
 
     static func configValue(_ raw: Any) -> ConfigValue {

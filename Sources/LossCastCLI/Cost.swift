@@ -53,6 +53,13 @@ struct HardwareOptions: ParsableArguments {
     func plan(flop: Double, model: CostModel) throws -> TrainingPlan {
         guard let hardware else { throw ValidationError("--hardware: which chip? e.g. --hardware \"NVIDIA H100 SXM5 80GB\" (with --chips)") }
         let chip = try model.chips.chip(named: hardware)
+        if let vendor {
+            let vendors = Set(model.prices.records.map(\.vendor).filter { !$0.isEmpty })
+            guard vendors.contains(vendor) else {
+                throw ValidationError("--vendor \(vendor.prefix(60)): no prices from it in Epoch's table\(NearMatch.hint(for: vendor, in: vendors)); "
+                                      + "e.g. \(["Amazon Web Services", "Google Cloud", "Microsoft Azure", "Lambda Labs"].joined(separator: ", "))")
+            }
+        }
         var day = model.prices.span?.upperBound ?? CalendarDay.today
         if let start {
             guard let parsed = CalendarDay(parsing: start) else { throw ValidationError("--start \(start.prefix(40)): expected a date YYYY-MM-DD, e.g. 2025-03-01") }

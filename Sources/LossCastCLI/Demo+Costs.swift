@@ -19,7 +19,7 @@ enum CostDemo {
     }
 
     static func run(predictor: Predictor, output: String) throws {
-        guard let directory = try? Paths.epochData(nil), let model = try? CostModel.load(directory: directory) else {
+        guard let directory = try? Paths.epochData(nil), let model = try? CostModel.load(directory: directory, estimating: false) else {
             print("\n(no Epoch cost tables at ../shared/datasets/epoch_training_costs: the cost comparison is skipped)")
             return
         }

@@ -43,7 +43,7 @@ struct Rank: ParsableCommand {
         let start = Date()
         let progress = ProgressBar(total: stream.count ?? 0, label: "ranking")
         var best: [(score: Double, index: Int, configuration: Configuration, prediction: Prediction, cost: CostEstimate?)] = []
-        var seen = 0, overBudget = 0
+        var seen = 0, overBudget = 0, cheapest = Double.infinity
         var keys = Set<String>()
         var frontierPoints: [(cost: Double, loss: Double)] = []
         func score(_ p: Prediction) -> Double { riskAdjusted ? p.riskAdjustedScore : p.loss }
@@ -69,7 +69,9 @@ struct Rank: ParsableCommand {
             for (offset, (configuration, prediction)) in zip(batch, predictions).enumerated() {
                 let costed = try cost(configuration, index: seen + offset)
                 if let dollars = costed?.dollars(payment.payment) {
-                    if prediction.divergenceProbability <= 0.5 { frontierPoints.append((dollars, prediction.loss)) }
+                    cheapest = min(cheapest, dollars)
+                    // Kept only for the plot: up to ten million candidates stream through.
+                    if frontier != nil && prediction.divergenceProbability <= 0.5 { frontierPoints.append((dollars, prediction.loss)) }
                     if let maxCost, dollars > maxCost {
                         overBudget += 1
                         continue
@@ -86,7 +88,7 @@ struct Rank: ParsableCommand {
         guard seen > 0 else { throw ValidationError("--candidates \(candidates ?? ""): no configurations") }
         if let maxCost {
             printNote("\(overBudget) of \(seen) candidates cost more than $\(Cost.grouped(maxCost)) (\(payment.rawValue)) and are left out", json: json)
-            guard !best.isEmpty else { throw ValidationError("--max-cost \(Cost.grouped(maxCost)): no candidate fits; the cheapest costs $\(Cost.grouped(frontierPoints.map(\.cost).min() ?? 0))") }
+            guard !best.isEmpty else { throw ValidationError("--max-cost \(Cost.grouped(maxCost)): no candidate fits; the cheapest costs $\(Cost.grouped(cheapest))") }
         }
         if let frontier, let pricing {
             try Self.writeFrontier(frontierPoints, to: frontier, pricing: pricing, payment: payment)

@@ -151,6 +151,38 @@ final class StoreTests: XCTestCase {
     /// Undo: runs deleted by id prefix, source and file, in one transaction; a file with nothing
     /// left is forgotten and ingests again; the same bytes under another mapping are another
     /// ingest. Counts against the rows written here.
+    /// One mapping for files of one family whose column names differ: a field lists
+    /// alternatives and the first the file has wins; a file with none of them is refused
+    /// naming them all, and the store keeps what it had. Also the store's `run(idOrName:)`.
+    func testMappingAlternativesAndRunsByName() throws {
+        let store = try RunStore(path: folder + "/s.sqlite")
+        let mapping = try Mapping(path: write("family.yaml", """
+            run: run
+            step: step
+            lr: [learning_rate, optimizer.learning_rate]
+            losses: [loss]
+            config:
+              params: [n_params, model.params]
+            """))
+        let first = write("first.csv", "run,step,loss,learning_rate,n_params\nrun-one,1,3.0,0.002,1e8\nrun-one,2,2.9,0.001,1e8\n")
+        let second = write("second.csv", "run,step,loss,optimizer.learning_rate,model.params\nrun-two,1,3.1,0.004,2e8\nrun-two,2,3.0,0.003,2e8\n")
+        XCTAssertEqual(try store.ingest(try plan(first, mapping: mapping)).added, 1)
+        XCTAssertEqual(try store.ingest(try plan(second, mapping: mapping)).added, 1)
+        let a = try XCTUnwrap(try store.run(idOrName: "run-one")), b = try XCTUnwrap(try store.run(idOrName: "run-two"))
+        XCTAssertEqual(a.params, 1e8)
+        XCTAssertEqual(b.params, 2e8)
+        XCTAssertEqual(a.curve.map(\.learningRate), [0.002, 0.001])
+        XCTAssertEqual(b.curve.map(\.learningRate), [0.004, 0.003])
+        let neither = write("third.csv", "run,step,loss,lr,n_params\nrun-three,1,3.2,0.002,1e8\n")
+        XCTAssertThrowsError(try store.ingest(try plan(neither, mapping: mapping))) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("'learning_rate', 'optimizer.learning_rate'") && text.contains("third.csv"), text)
+        }
+        XCTAssertEqual(try store.count(), 2)
+        XCTAssertNil(try store.run(idOrName: "run-three"))
+        XCTAssertThrowsError(try Mapping(path: write("empty.yaml", "lr: []\nlosses: [loss]\n")))
+    }
+
     func testDeleteRunsAndReingestUnderAnotherMapping() throws {
         let store = try RunStore(path: folder + "/s.sqlite")
         let csv = write("two.csv", "run,step,loss,width\na,1,3.0,64\na,2,2.9,64\nb,1,3.1,128\nb,2,3.0,128\nc,1,3.2,256\n")

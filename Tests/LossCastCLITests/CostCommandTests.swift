@@ -38,6 +38,7 @@ final class CostCommandTests: XCTestCase {
             (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--start", "2031-01-01"], "--start"),
             (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--start", "soon"], "--start"),
             (run + ["--chips", "8"], "--hardware"),
+            (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--mfu", "0.4", "--vendor", "Google Clod"], "did you mean 'Google Cloud'"),
             (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--hours", "0"], "--hours"),
             (["cost", "--config", #"{"params": 1e9}"#, "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8"], "tokens"),
             (["cost", "--flop", "-5", "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8"], "--flop"),
