@@ -1,5 +1,6 @@
 // Where LossCast keeps its run store and checkpoints, and how a user moves them.
 import ArgumentParser
+import Costs
 import Foundation
 
 enum Paths {
@@ -24,14 +25,10 @@ enum Paths {
     /// share/losscast/ beside an installed binary's bin/.
     static var defaultCheckpointCandidates: [String] {
         var candidates = [absolute("Checkpoints/default.safetensors")]
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            var folder = executable.deletingLastPathComponent()
-            candidates.append(folder.deletingLastPathComponent().appendingPathComponent("share/losscast/default.safetensors").path)
-            for _ in 0..<4 {
-                folder = folder.deletingLastPathComponent()
-                candidates.append(folder.appendingPathComponent("Checkpoints/default.safetensors").path)
-            }
+        if let binFolder = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() {
+            candidates.append(binFolder.deletingLastPathComponent().appendingPathComponent("share/losscast/default.safetensors").path)
         }
+        candidates += binaryAncestors.map { $0.appendingPathComponent("Checkpoints/default.safetensors").path }
         var seen = Set<String>()
         return candidates.filter { seen.insert($0).inserted }
     }
@@ -56,19 +53,22 @@ enum Paths {
     static func epochData(_ given: String?) throws -> String {
         if let given { return given }
         if let variable = ProcessInfo.processInfo.environment[epochDataVariable] { return variable }
-        var candidates = [absolute("../shared/datasets/epoch_training_costs")]
-        if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
-            var folder = executable.deletingLastPathComponent()
-            for _ in 0..<4 {
-                folder = folder.deletingLastPathComponent()
-                candidates.append(folder.appendingPathComponent("../shared/datasets/epoch_training_costs").standardized.path)
-            }
-        }
-        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/Hardware prices.csv") }) else {
+        let candidates = [absolute("../shared/datasets/epoch_training_costs")]
+            + binaryAncestors.map { $0.appendingPathComponent("../shared/datasets/epoch_training_costs").standardized.path }
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/" + PriceTable.fileName) }) else {
             throw ValidationError("no Epoch cost tables: looked in " + candidates.joined(separator: ", ")
                                   + ". Give --epoch-data DIR (epoch-research/training-cost-trends' data/ folder) or set \(epochDataVariable).")
         }
         return found
+    }
+
+    /// The four folders above the binary's (a repository's root above .build/release/losscast).
+    static var binaryAncestors: [URL] {
+        guard var folder = Bundle.main.executableURL?.resolvingSymlinksInPath().deletingLastPathComponent() else { return [] }
+        return (0..<4).map { _ in
+            folder = folder.deletingLastPathComponent()
+            return folder
+        }
     }
 
     static func absolute(_ path: String) -> String {
