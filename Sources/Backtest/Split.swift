@@ -4,7 +4,11 @@
 //   default the two largest sizes: for StepLaw dense that is NCPL's split, 537M and 1.07B);
 // - by-compute: train on runs with C = 6ND <= C_max / 10, test on runs with at least 10x the
 //   compute of every training run (NCPL's claim of generalising to 10x);
-// - by-source: train on the other sources, test on the one named.
+// - by-source: train on the other sources, test on the one named;
+// - top:FIELD:K: test on the runs at the K largest levels of any numeric field (`flops`,
+//   `params`, `tokens` or a configuration field: `top:flops:2` holds out the two largest
+//   FLOP budgets), train on the rest. Values within 1% of a level's smallest are one level
+//   (a budget's runs differ by a batch of tokens); runs without the field are left out.
 import Foundation
 import Runs
 import Randomness
@@ -14,6 +18,7 @@ public enum SplitKind: String, CaseIterable, Sendable {
     case bySize = "by-size"
     case byCompute = "by-compute"
     case bySource = "by-source"
+    case top
 }
 
 public struct Split: Sendable {
@@ -23,12 +28,44 @@ public struct Split: Sendable {
     public var threshold: Double?
     /// by-source: the source tested.
     public var testSource: String?
+    /// top: the field whose largest levels are tested, and how many levels.
+    public var field: String?
+    public var levels = 1
 
-    public init(kind: SplitKind, seed: UInt64 = 0, threshold: Double? = nil, testSource: String? = nil) {
+    public init(kind: SplitKind, seed: UInt64 = 0, threshold: Double? = nil, testSource: String? = nil, field: String? = nil, levels: Int = 1) {
         self.kind = kind
         self.seed = seed
         self.threshold = threshold
         self.testSource = testSource
+        self.field = field
+        self.levels = levels
+    }
+
+    /// The split `--split` names: none, random, by-size, by-compute, by-source or top:FIELD[:K].
+    public static func parse(_ text: String, seed: UInt64 = 0, threshold: Double? = nil, testSource: String? = nil) throws -> Split {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if parts.count >= 2 && parts[0] == SplitKind.top.rawValue {
+            let levels = parts.count == 3 ? Int(parts[2]) : 1
+            guard parts.count <= 3, !parts[1].isEmpty, let levels, levels >= 1 else {
+                throw SplitError("--split \(text): expected top:FIELD or top:FIELD:K with K at least 1, e.g. top:flops:2")
+            }
+            return Split(kind: .top, seed: seed, field: parts[1], levels: levels)
+        }
+        guard let kind = SplitKind(rawValue: text), kind != .top else {
+            throw SplitError("--split \(text): expected \(SplitKind.allCases.filter { $0 != .top }.map(\.rawValue).joined(separator: ", ")) or top:FIELD:K (e.g. top:flops:2)")
+        }
+        return Split(kind: kind, seed: seed, threshold: threshold, testSource: testSource)
+    }
+
+    /// A run's value of a field a `top` split ranks by: `flops` (or `compute`) is C = 6 N D,
+    /// `params` (`n`) and `tokens` (`d`) are N and D, anything else a configuration number.
+    public static func value(_ field: String, of run: Run) -> Double? {
+        switch field.lowercased() {
+        case "flops", "flop", "compute", "c": return compute(run)
+        case "params", "n": return size(run)
+        case "tokens", "d": return run.tokens ?? run.curve.last?.tokens
+        default: return run.number(ConfigKey.canonical(field))
+        }
     }
 
     public struct Sides {
@@ -88,6 +125,22 @@ public struct Split: Sendable {
                 throw SplitError("by-source with test source '\(testSource)' leaves an empty side; sources: \(sources.joined(separator: ", "))")
             }
             return Sides(train: train, test: test, description: "by-source: train on \(Set(train.map(\.source)).sorted().joined(separator: ", ")), test on \(testSource)")
+        case .top:
+            let field = self.field ?? "flops"
+            let values = runs.compactMap { Self.value(field, of: $0) }.sorted()
+            // Levels bottom up: a value more than 1% above a level's first value starts the next.
+            var starts: [Double] = []
+            for value in values where starts.last.map({ value > $0 + abs($0) * 0.01 }) ?? true { starts.append(value) }
+            guard starts.count > levels else {
+                throw SplitError("top:\(field):\(levels) needs more than \(levels) level(s) of '\(field)'; the runs have \(starts.count)"
+                                 + (starts.isEmpty ? " (no run has it: flops, params, tokens or a configuration field)" : ""))
+            }
+            let cut = starts[starts.count - levels]
+            let train = runs.filter { Self.value(field, of: $0).map { $0 < cut } ?? false }
+            let test = runs.filter { Self.value(field, of: $0).map { $0 >= cut } ?? false }
+            let without = runs.count - train.count - test.count
+            return Sides(train: train, test: test, description: String(format: "top:%@:%d: test on the %d largest level(s) of %@ (>= %.4g), train on the %d below", field, levels, levels, field, cut, starts.count - levels)
+                         + (without > 0 ? "; \(without) run(s) without \(field) left out" : ""))
         }
     }
 }

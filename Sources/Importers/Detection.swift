@@ -1,7 +1,7 @@
 // Which importer reads a file: by --format when given, else by where the file sits in the
 // known public datasets (../shared/datasets layout), else by a run folder's config.json +
-// losses.json, else by extension (.jsonl: W&B history; .csv: the generic importer, which
-// needs a mapping). Folders are walked.
+// losses.json, else by extension (.csv, and .jsonl with a mapping: the mapped table importer;
+// .jsonl without one: a W&B history). Folders are walked.
 import Foundation
 import Runs
 
@@ -14,7 +14,7 @@ public struct PlannedImport {
 public enum Detection {
     public static let formats = ["steplaw", "steplaw-moe", "olmo-ladder", "multipowerlaw", "gadre-models", "gadre-grid",
                                  "chinchilla-epoch", "sldbench-data-constrained", "sldbench-vocab", "sldbench-moe",
-                                 "sldbench-domain-mixture", "sldbench-lr", "epoch-notable", "csv", "wandb", "run-folders"]
+                                 "sldbench-domain-mixture", "sldbench-lr", "epoch-notable", "csv", "jsonl", "wandb", "run-folders"]
 
     public static func importer(format: String, mapping: Mapping?, target: String?) throws -> Importer {
         switch format {
@@ -28,11 +28,12 @@ public enum Detection {
         case "epoch-notable": return EpochNotableModelsImporter()
         case "wandb": return WandbImporter(target: target)
         case "run-folders": return RunFolderImporter()
-        case "csv":
+        case "csv", "jsonl":
             guard let mapping else {
-                throw IngestError(file: "--mapping", problem: "the csv format needs a mapping file", expected: "--mapping FILE (JSON or YAML)")
+                throw IngestError(file: "--mapping", problem: "the \(format) format needs a mapping file",
+                                  expected: "--mapping FILE (JSON or YAML)" + (format == "jsonl" ? ", or --format wandb for a W&B history export" : ""))
             }
-            return GenericCSVImporter(mapping: mapping)
+            return MappedTableImporter(mapping: mapping, table: TableFormat(rawValue: format)!)
         default:
             if format.hasPrefix("sldbench-"), let task = SLDBenchImporter.Task(rawValue: String(format.dropFirst(9))) {
                 return SLDBenchImporter(task: task)
@@ -104,10 +105,13 @@ public enum Detection {
                     importer = try Detection.importer(format: format, mapping: mapping, target: target)
                 } else if let known = known(file) {
                     importer = known
+                } else if let mapping, file.hasSuffix(".csv") || TableFormat.of(file) == .jsonl {
+                    importer = MappedTableImporter(mapping: mapping, table: TableFormat.of(file))
                 } else if file.hasSuffix(".jsonl") {
                     importer = WandbImporter(target: target)
-                } else if file.hasSuffix(".csv") && mapping != nil {
-                    importer = GenericCSVImporter(mapping: mapping!)
+                } else if file.lowercased().hasSuffix(".parquet") {
+                    throw IngestError(file: file, problem: "a Parquet file, which LossCast does not read (no Parquet library among its dependencies)",
+                                      expected: "the table as CSV or JSON lines, e.g. pandas.read_parquet(FILE).to_csv(OUT, index=False) or .to_json(OUT, orient='records', lines=True), with --mapping")
                 } else if isFolder.boolValue {
                     continue  // a folder walk skips what it does not recognise
                 } else if file.hasSuffix(".csv") {

@@ -3,6 +3,8 @@
 //   layout: wide            # wide: a row per (run, step), a column per loss (default)
 //                           # long: a row per (run, step, metric), with `metric` and `value` columns
 //   run: run_id             # the column naming the run; without it the file is one run
+//                           # several columns make one key: run: [model, lr, seed]
+//   each_row_is_a_run: true # one-point runs: every row its own run (named by `run` if given)
 //   step: step
 //   tokens: {column: tokens_seen, unit: B}   # units: tokens, K, M, B (or G), T
 //   lr: lr                  # the learning rate at that step
@@ -42,7 +44,10 @@ public struct Mapping: Equatable, Sendable {
     public enum Layout: String, Sendable { case wide, long }
     public var path: String
     public var layout: Layout = .wide
-    public var run: String?
+    /// The columns whose values together name a run (empty: the file is one run).
+    public var run: [String] = []
+    /// Every row its own run (a table of final losses).
+    public var eachRowIsARun = false
     public var step: ColumnMapping?
     public var tokens: ColumnMapping?
     public var learningRate: ColumnMapping?
@@ -57,7 +62,7 @@ public struct Mapping: Equatable, Sendable {
     /// The mapping file's text: a file ingested under another mapping is another ingest.
     public var text = ""
 
-    static let knownKeys: Set<String> = ["layout", "run", "step", "tokens", "lr", "losses", "metric", "value", "target",
+    static let knownKeys: Set<String> = ["layout", "run", "each_row_is_a_run", "step", "tokens", "lr", "losses", "metric", "value", "target",
                                          "config", "constants", "parameter_convention", "source"]
 
     public init(path: String) throws {
@@ -83,7 +88,22 @@ public struct Mapping: Equatable, Sendable {
             }
             self.layout = parsed
         }
-        run = try Mapping.string(root["run"], path, "run")
+        if let raw = root["run"] {
+            if let name = raw as? String {
+                run = [name]
+            } else if let list = raw as? [Any], !list.isEmpty, list.allSatisfy({ $0 is String }) {
+                run = list.map { $0 as! String }
+            } else {
+                throw IngestError(file: path, field: "run", problem: "'\(raw)' is not a column or a list of columns",
+                                  expected: "run: COLUMN, or run: [COLUMN, COLUMN, ...] for a key of several columns")
+            }
+        }
+        if let raw = root["each_row_is_a_run"] {
+            guard let flag = raw as? Bool else {
+                throw IngestError(file: path, field: "each_row_is_a_run", problem: "'\(raw)' is not true or false", expected: "each_row_is_a_run: true")
+            }
+            eachRowIsARun = flag
+        }
         step = try Mapping.column(root["step"], path, "step")
         tokens = try Mapping.column(root["tokens"], path, "tokens")
         learningRate = try Mapping.column(root["lr"], path, "lr")
@@ -195,7 +215,7 @@ public struct Mapping: Equatable, Sendable {
     /// Every column the mapping names.
     var namedColumns: [(field: String, column: String)] {
         var columns: [(String, String)] = []
-        if let run { columns.append(("run", run)) }
+        columns += run.map { ("run", $0) }
         if let step { columns.append(("step", step.column)) }
         if let tokens { columns.append(("tokens", tokens.column)) }
         if let learningRate { columns.append(("lr", learningRate.column)) }

@@ -20,23 +20,32 @@ public struct WandbImporter: Importer {
 
     public func importFile(_ path: String, source: String, into sink: RunSink, progress: ((Int) -> Void)?) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        var configuration = try WandbImporter.loadConfiguration(folder: folder.path)
+        let configuration = try WandbImporter.loadConfiguration(folder: folder.path)
         let reader = try LineReader(path: path)
-        var points: [CurvePoint] = []
-        var lines: [Int] = []   // the line each point was read from
+        // One run per file, or several when the lines carry a run column (histories of many
+        // runs concatenated, as `wandb.Api().runs(...)` exports often are): split by it.
+        var runKey: String?? = .none
+        var current: (name: String?, line: Int, points: [CurvePoint], lines: [Int])? = nil
+        var finished = Set<String>()
         var chosenTarget = target
+        func flush() throws {
+            guard let run = current else { return }
+            try emitRun(run.name, firstLine: run.line, points: run.points, lines: run.lines, configuration: configuration,
+                        target: chosenTarget, folder: folder, path: path, source: source, sink: sink)
+            if let name = run.name { finished.insert(name) }
+            current = nil
+        }
         while let line = try reader.nextLine() {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            let object: Any
-            do { object = try JSONSerialization.jsonObject(with: Data(line.utf8)) } catch {
-                for token in ["NaN", "Infinity"] where line.contains(token) {
-                    throw IngestError(file: path, line: reader.lineNumber, problem: "a logged value is \(token)",
-                                      expected: "finite numbers (the run may have diverged: its log must end before the \(token))")
+            guard let record = try JSONLinesTable.object(line, path: path, line: reader.lineNumber) else { continue }
+            if case .none = runKey { runKey = .some(WandbImporter.runKeys.first { record[$0] is String || record[$0] is NSNumber }) }
+            let name = runKey!.map { key in record[key].map { "\($0)" } ?? "" }
+            if current == nil || current!.name != name {
+                try flush()
+                if let name, finished.contains(name) {
+                    throw IngestError(file: path, line: reader.lineNumber, field: runKey!, problem: "run '\(name)' appears again after other runs",
+                                      expected: "each run's lines together (sort the export by run, then _step)")
                 }
-                throw IngestError(file: path, line: reader.lineNumber, problem: "not valid JSON", expected: "one JSON object per line")
-            }
-            guard let record = object as? [String: Any] else {
-                throw IngestError(file: path, line: reader.lineNumber, problem: "not a JSON object", expected: "one JSON object per line")
+                current = (name, reader.lineNumber, [], [])
             }
             let numeric = record.compactMapValues { isJSONBoolean($0) ? nil : ($0 as? NSNumber)?.doubleValue }
             let step = numeric["_step"]
@@ -47,30 +56,48 @@ public struct WandbImporter: Importer {
             if chosenTarget == nil { chosenTarget = WandbImporter.targetCandidates.first { losses[$0] != nil } }
             let rate = WandbImporter.learningRateKeys.lazy.compactMap { numeric[$0] }.first
             let tokens = WandbImporter.tokenKeys.lazy.compactMap { numeric[$0] }.first
-            if let last = points.last, last.step != nil, last.step == step {
-                points[points.count - 1].losses.merge(losses) { $1 }
-                if points[points.count - 1].learningRate == nil { points[points.count - 1].learningRate = rate }
-                if points[points.count - 1].tokens == nil { points[points.count - 1].tokens = tokens }
+            if let last = current!.points.last?.step, let step, step < last {
+                throw IngestError(file: path, line: reader.lineNumber, field: "_step",
+                                  problem: "_step \(String(format: "%g", step)) follows _step \(String(format: "%g", last)) (line \(current!.lines.last!)): \(name.map { "run '\($0)'" } ?? "the file, read as one run,") holds several runs",
+                                  expected: "one run's history per file, or a run column (\(WandbImporter.runKeys.joined(separator: ", "))) on every line")
+            }
+            if let last = current!.points.last, last.step != nil, last.step == step {
+                let index = current!.points.count - 1
+                current!.points[index].losses.merge(losses) { $1 }
+                if current!.points[index].learningRate == nil { current!.points[index].learningRate = rate }
+                if current!.points[index].tokens == nil { current!.points[index].tokens = tokens }
             } else if !losses.isEmpty {
-                points.append(CurvePoint(step: step, tokens: tokens, learningRate: rate, losses: losses))
-                lines.append(reader.lineNumber)
+                current!.points.append(CurvePoint(step: step, tokens: tokens, learningRate: rate, losses: losses))
+                current!.lines.append(reader.lineNumber)
             }
             if reader.lineNumber % 8192 == 0 { progress?(reader.bytesRead) }
         }
+        try flush()
         progress?(reader.bytesRead)
-        guard let targetLoss = chosenTarget else {
+        if finished.isEmpty && chosenTarget == nil {
             throw IngestError(file: path, field: "loss", problem: "no logged key is a loss this importer knows",
                               expected: "one of \(WandbImporter.targetCandidates.joined(separator: ", ")), or --target")
         }
+    }
+
+    /// The columns naming the run in a history of several runs.
+    static let runKeys = ["run_id", "_run_id", "run_name", "run"]
+
+    /// One run's points, kept where the target loss was logged, handed to the sink.
+    func emitRun(_ runName: String?, firstLine: Int, points: [CurvePoint], lines: [Int], configuration: [String: ConfigValue],
+                 target: String?, folder: URL, path: String, source: String, sink: RunSink) throws {
+        guard let targetLoss = target else {
+            throw IngestError(file: path, line: firstLine, field: "loss", problem: "no logged key is a loss this importer knows",
+                              expected: "one of \(WandbImporter.targetCandidates.joined(separator: ", ")), or --target")
+        }
         let kept = points.indices.filter { points[$0].losses[targetLoss] != nil }
-        points = kept.map { points[$0] }
-        lines = kept.map { lines[$0] }
+        var configuration = configuration
         if configuration[ConfigKey.totalSteps] == nil, let steps = configuration["max_steps"]?.number {
             configuration[ConfigKey.totalSteps] = .number(steps)
         }
-        let name = configuration["run_name"]?.text ?? configuration["name"]?.text ?? folder.lastPathComponent
-        try emit(sink, source: source, name: name, configuration: configuration, curve: points, targetLoss: targetLoss,
-                 convention: .unknown, provenance: Provenance(file: path, line: 1, importer: format), pointLines: lines)
+        let name = runName ?? configuration["run_name"]?.text ?? configuration["name"]?.text ?? folder.lastPathComponent
+        try emit(sink, source: source, name: name, configuration: configuration, curve: kept.map { points[$0] }, targetLoss: targetLoss,
+                 convention: .unknown, provenance: Provenance(file: path, line: firstLine, importer: format), pointLines: kept.map { lines[$0] })
     }
 
     /// config.yaml (W&B's, with `value:` wrappers) or config.json beside the history; nested

@@ -19,8 +19,8 @@ struct Eval: ParsableCommand {
           losscast eval --source steplaw-dense --split by-size --task ranking
         """)
 
-    @Option(help: "Only runs from this source (repeatable; default: every source).") var source: [String] = []
-    @Option(help: "random, by-size, by-compute or by-source.") var split = "by-size"
+    @OptionGroup var selection: TrainingSelection
+    @Option(help: "random, by-size, by-compute, by-source or top:FIELD:K (test on the K largest levels of a field: top:flops:2, top:tokens:1, top:lr:1).") var split = "by-size"
     @Option(help: "by-size: the smallest N tested (default: the two largest sizes are tested).") var threshold: Double?
     @Option(help: "by-source: the source tested.") var testSource: String?
     @Option(help: "Comma-separated: chinchilla, chinchilla-gamma, mpl, mlp, transformer.") var models = "chinchilla,mpl,mlp"
@@ -38,7 +38,9 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        guard SplitKind(rawValue: split) != nil, split != "none" else { throw ValidationError("--split \(split): expected random, by-size, by-compute or by-source") }
+        do {
+            guard try Split.parse(split).kind != .none else { throw ValidationError("--split none: eval needs runs to test; expected random, by-size, by-compute, by-source or top:FIELD:K") }
+        } catch let error as SplitError { throw ValidationError(error.message) }
         guard ["loss", "ranking"].contains(task) else { throw ValidationError("--task \(task): expected loss or ranking") }
         for name in modelNames where !BacktestModels.names.contains(name) {
             throw ValidationError("--models: unknown model '\(name)'; expected some of \(BacktestModels.names.joined(separator: ", "))")
@@ -50,12 +52,7 @@ struct Eval: ParsableCommand {
     var modelNames: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty } }
 
     func run() throws {
-        var query = RunQuery()
-        query.sources = source
-        let runs = try storeOptions.openExisting().runs(query).filter { $0.finalLoss != nil }
-        guard !runs.isEmpty else {
-            throw ValidationError("no runs in the store for \(source.isEmpty ? "any source" : source.joined(separator: ", ")); run `losscast ingest` first")
-        }
+        let runs = try selection.runs(storeOptions)
         let chosen: [BacktestModel]
         do {
             chosen = try modelNames.map { name in
@@ -66,15 +63,15 @@ struct Eval: ParsableCommand {
                 return try BacktestModels.make(name, options: options)
             }
         } catch { throw ValidationError("\(error)") }
-        let splitSpec = Split(kind: SplitKind(rawValue: split)!, seed: seed, threshold: threshold, testSource: testSource)
         let result: BacktestResult
         do {
+            let splitSpec = try Split.parse(split, seed: seed, threshold: threshold, testSource: testSource)
             result = try Backtester.run(runs: runs, split: splitSpec, models: chosen, maximumPoints: maxPoints) { message in
                 FileHandle.standardError.write(Data(("eval: " + message + "\n").utf8))
             }
         } catch let error as SplitError { throw ValidationError(error.message) }
         let ranking = Ranking.evaluate(result, riskAdjusted: riskAdjusted)
-        let title = "LossCast backtest: \(source.isEmpty ? "all sources" : source.joined(separator: ", ")), \(split)"
+        let title = "LossCast backtest: \(selection.description), \(split)"
         if let report {
             let command = "losscast eval " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
             let files = try BacktestReport.write(result, ranking: ranking.groups > 0 ? ranking : nil, title: title, command: command, to: report)

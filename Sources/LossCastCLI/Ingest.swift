@@ -8,11 +8,11 @@ import Runs
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ingest pretraining logs (files or folders) into the run store.",
-        discussion: "Formats: \(Detection.formats.joined(separator: ", ")). Known public datasets are recognised by their layout; .jsonl is read as a W&B history export; other CSVs need --mapping.")
+        discussion: "Formats: \(Detection.formats.joined(separator: ", ")). Known public datasets are recognised by their layout; a CSV or JSON-lines table of your own is read with --mapping (--format csv or jsonl, default by extension); .jsonl without a mapping is read as a W&B history export.")
 
     @Argument(help: "Files or folders to ingest.") var paths: [String]
     @Option(help: "The format of every file given (default: detect).") var format: String?
-    @Option(help: "A JSON or YAML file describing a CSV's columns.") var mapping: String?
+    @Option(help: "A JSON or YAML file describing a table's columns (CSV or JSON lines).") var mapping: String?
     @Option(help: "The source name for the runs (default: the format's).") var source: String?
     @Option(help: "The target loss for W&B histories (default: train/loss, loss, ...).") var target: String?
     @OptionGroup var storeOptions: StoreOptions

@@ -9,8 +9,8 @@ import Runs
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train the neural predictor on runs in the store.")
 
-    @Option(help: "Only runs from this source (repeatable; default: every source).") var source: [String] = []
-    @Option(help: "none (train on everything), random, by-size, by-compute or by-source (see `losscast eval`).")
+    @OptionGroup var selection: TrainingSelection
+    @Option(help: "none (train on everything), random, by-size, by-compute, by-source or top:FIELD:K (see `losscast eval`).")
     var split = "none"
     @Option(help: "by-size: the smallest N held out.") var threshold: Double?
     @Option(help: "by-source: the source held out.") var testSource: String?
@@ -33,7 +33,7 @@ struct Train: ParsableCommand {
         guard (batchSize ?? 1) >= 1 else { throw ValidationError("--batch-size \(batchSize!): expected at least 1") }
         guard (learningRate ?? 1) > 0 else { throw ValidationError("--learning-rate \(learningRate!): expected a positive rate") }
         guard (pointsPerRun ?? 1) >= 1 else { throw ValidationError("--points-per-run \(pointsPerRun!): expected at least 1") }
-        guard SplitKind(rawValue: split) != nil else { throw ValidationError("--split \(split): expected none, random, by-size, by-compute or by-source") }
+        do { _ = try Split.parse(split) } catch let error as SplitError { throw ValidationError(error.message) }
         guard Baseline.choices.contains(baseline) else { throw ValidationError("--baseline \(baseline): expected one of \(Baseline.choices.joined(separator: ", "))") }
         // A mistyped folder is an error, not a new directory tree made from the root.
         let folder = URL(fileURLWithPath: Paths.absolute(out)).deletingLastPathComponent().path
@@ -44,12 +44,9 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
-        var query = RunQuery()
-        query.sources = source
-        let runs = try storeOptions.openExisting().runs(query).filter { $0.finalLoss != nil }
-        guard !runs.isEmpty else { throw ValidationError("no runs in the store for \(source.isEmpty ? "any source" : source.joined(separator: ", ")); run `losscast ingest` first") }
+        let runs = try selection.runs(storeOptions)
         let sides: Split.Sides
-        do { sides = try Split(kind: SplitKind(rawValue: split)!, seed: seed, threshold: threshold, testSource: testSource).apply(runs) }
+        do { sides = try Split.parse(split, seed: seed, threshold: threshold, testSource: testSource).apply(runs) }
         catch let error as SplitError { throw ValidationError(error.message) }
         let (train, test) = (sides.train, sides.test)
         var options = ensembleOptions.applied(to: TrainingOptions(model: model))

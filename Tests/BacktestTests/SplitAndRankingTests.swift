@@ -33,6 +33,30 @@ final class SplitAndRankingTests: XCTestCase {
         XCTAssertEqual(other.test.map(\.name), ["e"])
     }
 
+    func testTopLevelsOfAnyField() throws {
+        // C = 6 N D: a, b at 6e18 (b's D one batch more: 6.06e18, within 1%), c at 1.2e19,
+        // d at 6e19, e at 6e20; f has no tokens (its C is unknown). Levels: 6e18, 1.2e19, 6e19, 6e20.
+        let runs = [run("a", params: 1e8, tokens: 1e10, loss: 3), run("b", params: 1e8, tokens: 1.01e10, loss: 3.1),
+                    run("c", params: 2e8, tokens: 1e10, loss: 2.9), run("d", params: 1e9, tokens: 1e10, loss: 2.7),
+                    run("e", params: 1e9, tokens: 1e11, loss: 2.4, lr: 2e-3)]
+        var f = run("f", params: 1e9, tokens: 1, loss: 2.5)
+        f.configuration[ConfigKey.tokens] = nil
+        f.curve[0].tokens = nil
+        let two = try Split.parse("top:flops:2").apply(runs + [f])
+        XCTAssertEqual(two.train.map(\.name), ["a", "b", "c"])
+        XCTAssertEqual(two.test.map(\.name), ["d", "e"])
+        XCTAssertTrue(two.description.contains("1 run(s) without flops left out"), two.description)
+        XCTAssertEqual(try Split.parse("top:params").apply(runs).test.map(\.name), ["d", "e"])
+        XCTAssertEqual(try Split.parse("top:lr:1").apply(runs).test.map(\.name), ["e"])   // a configuration field
+        XCTAssertEqual(try Split.parse("top:tokens:1").apply(runs).train.map(\.name), ["a", "b", "c", "d"])
+        // Four levels cannot give four to the test side and leave training runs.
+        XCTAssertThrowsError(try Split.parse("top:flops:4").apply(runs)) { XCTAssertTrue("\($0)".contains("4 level"), "\($0)") }
+        for bad in ["top", "top::2", "top:flops:0", "top:flops:x", "by-colour", "top:flops:2:1"] {
+            XCTAssertThrowsError(try Split.parse(bad), bad) { XCTAssertTrue("\($0)".contains(bad), "\($0)") }
+        }
+        XCTAssertEqual(try Split.parse("by-size", threshold: 2e8).threshold, 2e8)
+    }
+
     func testBySizeBySourceAndRandom() throws {
         let runs = (0..<20).map { run("r\($0)", params: [1e8, 2e8, 4e8, 8e8][$0 % 4], tokens: 1e10, loss: 3, source: $0 % 5 == 0 ? "other" : "toy") }
         let bySize = try Split(kind: .bySize).apply(runs)   // the two largest sizes, 4e8 and 8e8

@@ -95,7 +95,7 @@ final class StoreTests: XCTestCase {
             ("quote.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,10\n\"b,2", ["quote.csv:3", "never closed"]),
             ("types.csv", "run,step,lr,loss,n\nb,1,0.001,abc,10\n", ["types.csv:2", "'loss'", "not a number"]),
             ("nan.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,10\nb,2,0.001,NaN,10\n", ["nan.csv:3", "'loss'", "nan"]),
-            ("backwards.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,1,0.001,2.9,10\n", ["backwards.csv:3", "'step'", "strictly increase"]),
+            ("backwards.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,1,0.001,2.9,10\n", ["backwards.csv:3", "'step'", "step 1 follows step 2"]),
             // The offending row's line, not the run's first: the fourth point (line 5) goes back.
             ("repeat.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,3,0.001,2.9,10\nb,4,0.001,2.8,10\nb,4,0.001,2.7,10\n", ["repeat.csv:5", "'step'"]),
             ("negative.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,-5\n", ["negative.csv", "'params'", "positive"]),
@@ -293,7 +293,7 @@ final class StoreTests: XCTestCase {
             """))
         let csv = write("long.csv", "run,step,tok,metric,value\nr,1,0.5,train,3.0\nr,1,0.5,val,3.2\nr,2,1.0,train,2.8\nr,2,1.0,val,3.0\n")
         let sink = CollectingSink()
-        try GenericCSVImporter(mapping: mapping).importFile(csv, source: "s", into: sink, progress: nil)
+        try MappedTableImporter(mapping: mapping).importFile(csv, source: "s", into: sink, progress: nil)
         let run = try XCTUnwrap(sink.runs.first)
         XCTAssertEqual(run.curve.count, 2)
         XCTAssertEqual(run.curve[1].tokens, 1e9)

@@ -39,6 +39,22 @@ final class EvalCommandTests: XCTestCase {
             let steps = table.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[14] }
             XCTAssertEqual(Set(steps), expected == 2 ? ["500"] : ["100", "200", "300", "400", "500"])
         }
+        // --where narrows the runs and top:FIELD:K holds out a field's largest levels: of the
+        // four runs with N <= 8e7 the largest level is 8e7, one run of five points.
+        let (narrowed, code) = try DoctorTests.runLossCast(["eval", "--where", "params<=8e7", "--split", "top:params:1", "--models", "chinchilla",
+                                                            "--predictions", folder + "/top.csv", "--points"], environment: environment)
+        XCTAssertEqual(code, 0, narrowed)
+        let top = try String(contentsOfFile: folder + "/top.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertEqual(top.count, 5)
+        XCTAssertTrue(top.allSatisfy { $0.contains("r80000000") }, top.joined(separator: "\n"))
+        // train learns from the selected runs only; a field no run has is named with the nearest.
+        let (trained, trainCode) = try DoctorTests.runLossCast(["train", "--where", "params>=2e7", "--epochs", "2", "--out", folder + "/c.safetensors"],
+                                                               environment: environment)
+        XCTAssertEqual(trainCode, 0, trained)
+        XCTAssertTrue(trained.contains("trained on 4 runs"), trained)
+        let (unknown, unknownCode) = try DoctorTests.runLossCast(["train", "--where", "parmas>=2e7"], environment: environment, errors: true)
+        XCTAssertNotEqual(unknownCode, 0)
+        XCTAssertTrue(unknown.contains("parmas") && unknown.contains("'params'"), unknown)
     }
 
     func testReportOnEpochsChinchillaPoints() throws {
