@@ -66,7 +66,7 @@ struct Predict: ParsableCommand {
     @Option(help: "A fit saved by `losscast fit --save`, to predict with a law instead.") var law: String?
     @Option(help: "The configuration: a JSON object or a file, e.g. {\"params\": 1e9, \"tokens\": 2e10, \"lr\": 0.002}.") var config: String?
     @Option(help: "Points of the curve: FROM:TO:COUNT steps.") var steps: String?
-    @Option(name: .customLong("run"), help: "With --law: predict every point of this stored run.") var runID: String?
+    @Option(name: .customLong("run"), help: "A stored run (id prefix or name): predict it from its own configuration and logged rates, at every logged point beside its loss (or at --steps); with --law, the law's prediction of every point.") var runID: String?
     @Option(help: "A folder of run folders (config.json, and losses.json when trained): predict every step each lists (else every eval_interval) and write --out.") var runs: String?
     @Option(help: "With --runs: the predictions file to write (LossCast-Bench's format, with 90% intervals).") var out: String?
     @Option(help: "With --runs: the source of every run (default: each folder name's leading words, e.g. ncpl-marin).") var source: String?
@@ -88,21 +88,15 @@ struct Predict: ParsableCommand {
             try PredictRunFolders.run(folder: runs, source: source, out: out, checkpoint: try Paths.checkpoint(checkpoint))
             return
         }
-        guard let config else { throw ValidationError("give --config FILE|JSON, --runs DIR --out FILE, or --law FILE with --run ID") }
+        let wanted = try requestedSteps()
+        if let runID {
+            guard config == nil else { throw ValidationError("give --run ID or --config, not both: a stored run is predicted from its own configuration") }
+            try PredictStoredRun.run(idOrName: runID, steps: wanted, checkpoint: try Paths.checkpoint(checkpoint), store: storeOptions, json: json)
+            return
+        }
+        guard let config else { throw ValidationError("give --config FILE|JSON, --run ID, --runs DIR --out FILE, or --law FILE with --run ID") }
         let predictor = try Predictor.load(path: try Paths.checkpoint(checkpoint))
         let configuration = try ConfigurationInput.read(config)
-        var wanted: [Double]? = nil
-        if let steps {
-            let parts = steps.split(separator: ":").map { Double($0) }
-            guard parts.count == 3, let from = parts[0], let to = parts[1], let count = parts[2], from >= 1, to >= from, count >= 1,
-                  count == count.rounded(), to <= 1e12 else {
-                throw ValidationError("--steps \(steps.prefix(80)): expected FROM:TO:COUNT with 1 <= FROM <= TO <= 1e12 and a whole COUNT, e.g. 1000:20000:20")
-            }
-            guard count <= Double(Self.maximumCurvePoints) else {
-                throw ValidationError("--steps \(steps.prefix(80)): \(count) points is more than \(Self.maximumCurvePoints); a curve needs far fewer")
-            }
-            wanted = (0..<Int(count)).map { index in count == 1 ? to : (from + (to - from) * Double(index) / (count - 1)).rounded() }
-        }
         let curve: CurvePrediction
         do { curve = try predictor.predict([configuration], at: wanted)[0] } catch let error as IngestError {
             throw ValidationError("--config: " + error.description)
@@ -140,6 +134,20 @@ struct Predict: ParsableCommand {
                          prediction.divergenceProbability * 100))
         }
         if let cost { Self.printCost(cost) }
+    }
+
+    /// The steps `--steps FROM:TO:COUNT` asks for, nil without it.
+    func requestedSteps() throws -> [Double]? {
+        guard let steps else { return nil }
+        let parts = steps.split(separator: ":").map { Double($0) }
+        guard parts.count == 3, let from = parts[0], let to = parts[1], let count = parts[2], from >= 1, to >= from, count >= 1,
+              count == count.rounded(), to <= 1e12 else {
+            throw ValidationError("--steps \(steps.prefix(80)): expected FROM:TO:COUNT with 1 <= FROM <= TO <= 1e12 and a whole COUNT, e.g. 1000:20000:20")
+        }
+        guard count <= Double(Self.maximumCurvePoints) else {
+            throw ValidationError("--steps \(steps.prefix(80)): \(count) points is more than \(Self.maximumCurvePoints); a curve needs far fewer")
+        }
+        return (0..<Int(count)).map { index in count == 1 ? to : (from + (to - from) * Double(index) / (count - 1)).rounded() }
     }
 
     /// The curve's points as JSON rows; no step without a batch size (the end of training).

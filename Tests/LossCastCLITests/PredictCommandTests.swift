@@ -103,3 +103,63 @@ final class PredictCommandTests: XCTestCase {
         XCTAssertEqual(scores, scores.sorted())
     }
 }
+
+/// `predict --run ID`: a stored run predicted from its own configuration and log with the
+/// default checkpoint, beside the losses it logged.
+final class StoredRunPredictionTests: XCTestCase {
+    func testAStoredRunPredictsFromItsOwnLog() throws {
+        let folder = NSTemporaryDirectory() + "stored-run-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
+        // A run of 400M parameters whose recipe states its schedule and whose log has no rates:
+        // five logged points. A second run logs its rates (cosine, peak 0.002).
+        let losses = [4.1, 3.42, 3.18, 3.05, 2.99], steps = [2000.0, 6000, 10000, 14000, 19073]
+        let stated = zip(steps, losses).map { "stated-cosine,\(Int($0)),\($1)," }
+        let logged = zip(steps, losses).map { "logged-rates,\(Int($0)),\($1 + 0.01),\(0.001 * (1 + cos(Double.pi * $0 / 19073)))" }
+        try (["run,step,loss,lr_logged"] + stated + logged).joined(separator: "\n").write(toFile: folder + "/runs.csv", atomically: true, encoding: .utf8)
+        try """
+            run: run
+            step: step
+            lr: lr_logged
+            losses: [loss]
+            constants: {params: 4.0e+8, tokens: 2.0e+10, lr: 0.002, batch_size_tokens: 1048576, warmup_steps: 100, lr_schedule: cosine, total_steps: 19073}
+            """.write(toFile: folder + "/map.yaml", atomically: true, encoding: .utf8)
+        let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
+        let (ingested, status) = try DoctorTests.runLossCast(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml"], environment: environment)
+        XCTAssertEqual(status, 0, ingested)
+
+        // Every logged point, each beside the loss the file holds.
+        let (output, predicted) = try DoctorTests.runLossCast(["predict", "--run", "stated-cosine", "--json"], environment: environment)
+        XCTAssertEqual(predicted, 0, output)
+        let points = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Double]])
+        XCTAssertEqual(points.map { $0["step"]! }, [2000, 6000, 10000, 14000, 19073])
+        XCTAssertEqual(points.map { $0["actual"]! }, losses)
+        XCTAssertTrue(points.allSatisfy { $0["lower90"]! <= $0["loss"]! && $0["loss"]! <= $0["upper90"]! })
+
+        // The same recipe typed as a configuration predicts what the stored run does: the
+        // stored configuration is used as stored, and its schedule is the closed form it states.
+        let recipe = #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_tokens": 1048576, "warmup_steps": 100, "lr_schedule": "cosine", "total_steps": 19073, "source": "user-csv"}"#
+        let (typed, typedStatus) = try DoctorTests.runLossCast(["predict", "--config", recipe, "--steps", "2000:19073:2", "--json"], environment: environment)
+        XCTAssertEqual(typedStatus, 0, typed)
+        let typedRows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(typed.utf8)) as? [[String: Double]])
+        XCTAssertEqual(typedRows[0]["loss"]!, points[0]["loss"]!, accuracy: 1e-9)
+        XCTAssertEqual(typedRows[1]["loss"]!, points[4]["loss"]!, accuracy: 1e-9)
+
+        // --steps between logged points: the logged rates are read off the log, the logged
+        // points that coincide keep their losses, and the rest have none.
+        let (between, betweenStatus) = try DoctorTests.runLossCast(["predict", "--run", "logged-rates", "--steps", "4000:10000:3", "--json"], environment: environment)
+        XCTAssertEqual(betweenStatus, 0, between)
+        let middle = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(between.utf8)) as? [[String: Double]])
+        XCTAssertEqual(middle.map { $0["step"]! }, [4000, 7000, 10000])
+        XCTAssertEqual(middle.map { $0["actual"] }, [nil, nil, 3.19])
+        XCTAssertEqual(middle[0]["tokens"]!, 4000 * 1048576)
+
+        // Unknown runs and a run with a configuration are refused, naming what to do.
+        let (unknown, unknownStatus) = try DoctorTests.runLossCast(["predict", "--run", "no-such-run"], environment: environment, errors: true)
+        XCTAssertNotEqual(unknownStatus, 0)
+        XCTAssertTrue(unknown.contains("no-such-run") && unknown.contains("runs list"), unknown)
+        let (both, bothStatus) = try DoctorTests.runLossCast(["predict", "--run", "stated-cosine", "--config", recipe], environment: environment, errors: true)
+        XCTAssertNotEqual(bothStatus, 0)
+        XCTAssertTrue(both.contains("not both"), both)
+    }
+}

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 resamples=${1:-1000}
 data=../shared/datasets/chinchilla_epoch/svg_extracted_data.csv
-swift build -c release --product losscast-bench >/dev/null
+swift build -c release -Xswiftc -enable-testing --product losscast-bench >/dev/null
 out=$(mktemp -d)
 .build/release/losscast-bench chinchilla "$data" --resamples "$resamples" > "$out/losscast.json"
 python3 Tools/bench/chinchilla_scipy.py "$data" "$resamples" > "$out/scipy.json"

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-5}
-swift build -c release --product losscast >/dev/null 2>&1
+swift build -c release -Xswiftc -enable-testing --product losscast >/dev/null 2>&1
 losscast=.build/release/losscast
 lrs=$(python3 -c "print(','.join('%.3g' % (1e-4 * 1.1 ** i) for i in range(50)))")
 batches=$(python3 -c "print(','.join(str(2 ** 17 * k) for k in range(1, 21)))")

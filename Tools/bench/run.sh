@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-15}
 threads=$(nproc)
-swift build -c release --product losscast-bench >/dev/null
+swift build -c release -Xswiftc -enable-testing --product losscast-bench >/dev/null
 if ! Tools/.venv/bin/python -c 'import torch' 2>/dev/null; then
   echo "== installing PyTorch into Tools/.venv (once)"
   python3 -m venv Tools/.venv
