@@ -9,6 +9,57 @@ public struct PlannedImport {
     public var path: String
     public var importer: Importer
     public var source: String
+    /// Fields stated at ingest (`--set`, `--config`) for what the file does not say; what the
+    /// file says wins.
+    public var stated: [String: ConfigValue] = [:]
+
+    public init(path: String, importer: Importer, source: String, stated: [String: ConfigValue] = [:]) {
+        self.path = path
+        self.importer = importer
+        self.source = source
+        self.stated = stated
+    }
+
+    /// The sink that stores runs with the stated fields filled in where a run lacks them.
+    public func stating(into sink: RunSink) -> RunSink {
+        stated.isEmpty ? sink : StatedFieldsSink(inner: sink, stated: stated)
+    }
+
+    /// The stated fields as text, part of what a file reads as: the same bytes with other
+    /// stated fields are another ingest.
+    public var statedKey: String? {
+        stated.isEmpty ? nil : stated.keys.sorted().map { "\($0)=\(stated[$0]!)" }.joined(separator: ";")
+    }
+}
+
+/// Fills in the fields stated at ingest that a run does not have or only assumed (a D taken
+/// from the last logged point gives way to a stated D), recording them as stated.
+final class StatedFieldsSink: RunSink {
+    let inner: RunSink
+    let stated: [String: ConfigValue]
+    init(inner: RunSink, stated: [String: ConfigValue]) {
+        self.inner = inner
+        self.stated = stated
+    }
+
+    func add(_ run: Run) throws {
+        let missing = stated.filter { run.configuration[$0.key] == nil || run.provenance.assumed?[$0.key] != nil }
+        guard !missing.isEmpty else { return try inner.add(run) }
+        var configuration = run.configuration, provenance = run.provenance
+        configuration.merge(missing) { _, stated in stated }
+        var assumed = provenance.assumed ?? [:]
+        for key in missing.keys { assumed[key] = "stated at ingest" }
+        provenance.assumed = assumed
+        var stated = Run(source: run.source, name: run.name, configuration: configuration, curve: run.curve, targetLoss: run.targetLoss,
+                         parameterConvention: run.parameterConvention, provenance: provenance)
+        if run.status == .diverged && stated.status != .diverged {  // a verdict from the importer's own rules stands
+            stated.status = run.status
+            stated.statusReason = run.statusReason
+        }
+        try inner.add(stated)
+    }
+    func add(_ resource: ResourceRecord) throws { try inner.add(resource) }
+    func reject(_ error: IngestError) { inner.reject(error) }
 }
 
 public enum Detection {
@@ -16,11 +67,11 @@ public enum Detection {
                                  "chinchilla-epoch", "sldbench-data-constrained", "sldbench-vocab", "sldbench-moe",
                                  "sldbench-domain-mixture", "sldbench-lr", "epoch-notable", "csv", "jsonl", "wandb", "run-folders"]
 
-    public static func importer(format: String, mapping: Mapping?, target: String?) throws -> Importer {
+    public static func importer(format: String, mapping: Mapping?, target: String?, stated: [String: ConfigValue] = [:]) throws -> Importer {
         switch format {
         case "steplaw": return StepLawImporter(moe: false)
         case "steplaw-moe": return StepLawImporter(moe: true)
-        case "olmo-ladder": return OLMoLadderImporter()
+        case "olmo-ladder": return OLMoLadderImporter(stated: stated)
         case "multipowerlaw": return MultiPowerLawImporter()
         case "gadre-models": return GadreModelsImporter()
         case "gadre-grid": return GadreGridImporter()
@@ -44,7 +95,7 @@ public enum Detection {
 
     /// The importer for a file in a known dataset's layout, nil when the file is not run data
     /// of a known dataset.
-    static func known(_ path: String) -> Importer? {
+    static func known(_ path: String, stated: [String: ConfigValue] = [:]) -> Importer? {
         let parts = URL(fileURLWithPath: path).standardizedFileURL.pathComponents
         let name = parts.last ?? ""
         let parent = parts.count >= 2 ? parts[parts.count - 2] : ""
@@ -53,7 +104,7 @@ public enum Detection {
         case (_, "steplaw", "dense_lr_bs_loss.csv"): return StepLawImporter(moe: false)
         case (_, "steplaw", "moe_lr_bs_loss.csv"): return StepLawImporter(moe: true)
         case ("olmo_ladder", "runs", _), ("olmo_ladder", "decay", _), ("olmo_ladder", "const", _):
-            return name.hasSuffix(".csv") ? OLMoLadderImporter() : nil
+            return name.hasSuffix(".csv") ? OLMoLadderImporter(stated: stated) : nil
         case ("multipowerlaw", _, _) where parent.hasPrefix("csv_") && name.hasSuffix(".csv"): return MultiPowerLawImporter()
         case (_, "gadre2024", "models_flat.csv"): return GadreModelsImporter()
         case (_, "gadre2024", "grid_flat.csv"): return GadreGridImporter()
@@ -69,7 +120,8 @@ public enum Detection {
     }
 
     /// What to import for each path given on the command line.
-    public static func plan(paths: [String], format: String?, mapping: Mapping?, source: String?, target: String?) throws -> [PlannedImport] {
+    public static func plan(paths: [String], format: String?, mapping: Mapping?, source: String?, target: String?,
+                            stated: [String: ConfigValue] = [:]) throws -> [PlannedImport] {
         var plans: [PlannedImport] = []
         for path in paths {
             var isFolder: ObjCBool = false
@@ -102,8 +154,8 @@ public enum Detection {
                     URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(RunFolderImporter.configName).path) {
                     continue  // read with its config.json, or not part of a run folder
                 } else if let format {
-                    importer = try Detection.importer(format: format, mapping: mapping, target: target)
-                } else if let known = known(file) {
+                    importer = try Detection.importer(format: format, mapping: mapping, target: target, stated: stated)
+                } else if let known = known(file, stated: stated) {
                     importer = known
                 } else if let mapping, file.hasSuffix(".csv") || TableFormat.of(file) == .jsonl {
                     importer = MappedTableImporter(mapping: mapping, table: TableFormat.of(file))
@@ -122,7 +174,7 @@ public enum Detection {
                 }
                 let runSource = source ?? (importer is OLMoLadderImporter ? OLMoLadderImporter.source(for: file)
                     : importer is RunFolderImporter ? RunFolderImporter.source(for: file) : importer.defaultSource)
-                plans.append(PlannedImport(path: file, importer: importer, source: runSource))
+                plans.append(PlannedImport(path: file, importer: importer, source: runSource, stated: stated))
             }
         }
         return plans

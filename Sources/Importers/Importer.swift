@@ -55,10 +55,23 @@ func forEachRecord(_ path: String, required: [String], progress: ((Int) -> Void)
     progress?(reader.bytesRead)
 }
 
-/// Builds, checks and hands over one run.
+/// Builds, checks and hands over one run. A run that states no D takes its last logged
+/// point's tokens, and one that states no total steps its last logged step (a log that
+/// ends is a run that ended there); both are recorded as assumed, and `runs show` says so.
 func emit(_ sink: RunSink, source: String, name: String, configuration: [String: ConfigValue],
           curve: [CurvePoint], targetLoss: String, convention: ParameterConvention, provenance: Provenance,
           pointLines: [Int]? = nil) throws {
+    var configuration = configuration, provenance = provenance
+    var assumed = provenance.assumed ?? [:]
+    if configuration[ConfigKey.tokens] == nil, let tokens = curve.last?.tokens, tokens > 0 {
+        configuration[ConfigKey.tokens] = .number(tokens)
+        assumed[ConfigKey.tokens] = "the last logged point's tokens (the log states no D)"
+    }
+    if configuration[ConfigKey.totalSteps] == nil, curve.count >= 2, let step = curve.last?.step, step >= 1 {
+        configuration[ConfigKey.totalSteps] = .number(step)
+        assumed[ConfigKey.totalSteps] = "the last logged step (the log states no total)"
+    }
+    provenance.assumed = assumed.isEmpty ? nil : assumed
     let run = Run(source: source, name: name, configuration: configuration, curve: curve, targetLoss: targetLoss,
                   parameterConvention: convention, provenance: provenance)
     try Validation.check(run, pointLines: pointLines)

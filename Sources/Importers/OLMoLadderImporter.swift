@@ -1,7 +1,9 @@
 // The OLMo "peteish" ladder (allenai/OLMo scripts/scaling/data): one CSV per run with
 // whole eval-loss curves and the learning rate at each step. N comes from OLMo's own
-// configs (configs/*.json, `n` of the group whose paths list the file); D is the
-// Chinchilla multiple in the name (0.5xC ... 10xC) times 20 tokens per parameter.
+// configs (configs/*.json, `n` of the group whose paths list the file), else from what the
+// user states at ingest (`--set params=...`, for a file away from its configs); D is what
+// the log says, the last `throughput/total_tokens`, else the Chinchilla multiple in the
+// name (0.5xC ... 10xC) times 20 tokens per parameter.
 import Foundation
 import Runs
 
@@ -9,7 +11,9 @@ public struct OLMoLadderImporter: Importer {
     public let format = "olmo-ladder"
     public let defaultSource = "olmo-ladder"
     public static let target = "eval/c4_en-validation/CrossEntropyLoss"
-    public init() {}
+    /// Fields stated at ingest: N for a file whose configs are not beside it.
+    public var stated: [String: ConfigValue]
+    public init(stated: [String: ConfigValue] = [:]) { self.stated = stated }
 
     /// The source for a file: runs/ -> olmo-ladder, decay/ -> olmo-ladder-decay, const/ -> olmo-ladder-const.
     public static func source(for path: String) -> String {
@@ -46,9 +50,9 @@ public struct OLMoLadderImporter: Importer {
         let configs = url.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("configs").path
         let counts = try OLMoLadderImporter.parameterCounts(configsFolder: configs)
         let size = String(name.split(separator: "-").first ?? "")
-        guard let params = counts[url.lastPathComponent] ?? counts["size:" + size] else {
+        guard let params = counts[url.lastPathComponent] ?? counts["size:" + size] ?? stated[ConfigKey.params]?.number else {
             throw IngestError(file: path, field: "n", problem: "no OLMo config under \(configs) gives N for size \(size)",
-                              expected: "configs/*.json listing this run")
+                              expected: "configs/*.json listing this run beside runs/, or N stated: losscast ingest FILE --set params=N")
         }
         guard let multiplierText = name.split(separator: "-").dropFirst().first.map({ $0.replacingOccurrences(of: "xC", with: "") }),
               let multiplier = Double(multiplierText) else {
@@ -56,7 +60,6 @@ public struct OLMoLadderImporter: Importer {
         }
         var configuration: [String: ConfigValue] = [
             ConfigKey.params: .number(params),
-            ConfigKey.tokens: .number((multiplier * 20 * params).rounded()),
             "chinchilla_multiplier": .number(multiplier),
             "size_label": .text(size),
             ConfigKey.dataset: .text("dolma (OLMo peteish)"),
@@ -78,6 +81,8 @@ public struct OLMoLadderImporter: Importer {
             curve.append(CurvePoint(step: try number("_step"), tokens: try number("throughput/total_tokens"),
                                     learningRate: try number("optim/learning_rate_group0"), losses: losses))
         }
+        // What the log says, else what the name says.
+        configuration[ConfigKey.tokens] = .number(curve.last?.tokens ?? (multiplier * 20 * params).rounded())
         try emit(sink, source: source, name: name, configuration: configuration, curve: curve,
                  targetLoss: OLMoLadderImporter.target, convention: .total,
                  provenance: Provenance(file: path, line: firstLine, importer: format))

@@ -15,13 +15,31 @@ struct Ingest: ParsableCommand {
     @Option(help: "A JSON or YAML file describing a table's columns (CSV or JSON lines).") var mapping: String?
     @Option(help: "The source name for the runs (default: the format's).") var source: String?
     @Option(help: "The target loss for W&B histories (default: train/loss, loss, ...).") var target: String?
+    @Option(name: .customLong("set"), help: "A field the files do not state, KEY=VALUE, for every run they hold (repeatable; what a file says wins), e.g. params=1.9e8.")
+    var assignments: [String] = []
+    @Option(help: "A configuration (JSON or YAML, flat or in sections) stating fields the files do not; --set wins over it.") var config: String?
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Print the reports as JSON.") var json = false
+
+    /// The fields `--config` and `--set` state, read by the one configuration reader (a typo
+    /// is refused with the near name, a string where a number goes is refused).
+    func statedFields() throws -> [String: ConfigValue] {
+        var stated = try config.map { try ConfigurationInput.read($0).values } ?? [:]
+        for assignment in assignments {
+            guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex,
+                  assignment.index(after: equals) != assignment.endIndex else {
+                throw ValidationError("--set \(assignment): expected KEY=VALUE, e.g. params=1.9e8")
+            }
+            let key = String(assignment[..<equals]), text = String(assignment[assignment.index(after: equals)...])
+            stated.merge(try ConfigurationInput.field(key, text, option: "--set")) { $1 }
+        }
+        return stated
+    }
 
     func run() throws {
         let parsedMapping = try mapping.map { try Mapping(path: $0) }
         let plans = try Detection.plan(paths: paths, format: format, mapping: parsedMapping,
-                                       source: source ?? parsedMapping?.source, target: target)
+                                       source: source ?? parsedMapping?.source, target: target, stated: try statedFields())
         guard !plans.isEmpty else { throw ValidationError("nothing to ingest under \(paths.joined(separator: " "))") }
         let store = try storeOptions.open()
         let totalBytes = plans.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }

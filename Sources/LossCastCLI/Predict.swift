@@ -57,6 +57,16 @@ enum ConfigurationInput {
             throw ValidationError(error.description)
         }
     }
+
+    /// One field typed on the command line (`--grid lr=...`, `--set params=...`): a number, a
+    /// boolean or else a name, read as a one-field configuration (no JSON text is built), so
+    /// a typo gets the near name and a name where a number goes is refused.
+    static func field(_ key: String, _ text: String, option: String) throws -> [String: ConfigValue] {
+        let node: ConfigNode = Double(text).map(ConfigNode.number) ?? (text == "true" || text == "false" ? .bool(text == "true") : .string(text))
+        do { return try Configuration.read(.object([ConfigNode.Entry(key, node)]), origin: "\(option) \(key)").values } catch let error as IngestError {
+            throw ValidationError(error.description)
+        }
+    }
 }
 
 struct Predict: ParsableCommand {

@@ -241,12 +241,6 @@ struct CandidateStream {
         guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--grid \(text.prefix(80)): expected FIELD=V1,V2,...") }
         let texts = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !texts.isEmpty else { throw ValidationError("--grid \(text.prefix(80)): no values") }
-        return try texts.map { value in
-            // A number, a boolean or else a name, as one-field configuration (no JSON text is built).
-            let node: ConfigNode = Double(value).map(ConfigNode.number) ?? (value == "true" || value == "false" ? .bool(value == "true") : .string(value))
-            do { return try Configuration.read(.object([ConfigNode.Entry(parts[0], node)]), origin: "--grid \(parts[0])").values } catch let error as IngestError {
-                throw ValidationError(error.description)
-            }
-        }
+        return try texts.map { try ConfigurationInput.field(parts[0], $0, option: "--grid") }
     }
 }

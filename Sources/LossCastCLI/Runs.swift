@@ -95,7 +95,9 @@ struct RunsCommand: ParsableCommand {
             print("  target loss \(run.targetLoss); parameter count convention \(run.parameterConvention.rawValue)")
             print("  from \(run.provenance.file)\(run.provenance.line.map { ":\($0)" } ?? "") by \(run.provenance.importer)\(run.provenance.note.map { "; \($0)" } ?? "")")
             print("  configuration:")
-            for key in run.configuration.keys.sorted() { print("    \(key) = \(run.configuration[key]!)") }
+            for key in run.configuration.keys.sorted() {
+                print("    \(key) = \(run.configuration[key]!)" + (run.provenance.assumed?[key].map { "   (assumed: \($0))" } ?? ""))
+            }
             print("  curve (\(run.curve.count) points):\n    step        tokens      lr          \(run.targetLoss)")
             let shown = run.curve.count <= 12 ? Array(run.curve) : Array(run.curve.prefix(6)) + Array(run.curve.suffix(6))
             for point in shown {

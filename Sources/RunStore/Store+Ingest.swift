@@ -92,13 +92,14 @@ extension RunStore {
         let (bytesHash, size) = try RunStore.fileHash(plan.path)
         // The same bytes under another mapping are another ingest (a corrected mapping adds the
         // runs it reads differently); without a mapping the key is the bytes' hash alone.
-        let hash = plan.importer.readingKey.map { key in
+        let readingKey = [plan.importer.readingKey, plan.statedKey].compactMap { $0 }
+        let hash = readingKey.isEmpty ? bytesHash : {
             var combined = ContentHash()
             combined.add(bytesHash)
             combined.add(plan.importer.format)
-            combined.add(key)
+            for key in readingKey { combined.add(key) }
             return combined.hexDigest
-        } ?? bytesHash
+        }()
         try database.write { db in
             if let _ = try Int64.fetchOne(db, sql: "SELECT key FROM ingested_file WHERE content_hash = ?", arguments: [hash]) {
                 report.alreadyIngested = true
@@ -110,7 +111,7 @@ extension RunStore {
                 """, arguments: [plan.path, hash, size, plan.importer.format, plan.source, ISO8601DateFormatter().string(from: Date())])
             let fileKey = db.lastInsertedRowID
             let sink = try StoreSink(db: db, fileKey: fileKey, report: report)
-            try plan.importer.importFile(plan.path, source: plan.source, into: sink, progress: progress)
+            try plan.importer.importFile(plan.path, source: plan.source, into: plan.stating(into: sink), progress: progress)
             report = sink.report
             report.diverged += try RunStore.markGroupDivergence(db, source: plan.source)
             try db.execute(sql: "UPDATE ingested_file SET runs_added = ?, runs_duplicate = ?, rejected = ? WHERE key = ?",

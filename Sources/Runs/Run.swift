@@ -56,12 +56,16 @@ public struct Provenance: Codable, Equatable, Sendable {
     public var line: Int?
     public var importer: String
     public var note: String?
+    /// Fields the log did not state, each with where its value came from (the last logged
+    /// point, a value stated at ingest).
+    public var assumed: [String: String]?
 
-    public init(file: String, line: Int? = nil, importer: String, note: String? = nil) {
+    public init(file: String, line: Int? = nil, importer: String, note: String? = nil, assumed: [String: String]? = nil) {
         self.file = file
         self.line = line
         self.importer = importer
         self.note = note
+        self.assumed = assumed
     }
 }
 

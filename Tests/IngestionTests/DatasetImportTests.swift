@@ -55,7 +55,13 @@ final class DatasetImportTests: XCTestCase {
         }
         let oneB = try XCTUnwrap(try collect(OLMoLadderImporter(), root + "/olmo_ladder/runs/1B-1xC.csv").runs.first)
         XCTAssertEqual(oneB.params, 1_279_395_840)          // the datasets README
-        XCTAssertEqual(oneB.tokens!, 20 * 1_279_395_840, accuracy: 1)
+        // D is what the log says, its last throughput/total_tokens, one batch past 1xC (20 N).
+        let lines = try String(contentsOfFile: root + "/olmo_ladder/runs/1B-1xC.csv", encoding: .utf8).split(whereSeparator: \.isNewline)
+        let column = try XCTUnwrap(lines[0].split(separator: ",").firstIndex(of: "throughput/total_tokens"))
+        let logged = try XCTUnwrap(Double(lines.last!.split(separator: ",", omittingEmptySubsequences: false)[column]))
+        XCTAssertEqual(oneB.tokens, logged)
+        XCTAssertEqual(oneB.tokens!, 20 * 1_279_395_840, accuracy: 20 * 1_279_395_840 * 0.001)
+        XCTAssertEqual(oneB.provenance.assumed?[ConfigKey.tokens], nil)     // stated by the log, not assumed
     }
 
     func testMultiPowerLaw() throws {
