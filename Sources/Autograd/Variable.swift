@@ -7,6 +7,12 @@
 // topological order. This file is the graph; it knows no op.
 import Tensors
 
+/// Runs `body` without recording the graph: its ops' outputs need no gradient and hold no
+/// parents (as torch.no_grad and tinygrad's Tensor.no_grad). The values are the same.
+public func withoutRecording<Result>(_ body: () throws -> Result) rethrows -> Result {
+    try Variable.$isRecording.withValue(false, operation: body)
+}
+
 public final class Variable {
     /// The value; parameters are updated in place by optimizers.
     public var value: Tensor
@@ -29,13 +35,26 @@ public final class Variable {
         self.backwardFunction = nil
     }
 
-    /// An op's output. The backward closure is kept only when a parent needs a gradient.
+    /// Whether ops record the graph `backward()` walks. Off inside `withoutRecording` (for
+    /// inference: predict, rank, the simulator, validation), where no gradient is asked for,
+    /// so an op's output keeps neither its parents nor its backward closure, and each
+    /// intermediate tensor is freed as soon as the next op has read it.
+    @TaskLocal public static var isRecording = true
+
+    /// An op's output. The backward closure is kept only when a parent needs a gradient and
+    /// the graph is being recorded.
     init(value: Tensor, parents: [Variable], backward: @escaping (Tensor) -> Void) {
         self.value = value
+        self.name = nil
+        guard Variable.isRecording else {
+            self.parents = []
+            self.requiresGradient = false
+            self.backwardFunction = nil
+            return
+        }
         self.parents = parents
         self.requiresGradient = parents.contains { $0.requiresGradient }
         self.backwardFunction = requiresGradient ? backward : nil
-        self.name = nil
     }
 
     public var shape: [Int] { value.shape }

@@ -106,6 +106,14 @@ public final class Predictor {
         return results
     }
 
+    /// Runs the networks' forward passes without recording the graph; with
+    /// LOSSCAST_RECORD_INFERENCE=1 it records, as before inference mode, for the ranking
+    /// benchmark's same-run peer (Tools/bench/rank.sh).
+    static func inference<Result>(_ body: () -> Result) -> Result {
+        recordsInference ? body() : withoutRecording(body)
+    }
+    static let recordsInference = ProcessInfo.processInfo.environment["LOSSCAST_RECORD_INFERENCE"] == "1"
+
     /// A batch's network inputs and each row's distance outside the training range.
     struct EncodedBatch {
         var numeric: Tensor          // (B, 2F)
@@ -129,7 +137,7 @@ public final class Predictor {
     }
 
     func predictBatch(_ items: ArraySlice<(run: Run, context: StepContext)>, _ batch: EncodedBatch) -> [Prediction] {
-        let outputs = members.map { $0(numeric: batch.numeric, categories: batch.categories).value }
+        let outputs = Predictor.inference { members.map { $0(numeric: batch.numeric, categories: batch.categories).value } }
         let spreadWeight = self.spreadWeight
         return zip(items.indices, 0..<items.count).map { itemIndex, row in
             // Each member's loss and variance in loss units, over its own baseline.

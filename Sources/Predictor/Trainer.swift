@@ -400,7 +400,7 @@ public enum Trainer {
         numeric.reserveCapacity(keep.count * width)
         for row in keep { numeric += set.numeric[(row * width)..<((row + 1) * width)] }
         let categories = set.categories.map { feature in keep.map { feature[$0] } }
-        let output = network(numeric: Tensor(shape: [keep.count, width], scalars: numeric), categories: categories).value
+        let output = Predictor.inference { network(numeric: Tensor(shape: [keep.count, width], scalars: numeric), categories: categories).value }
         var total = 0.0
         for (position, row) in keep.enumerated() {
             let predicted = set.baselines[row] + baseline.mean + baseline.deviation * Double(output[position, 0])
