@@ -3,7 +3,9 @@
 // - by-size: train on the smaller models, test on the larger (N >= the threshold given, by
 //   default the two largest sizes: for StepLaw dense that is NCPL's split, 537M and 1.07B);
 // - by-compute: train on runs with C = 6ND <= C_max / 10, test on runs with at least 10x the
-//   compute of every training run (NCPL's claim of generalising to 10x);
+//   compute of every training run (NCPL's claim of generalising to 10x); both within 1%, as
+//   a budget's runs differ by a batch of tokens (the OLMo ladder's 1xC and 10xC, D from its
+//   log, are 9.994x apart);
 // - by-source: train on the other sources, test on the one named;
 // - top:FIELD:K: test on the runs at the K largest levels of any numeric field (`flops`,
 //   `params`, `tokens` or a configuration field: `top:flops:2` holds out the two largest
@@ -84,6 +86,9 @@ public struct Split: Sendable {
         return 12 * layers * width * width
     }
 
+    /// Values this close (relative) are one level of a budget: its runs differ by a batch.
+    static let levelTolerance = 0.01
+
     /// C = 6 N D at the run's end, or the training FLOPs the run logs.
     public static func compute(_ run: Run) -> Double? {
         if let size = size(run), let tokens = run.tokens ?? run.curve.last?.tokens { return 6 * size * tokens }
@@ -111,9 +116,9 @@ public struct Split: Sendable {
         case .byCompute:
             let computes = runs.compactMap(Self.compute)
             guard let largest = computes.max() else { throw SplitError("by-compute needs runs with params and tokens") }
-            let train = runs.filter { (Self.compute($0) ?? .infinity) <= largest / 10 }
+            let train = runs.filter { (Self.compute($0) ?? .infinity) <= largest / 10 * (1 + Self.levelTolerance) }
             guard let trainMax = train.compactMap(Self.compute).max() else { throw SplitError("by-compute: no run has a tenth of the largest compute") }
-            let test = runs.filter { (Self.compute($0) ?? 0) >= 10 * trainMax }
+            let test = runs.filter { (Self.compute($0) ?? 0) >= 10 * trainMax / (1 + Self.levelTolerance) }
             guard !test.isEmpty else { throw SplitError("by-compute: no run has 10x the compute of the training runs") }
             return Sides(train: train, test: test,
                          description: String(format: "by-compute: train on C <= %.3g FLOPs (C_max/10), test on C >= %.3g (10x every training run)", trainMax, 10 * trainMax))
@@ -130,7 +135,7 @@ public struct Split: Sendable {
             let values = runs.compactMap { Self.value(field, of: $0) }.sorted()
             // Levels bottom up: a value more than 1% above a level's first value starts the next.
             var starts: [Double] = []
-            for value in values where starts.last.map({ value > $0 + abs($0) * 0.01 }) ?? true { starts.append(value) }
+            for value in values where starts.last.map({ value > $0 + abs($0) * Self.levelTolerance }) ?? true { starts.append(value) }
             guard starts.count > levels else {
                 throw SplitError("top:\(field):\(levels) needs more than \(levels) level(s) of '\(field)'; the runs have \(starts.count)"
                                  + (starts.isEmpty ? " (no run has it: flops, params, tokens or a configuration field)" : ""))

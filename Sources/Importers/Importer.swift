@@ -56,8 +56,12 @@ func forEachRecord(_ path: String, required: [String], progress: ((Int) -> Void)
 }
 
 /// Builds, checks and hands over one run. A run that states no D takes its last logged
-/// point's tokens, and one that states no total steps its last logged step (a log that
-/// ends is a run that ended there); both are recorded as assumed, and `runs show` says so.
+/// point's tokens (a log that ends is a run that ended there), recorded as assumed. One that
+/// states no total steps is read as ending at its last logged step wherever steps are
+/// needed (the encoder's progress); that is recorded too, but not written into the
+/// configuration: as a field, total steps became a network input that is clamped beyond the
+/// training range, and on the OLMo ladder's by-compute split the per-point MAE went from
+/// 0.0057 to 0.0217.
 func emit(_ sink: RunSink, source: String, name: String, configuration: [String: ConfigValue],
           curve: [CurvePoint], targetLoss: String, convention: ParameterConvention, provenance: Provenance,
           pointLines: [Int]? = nil) throws {
@@ -68,8 +72,7 @@ func emit(_ sink: RunSink, source: String, name: String, configuration: [String:
         assumed[ConfigKey.tokens] = "the last logged point's tokens (the log states no D)"
     }
     if configuration[ConfigKey.totalSteps] == nil, curve.count >= 2, let step = curve.last?.step, step >= 1 {
-        configuration[ConfigKey.totalSteps] = .number(step)
-        assumed[ConfigKey.totalSteps] = "the last logged step (the log states no total)"
+        assumed[ConfigKey.totalSteps] = String(format: "%.0f, the last logged step (the log states no total)", step)
     }
     provenance.assumed = assumed.isEmpty ? nil : assumed
     let run = Run(source: source, name: name, configuration: configuration, curve: curve, targetLoss: targetLoss,

@@ -98,6 +98,9 @@ struct RunsCommand: ParsableCommand {
             for key in run.configuration.keys.sorted() {
                 print("    \(key) = \(run.configuration[key]!)" + (run.provenance.assumed?[key].map { "   (assumed: \($0))" } ?? ""))
             }
+            for (key, assumption) in (run.provenance.assumed ?? [:]).sorted(by: { $0.key < $1.key }) where run.configuration[key] == nil {
+                print("    \(key): not stated; read as \(assumption)")
+            }
             print("  curve (\(run.curve.count) points):\n    step        tokens      lr          \(run.targetLoss)")
             let shown = run.curve.count <= 12 ? Array(run.curve) : Array(run.curve.prefix(6)) + Array(run.curve.suffix(6))
             for point in shown {

@@ -159,13 +159,17 @@ public final class Predictor {
         }
     }
 
+    /// Deviations either side of the mean a two-sided 90% normal interval spans (the
+    /// standard normal's 95th percentile).
+    static let halfWidth90 = 1.6449
+
     /// The 90% interval of a loss with this deviation, on the log of the loss: a loss is
     /// positive, so the interval never reaches 0 (a prediction far outside the training range
     /// gave -22.6 to 28.0). Where deviation / loss is small, as it is inside the range, this is
     /// loss -/+ 1.6449 deviation to first order.
     static func interval(loss: Double, deviation: Double) -> (lower: Double, upper: Double) {
-        guard loss > 0 else { return (loss - 1.6449 * deviation, loss + 1.6449 * deviation) }
-        let width = 1.6449 * deviation / loss
+        guard loss > 0 else { return (loss - halfWidth90 * deviation, loss + halfWidth90 * deviation) }
+        let width = halfWidth90 * deviation / loss
         return (loss * Foundation.exp(-width), loss * Foundation.exp(width))
     }
 

@@ -233,7 +233,7 @@ public enum Trainer {
             let inside = zip(zip(points, predictions), distances).filter { pair, distance in
                 let (point, prediction) = pair
                 let network = prediction.deviation
-                return abs(point.loss - prediction.loss) <= 1.6449 * calibration.deviation(network: network, distance: distance, source: point.run.source)
+                return abs(point.loss - prediction.loss) <= Predictor.halfWidth90 * calibration.deviation(network: network, distance: distance, source: point.run.source)
             }.count
             return Double(inside) / Double(max(points.count, 1))
         }
@@ -333,6 +333,12 @@ public enum Trainer {
         return { run in run.tokens.map { $0 > 0 && Foundation.log($0) >= threshold } ?? false }
     }
 
+    /// The training loss is the squared error of the loss, plus these weights times the
+    /// Gaussian negative log-likelihood (which learns the variance, the interval's core) and
+    /// the divergence classifier's cross-entropy.
+    static let likelihoodWeight: Float = 0.5
+    static let divergenceWeight: Float = 0.2
+
     /// Trains one network; returns it with the best validation parameters and that error.
     static func trainMember(train: SampleSet, check: SampleSet, encoder: FeatureEncoder, baseline: Baseline,
                             options: TrainingOptions, seed: UInt64, progress: ((String) -> Void)?) -> (any PredictorModel, Double) {
@@ -368,10 +374,10 @@ public enum Trainer {
                 let target = Tensor(shape: [rows.count, 1], scalars: rows.map { train.targets[$0] })
                 let weights = Tensor(shape: [rows.count, 1], scalars: rows.map { train.weights[$0] })
                 let labels = Tensor(shape: [rows.count, 1], scalars: rows.map { train.diverged[$0] })
-                var loss = binaryCrossEntropyWithLogits(logit, labels) * 0.2
+                var loss = binaryCrossEntropyWithLogits(logit, labels) * Self.divergenceWeight
                 if weights.scalars.contains(where: { $0 > 0 }) {
                     loss = loss + meanSquaredError(mean, target, weights: weights)
-                        + gaussianNegativeLogLikelihood(mean: mean, logVariance: logVariance, target: target, weights: weights) * 0.5
+                        + gaussianNegativeLogLikelihood(mean: mean, logVariance: logVariance, target: target, weights: weights) * Self.likelihoodWeight
                 }
                 optimizer.zeroGradients()
                 loss.backward()

@@ -31,6 +31,12 @@ final class SplitAndRankingTests: XCTestCase {
         let other = try Split(kind: .byCompute).apply(between)
         XCTAssertEqual(other.train.map(\.name), ["a", "b", "c"])
         XCTAssertEqual(other.test.map(\.name), ["e"])
+        // A batch more is the same budget: "d" at 6.03e20 (0.5% above C_max / 10) trains, and
+        // "e", 9.95x it, is still tested.
+        let batchMore = [runs[0], runs[1], runs[2], run("d", params: 1e9, tokens: 1.005e11, loss: 2.5), runs[4]]
+        let tolerant = try Split(kind: .byCompute).apply(batchMore)
+        XCTAssertEqual(tolerant.train.map(\.name), ["a", "b", "c", "d"])
+        XCTAssertEqual(tolerant.test.map(\.name), ["e"])
     }
 
     func testTopLevelsOfAnyField() throws {

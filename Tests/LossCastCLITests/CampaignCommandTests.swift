@@ -6,7 +6,7 @@ import XCTest
 
 final class CampaignCommandTests: XCTestCase {
     func testJSONSummaryHasBothRunsMilestonesAndDoublingTimes() throws {
-        let (output, status) = try DoctorTests.runLossCast(["campaign", "--sims", "4", "--seed", "3", "--json"])
+        let (output, status) = try LossCastBinary.run(["campaign", "--sims", "4", "--seed", "3", "--json"])
         XCTAssertEqual(status, 0, output)
         let summary = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         XCTAssertEqual(summary["simulations"] as? Int, 4)
@@ -30,12 +30,12 @@ final class CampaignCommandTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("campaign-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (yaml, printed) = try DoctorTests.runLossCast(["campaign", "--print-config"])
+        let (yaml, printed) = try LossCastBinary.run(["campaign", "--print-config"])
         XCTAssertEqual(printed, 0)
         XCTAssertTrue(yaml.contains("compute_schedule: [[2024, 9e+25]"), String(yaml.prefix(400)))
         let edited = yaml.replacingOccurrences(of: "\nexperiments: 10000", with: "\nexperiments: 2000")
         try edited.write(toFile: folder + "/campaign.yaml", atomically: true, encoding: .utf8)
-        let (text, status) = try DoctorTests.runLossCast(["campaign", "--config", folder + "/campaign.yaml", "--sims", "2",
+        let (text, status) = try LossCastBinary.run(["campaign", "--config", folder + "/campaign.yaml", "--sims", "2",
                                                           "--out", folder + "/out"], errors: true)
         XCTAssertEqual(status, 0, text)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/out/simulations").sorted()
@@ -52,7 +52,7 @@ final class CampaignCommandTests: XCTestCase {
         XCTAssertLessThanOrEqual(last, 2_000)
 
         try "teams: 10\nexperiment: 5\n".write(toFile: folder + "/bad.yaml", atomically: true, encoding: .utf8)
-        let (message, refused) = try DoctorTests.runLossCast(["campaign", "--config", folder + "/bad.yaml"], errors: true)
+        let (message, refused) = try LossCastBinary.run(["campaign", "--config", folder + "/bad.yaml"], errors: true)
         XCTAssertNotEqual(refused, 0)
         XCTAssertTrue(message.contains("unknown field 'experiment' (did you mean 'experiments'?)"), message)
     }
@@ -64,9 +64,9 @@ final class CampaignCommandTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = folder + "/store.sqlite"
-        let (ingested, status) = try DoctorTests.runLossCast(["ingest", datasetsRoot + "/steplaw/dense_lr_bs_loss.csv", "--store", store], errors: true)
+        let (ingested, status) = try LossCastBinary.run(["ingest", datasetsRoot + "/steplaw/dense_lr_bs_loss.csv", "--store", store], errors: true)
         XCTAssertEqual(status, 0, ingested)
-        let (output, ran) = try DoctorTests.runLossCast(["campaign", "--sims", "3", "--json", "--store", store,
+        let (output, ran) = try LossCastBinary.run(["campaign", "--sims", "3", "--json", "--store", store,
                                                          "--taste-from", repositoryRoot + "/Checkpoints/default.safetensors",
                                                          "--taste-min-params", "5e8"])
         XCTAssertEqual(ran, 0, output)
@@ -79,7 +79,7 @@ final class CampaignCommandTests: XCTestCase {
         XCTAssertEqual(variants.map { $0["name"] as? String }, ["uninformed", "predictor", "oracle"])
         // The predictor's noise leaves, on the pool, the Spearman correlation it was measured at.
         XCTAssertEqual(try XCTUnwrap(variants[1]["spearman"] as? Double), spearman, accuracy: 1e-9)
-        let (message, refused) = try DoctorTests.runLossCast(["campaign", "--store", store, "--taste-from",
+        let (message, refused) = try LossCastBinary.run(["campaign", "--store", store, "--taste-from",
                                                               repositoryRoot + "/Checkpoints/default.safetensors", "--taste-source", "nothing"],
                                                              errors: true)
         XCTAssertNotEqual(refused, 0)

@@ -11,7 +11,7 @@ final class CostCommandTests: XCTestCase {
     func testCostOfAKnownRun() throws {
         let hardware = ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "1024", "--mfu", "0.4", "--json"]
         for source in [["--flop", "6e21"], ["--config", #"{"params": 1e9, "tokens": 1e12}"#]] {
-            let (output, status) = try DoctorTests.runLossCast(["cost"] + source + hardware)
+            let (output, status) = try LossCastBinary.run(["cost"] + source + hardware)
             XCTAssertEqual(status, 0, output)
             let estimate = try XCTUnwrap(try json(output) as? [String: Any])
             XCTAssertEqual(try XCTUnwrap(estimate["seconds"] as? Double), 14_805.37, accuracy: 0.01)
@@ -20,7 +20,7 @@ final class CostCommandTests: XCTestCase {
             // Google Cloud's 3-year price, the table's only 3-year price for this chip.
             XCTAssertEqual((cloud["3-year"]?["quote"] as? [String: Any])?["dollars"] as? Double, 4.86)
         }
-        let (text, status) = try DoctorTests.runLossCast(["cost", "--flop", "6e21", "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "1024"])
+        let (text, status) = try LossCastBinary.run(["cost", "--flop", "6e21", "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "1024"])
         XCTAssertEqual(status, 0)
         XCTAssertTrue(text.contains("assumed: utilization") && text.contains("learned from"), text)
         XCTAssertTrue(text.contains("cloud, 3-year"), text)
@@ -44,7 +44,7 @@ final class CostCommandTests: XCTestCase {
             (["cost", "--flop", "-5", "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8"], "--flop"),
         ]
         for (arguments, expected) in cases {
-            let (message, status) = try DoctorTests.runLossCast(arguments, errors: true)
+            let (message, status) = try LossCastBinary.run(arguments, errors: true)
             XCTAssertNotEqual(status, 0, arguments.joined(separator: " "))
             XCTAssertTrue(message.contains(expected), "\(arguments): \(message)")
         }
@@ -55,7 +55,7 @@ final class CostCommandTests: XCTestCase {
     /// exceed it.
     func testRankWithinABudget() throws {
         let hardware = ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "64", "--mfu", "0.4"]
-        let (unit, priced) = try DoctorTests.runLossCast(["cost", "--flop", "1e21", "--json"] + hardware)
+        let (unit, priced) = try LossCastBinary.run(["cost", "--flop", "1e21", "--json"] + hardware)
         XCTAssertEqual(priced, 0, unit)
         let cloud = try XCTUnwrap((try json(unit) as? [String: Any])?["cloud"] as? [String: [String: Any]])
         let perFLOP = try XCTUnwrap((cloud["3-year"]?["cost"] as? [String: Any])?["adjusted"] as? Double) / 1e21
@@ -66,7 +66,7 @@ final class CostCommandTests: XCTestCase {
         let folder = NSTemporaryDirectory() + "losscast-frontier-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (output, status) = try DoctorTests.runLossCast(["rank", "--base", #"{"params": 1e9, "tokens": 2e10, "lr": 0.002, "batch_size": 512, "seq_len": 2048}"#,
+        let (output, status) = try LossCastBinary.run(["rank", "--base", #"{"params": 1e9, "tokens": 2e10, "lr": 0.002, "batch_size": 512, "seq_len": 2048}"#,
                                                             "--grid", "params=" + sizes.map { "\($0)" }.joined(separator: ","),
                                                             "--grid", "tokens=" + tokens.map { "\($0)" }.joined(separator: ","),
                                                             "--max-cost", "\(budget)", "--top", "20", "--frontier", folder + "/frontier.svg", "--json"] + hardware)
@@ -84,7 +84,7 @@ final class CostCommandTests: XCTestCase {
         XCTAssertTrue(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"), String(svg.prefix(80)))
         XCTAssertTrue(svg.contains("frontier"))
         // Without hardware there is nothing to price by.
-        let (message, refused) = try DoctorTests.runLossCast(["rank", "--base", #"{"params": 1e9, "tokens": 2e10}"#, "--grid", "lr=0.001,0.002",
+        let (message, refused) = try LossCastBinary.run(["rank", "--base", #"{"params": 1e9, "tokens": 2e10}"#, "--grid", "lr=0.001,0.002",
                                                               "--max-cost", "100"], errors: true)
         XCTAssertNotEqual(refused, 0)
         XCTAssertTrue(message.contains("--hardware"), message)
@@ -92,7 +92,7 @@ final class CostCommandTests: XCTestCase {
 
     /// `predict --hardware --chips` prints the run's cost after its loss.
     func testPredictPrintsTheCost() throws {
-        let (output, status) = try DoctorTests.runLossCast(["predict", "--config", #"{"params": 1.07e9, "tokens": 5e10, "lr": 0.002, "batch_size": 512}"#,
+        let (output, status) = try LossCastBinary.run(["predict", "--config", #"{"params": 1.07e9, "tokens": 5e10, "lr": 0.002, "batch_size": 512}"#,
                                                             "--hardware", "NVIDIA A100 SXM4 80 GB", "--chips", "256", "--mfu", "0.45"])
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("predicted final loss"), output)

@@ -6,33 +6,8 @@ import TestSupport
 import XCTest
 
 final class DoctorTests: XCTestCase {
-    /// Runs the built `losscast` with extra environment; returns its standard output (and
-    /// standard error, with `errors`) and the exit status.
-    static func runLossCast(_ arguments: [String], environment: [String: String] = [:], errors: Bool = false) throws -> (String, Int32) {
-        let candidates = [".build/release/losscast", ".build/debug/losscast"].map { repositoryRoot + "/" + $0 }
-        guard let binary = candidates.first(where: FileManager.default.isExecutableFile) else {
-            throw XCTSkip("losscast is not built (swift build -c release)")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["OPENBLAS_CORETYPE", "LOSSCAST_KERNEL_REEXEC", "LOSSCAST_KERNEL_REPLACED", "LOSSCAST_ASSUME_KERNEL"] {
-            env.removeValue(forKey: key)
-        }
-        env.merge(environment) { $1 }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        if errors { process.standardError = pipe }
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: data, as: UTF8.self), process.terminationStatus)
-    }
-
     func doctor(_ environment: [String: String]) throws -> [String: Any] {
-        let (output, status) = try Self.runLossCast(["doctor", "--json"], environment: environment)
+        let (output, status) = try LossCastBinary.run(["doctor", "--json"], environment: environment)
         XCTAssertEqual(status, 0)
         return try JSONSerialization.jsonObject(with: Data(output.utf8)) as! [String: Any]
     }

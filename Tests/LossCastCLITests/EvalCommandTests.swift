@@ -26,10 +26,10 @@ final class EvalCommandTests: XCTestCase {
         try "run: run\nstep: step\ntokens: tokens_seen\nlosses: [loss]\nconfig:\n  params: params\n  tokens: tokens\n"
             .write(toFile: folder + "/map.yaml", atomically: true, encoding: .utf8)
         let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
-        let (ingested, status) = try DoctorTests.runLossCast(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml"], environment: environment)
+        let (ingested, status) = try LossCastBinary.run(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml"], environment: environment)
         XCTAssertEqual(status, 0, ingested)
         for (flags, expected) in [([String](), 2), (["--points"], 10)] {
-            let (output, evaluated) = try DoctorTests.runLossCast(["eval", "--split", "by-size", "--models", "chinchilla",
+            let (output, evaluated) = try LossCastBinary.run(["eval", "--split", "by-size", "--models", "chinchilla",
                                                                    "--predictions", folder + "/predictions.csv"] + flags, environment: environment)
             XCTAssertEqual(evaluated, 0, output)
             // The test side is the two largest sizes: 2 runs, 5 points each.
@@ -41,18 +41,18 @@ final class EvalCommandTests: XCTestCase {
         }
         // --where narrows the runs and top:FIELD:K holds out a field's largest levels: of the
         // four runs with N <= 8e7 the largest level is 8e7, one run of five points.
-        let (narrowed, code) = try DoctorTests.runLossCast(["eval", "--where", "params<=8e7", "--split", "top:params:1", "--models", "chinchilla",
+        let (narrowed, code) = try LossCastBinary.run(["eval", "--where", "params<=8e7", "--split", "top:params:1", "--models", "chinchilla",
                                                             "--predictions", folder + "/top.csv", "--points"], environment: environment)
         XCTAssertEqual(code, 0, narrowed)
         let top = try String(contentsOfFile: folder + "/top.csv", encoding: .utf8).split(separator: "\n").dropFirst()
         XCTAssertEqual(top.count, 5)
         XCTAssertTrue(top.allSatisfy { $0.contains("r80000000") }, top.joined(separator: "\n"))
         // train learns from the selected runs only; a field no run has is named with the nearest.
-        let (trained, trainCode) = try DoctorTests.runLossCast(["train", "--where", "params>=2e7", "--epochs", "2", "--out", folder + "/c.safetensors"],
+        let (trained, trainCode) = try LossCastBinary.run(["train", "--where", "params>=2e7", "--epochs", "2", "--out", folder + "/c.safetensors"],
                                                                environment: environment)
         XCTAssertEqual(trainCode, 0, trained)
         XCTAssertTrue(trained.contains("trained on 4 runs"), trained)
-        let (unknown, unknownCode) = try DoctorTests.runLossCast(["train", "--where", "parmas>=2e7"], environment: environment, errors: true)
+        let (unknown, unknownCode) = try LossCastBinary.run(["train", "--where", "parmas>=2e7"], environment: environment, errors: true)
         XCTAssertNotEqual(unknownCode, 0)
         XCTAssertTrue(unknown.contains("parmas") && unknown.contains("'params'"), unknown)
     }
@@ -63,9 +63,9 @@ final class EvalCommandTests: XCTestCase {
         let folder = NSTemporaryDirectory() + "eval-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
-        let (_, ingested) = try DoctorTests.runLossCast(["ingest", dataset], environment: environment)
+        let (_, ingested) = try LossCastBinary.run(["ingest", dataset], environment: environment)
         XCTAssertEqual(ingested, 0)
-        let (output, status) = try DoctorTests.runLossCast(["eval", "--source", "chinchilla-epoch", "--split", "by-size", "--models", "chinchilla,mlp",
+        let (output, status) = try LossCastBinary.run(["eval", "--source", "chinchilla-epoch", "--split", "by-size", "--models", "chinchilla,mlp",
                                                             "--epochs", "60", "--report", folder + "/report",
                                                             "--predictions", folder + "/predictions.csv"], environment: environment)
         XCTAssertEqual(status, 0)
@@ -90,12 +90,12 @@ final class EvalCommandTests: XCTestCase {
         XCTAssertEqual(table.count - 1, 6)
         XCTAssertEqual(Set(table.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false)[8] }), ["chinchilla", "mlp"])
         // A bad split is an error that names it.
-        let (_, bad) = try DoctorTests.runLossCast(["eval", "--source", "chinchilla-epoch", "--split", "by-colour"], environment: environment)
+        let (_, bad) = try LossCastBinary.run(["eval", "--source", "chinchilla-epoch", "--split", "by-colour"], environment: environment)
         XCTAssertNotEqual(bad, 0)
         // So are ensembles `train` and `eval` cannot build, before any run is read.
         for (command, arguments, named) in [("eval", ["--folds", "1"], "--folds 1"), ("train", ["--ensemble", "0"], "--ensemble 0"),
                                             ("train", ["--folds", "8", "--ensemble", "8"], "64 members")] {
-            let (message, status) = try DoctorTests.runLossCast([command] + arguments, environment: environment, errors: true)
+            let (message, status) = try LossCastBinary.run([command] + arguments, environment: environment, errors: true)
             XCTAssertNotEqual(status, 0)
             XCTAssertTrue(message.contains(named), "\(command) \(arguments): \(message)")
         }
@@ -106,13 +106,13 @@ final class EvalCommandTests: XCTestCase {
     func testMistypedPathsAreRefusedAndCreateNothing() throws {
         let missing = NSTemporaryDirectory() + "no-such-\(UUID().uuidString)/store.sqlite"
         for arguments in [["runs", "list"], ["fit", "chinchilla"], ["eval", "--split", "random", "--models", "chinchilla"], ["train"]] {
-            let (message, status) = try DoctorTests.runLossCast(arguments + ["--store", missing], errors: true)
+            let (message, status) = try LossCastBinary.run(arguments + ["--store", missing], errors: true)
             XCTAssertNotEqual(status, 0, "\(arguments)")
             XCTAssertTrue(message.contains("no run store"), "\(arguments): \(message)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: URL(fileURLWithPath: missing).deletingLastPathComponent().path), "\(arguments) made the folder")
         }
         let nowhere = "/no-such-\(UUID().uuidString)/x.safetensors"
-        let (message, status) = try DoctorTests.runLossCast(["train", "--out", nowhere], errors: true)
+        let (message, status) = try LossCastBinary.run(["train", "--out", nowhere], errors: true)
         XCTAssertNotEqual(status, 0)
         XCTAssertTrue(message.contains("--out") && message.contains("does not exist"), message)
         XCTAssertFalse(FileManager.default.fileExists(atPath: URL(fileURLWithPath: nowhere).deletingLastPathComponent().path))

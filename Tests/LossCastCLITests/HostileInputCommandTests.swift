@@ -10,24 +10,8 @@ final class HostileInputCommandTests: XCTestCase {
 
     /// Runs losscast with no terminal on standard input; standard output and error apart.
     func losscast(_ arguments: [String]) throws -> (output: String, errors: String, status: Int32) {
-        let binary = repositoryRoot + "/.build/release/losscast"
-        guard FileManager.default.isExecutableFile(atPath: binary) else { throw XCTSkip("losscast is not built (swift build -c release)") }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LOSSCAST_KERNEL") && $0.key != "OPENBLAS_CORETYPE" }
-        // Both streams to files: no pipe can fill while the process runs.
-        let base = NSTemporaryDirectory() + "losscast-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: base + ".out", contents: nil)
-        _ = FileManager.default.createFile(atPath: base + ".err", contents: nil)
-        defer { for suffix in [".out", ".err"] { try? FileManager.default.removeItem(atPath: base + suffix) } }
-        process.standardOutput = FileHandle(forWritingAtPath: base + ".out")
-        process.standardError = FileHandle(forWritingAtPath: base + ".err")
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let read = { (suffix: String) in (try? String(contentsOfFile: base + suffix, encoding: .utf8)) ?? "" }
-        return (read(".out"), read(".err"), process.terminationStatus)
+        let result = try LossCastBinary.result(arguments)
+        return (result.output, result.errors, result.status)
     }
 
     func temporaryFolder() throws -> String {

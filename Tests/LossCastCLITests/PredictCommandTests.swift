@@ -22,9 +22,9 @@ final class PredictCommandTests: XCTestCase {
             schedule: {warmup_steps: 100}
             """
         try yaml.write(toFile: folder + "/recipe.yaml", atomically: true, encoding: .utf8)
-        let (fromJSON, status) = try DoctorTests.runLossCast(["predict", "--config", flat, "--steps", "1000:19073:3", "--json"])
+        let (fromJSON, status) = try LossCastBinary.run(["predict", "--config", flat, "--steps", "1000:19073:3", "--json"])
         XCTAssertEqual(status, 0, fromJSON)
-        let (fromYAML, yamlStatus) = try DoctorTests.runLossCast(["predict", "--config", folder + "/recipe.yaml", "--steps", "1000:19073:3", "--json"])
+        let (fromYAML, yamlStatus) = try LossCastBinary.run(["predict", "--config", folder + "/recipe.yaml", "--steps", "1000:19073:3", "--json"])
         XCTAssertEqual(yamlStatus, 0, fromYAML)
         XCTAssertEqual(fromJSON, fromYAML)
         let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(fromJSON.utf8)) as? [[String: Double]])
@@ -42,15 +42,15 @@ final class PredictCommandTests: XCTestCase {
             (#"{"params": 4e8, "tokens": 2e10, "optimizer": 5}"#, ["'optimizer'", "a name"]),
         ]
         for (configuration, words) in cases {
-            let (message, status) = try DoctorTests.runLossCast(["predict", "--config", configuration], errors: true)
+            let (message, status) = try LossCastBinary.run(["predict", "--config", configuration], errors: true)
             XCTAssertNotEqual(status, 0, configuration)
             for word in words { XCTAssertTrue(message.contains(word), "\(configuration): \(message)") }
         }
-        let (grid, gridStatus) = try DoctorTests.runLossCast(["rank", "--base", flat, "--grid", "lr=0.001,-0.002"], errors: true)
+        let (grid, gridStatus) = try LossCastBinary.run(["rank", "--base", flat, "--grid", "lr=0.001,-0.002"], errors: true)
         XCTAssertNotEqual(gridStatus, 0)
         XCTAssertTrue(grid.contains("--grid lr") && grid.contains("'lr'"), grid)
         // A misspelled axis ranked identical candidates before; now it is refused with the near match.
-        let (typo, typoStatus) = try DoctorTests.runLossCast(["rank", "--base", flat, "--grid", "lrr=0.001,0.002"], errors: true)
+        let (typo, typoStatus) = try LossCastBinary.run(["rank", "--base", flat, "--grid", "lrr=0.001,0.002"], errors: true)
         XCTAssertNotEqual(typoStatus, 0)
         XCTAssertTrue(typo.contains("'lrr'") && typo.contains("'lr'"), typo)
     }
@@ -59,7 +59,7 @@ final class PredictCommandTests: XCTestCase {
     /// stays a range of losses: above 0 (it was -341 to 347).
     func testAnIntervalFarOutsideTheRangeStaysAboveZero() throws {
         for configuration in [#"{"params": 4e8, "tokens": 2e10, "lr": 1e9}"#, #"{"params": 4e8, "tokens": 2e10}"#] {
-            let (text, status) = try DoctorTests.runLossCast(["predict", "--config", configuration, "--json"])
+            let (text, status) = try LossCastBinary.run(["predict", "--config", configuration, "--json"])
             XCTAssertEqual(status, 0, text)
             let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Double]])
             let row = try XCTUnwrap(rows.first)
@@ -74,25 +74,25 @@ final class PredictCommandTests: XCTestCase {
     /// refused naming the batch.
     func testWithoutABatchSizeThereIsNoStep() throws {
         let noBatch = #"{"params": 4e8, "tokens": 2e10, "lr": 0.002}"#
-        let (text, status) = try DoctorTests.runLossCast(["predict", "--config", noBatch, "--json"])
+        let (text, status) = try LossCastBinary.run(["predict", "--config", noBatch, "--json"])
         XCTAssertEqual(status, 0, text)
         let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Double]])
         XCTAssertEqual(rows.count, 1)
         XCTAssertNil(rows[0]["step"], text)
         XCTAssertNotNil(rows[0]["loss"])
-        let (message, refused) = try DoctorTests.runLossCast(["predict", "--config", noBatch, "--steps", "100:1000:3"], errors: true)
+        let (message, refused) = try LossCastBinary.run(["predict", "--config", noBatch, "--steps", "100:1000:3"], errors: true)
         XCTAssertNotEqual(refused, 0)
         XCTAssertTrue(message.contains("batch_size_tokens") && message.contains("steps"), message)
         // The same run with its batch stated is placed at its last step, D / batch = 2e10 / 1,048,576 = 19,073.49 -> 19,073.
         let withBatch = #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_tokens": 1048576}"#
-        let (placed, placedStatus) = try DoctorTests.runLossCast(["predict", "--config", withBatch, "--json"])
+        let (placed, placedStatus) = try LossCastBinary.run(["predict", "--config", withBatch, "--json"])
         XCTAssertEqual(placedStatus, 0, placed)
         let placedRows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(placed.utf8)) as? [[String: Double]])
         XCTAssertEqual(placedRows.first?["step"], 19073)
     }
 
     func testRiskAdjustedRankingOrdersByTheUpperBound() throws {
-        let (text, status) = try DoctorTests.runLossCast(["rank", "--base", flat, "--grid", "lr=0.0005,0.001,0.002,0.004,0.008", "--risk-adjusted", "--json"])
+        let (text, status) = try LossCastBinary.run(["rank", "--base", flat, "--grid", "lr=0.0005,0.001,0.002,0.004,0.008", "--risk-adjusted", "--json"])
         XCTAssertEqual(status, 0, text)
         let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
         XCTAssertEqual(rows.count, 5)
@@ -125,11 +125,11 @@ final class StoredRunPredictionTests: XCTestCase {
             constants: {params: 4.0e+8, tokens: 2.0e+10, lr: 0.002, batch_size_tokens: 1048576, warmup_steps: 100, lr_schedule: cosine, total_steps: 19073}
             """.write(toFile: folder + "/map.yaml", atomically: true, encoding: .utf8)
         let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
-        let (ingested, status) = try DoctorTests.runLossCast(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml"], environment: environment)
+        let (ingested, status) = try LossCastBinary.run(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml"], environment: environment)
         XCTAssertEqual(status, 0, ingested)
 
         // Every logged point, each beside the loss the file holds.
-        let (output, predicted) = try DoctorTests.runLossCast(["predict", "--run", "stated-cosine", "--json"], environment: environment)
+        let (output, predicted) = try LossCastBinary.run(["predict", "--run", "stated-cosine", "--json"], environment: environment)
         XCTAssertEqual(predicted, 0, output)
         let points = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Double]])
         XCTAssertEqual(points.map { $0["step"]! }, [2000, 6000, 10000, 14000, 19073])
@@ -138,16 +138,19 @@ final class StoredRunPredictionTests: XCTestCase {
 
         // The same recipe typed as a configuration predicts what the stored run does: the
         // stored configuration is used as stored, and its schedule is the closed form it states.
+        // Equal to Float32 rounding: the networks run in Float32 and the two calls batch 5 and
+        // 2 rows, which may sum in another order (a few ulps, 1e-7 of the loss); any real
+        // difference (another schedule or total) moves it by 1e-3 or more.
         let recipe = #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_tokens": 1048576, "warmup_steps": 100, "lr_schedule": "cosine", "total_steps": 19073, "source": "user-csv"}"#
-        let (typed, typedStatus) = try DoctorTests.runLossCast(["predict", "--config", recipe, "--steps", "2000:19073:2", "--json"], environment: environment)
+        let (typed, typedStatus) = try LossCastBinary.run(["predict", "--config", recipe, "--steps", "2000:19073:2", "--json"], environment: environment)
         XCTAssertEqual(typedStatus, 0, typed)
         let typedRows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(typed.utf8)) as? [[String: Double]])
-        XCTAssertEqual(typedRows[0]["loss"]!, points[0]["loss"]!, accuracy: 1e-9)
-        XCTAssertEqual(typedRows[1]["loss"]!, points[4]["loss"]!, accuracy: 1e-9)
+        XCTAssertEqual(typedRows[0]["loss"]!, points[0]["loss"]!, accuracy: 1e-5)
+        XCTAssertEqual(typedRows[1]["loss"]!, points[4]["loss"]!, accuracy: 1e-5)
 
         // --steps between logged points: the logged rates are read off the log, the logged
         // points that coincide keep their losses, and the rest have none.
-        let (between, betweenStatus) = try DoctorTests.runLossCast(["predict", "--run", "logged-rates", "--steps", "4000:10000:3", "--json"], environment: environment)
+        let (between, betweenStatus) = try LossCastBinary.run(["predict", "--run", "logged-rates", "--steps", "4000:10000:3", "--json"], environment: environment)
         XCTAssertEqual(betweenStatus, 0, between)
         let middle = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(between.utf8)) as? [[String: Double]])
         XCTAssertEqual(middle.map { $0["step"]! }, [4000, 7000, 10000])
@@ -155,10 +158,10 @@ final class StoredRunPredictionTests: XCTestCase {
         XCTAssertEqual(middle[0]["tokens"]!, 4000 * 1048576)
 
         // Unknown runs and a run with a configuration are refused, naming what to do.
-        let (unknown, unknownStatus) = try DoctorTests.runLossCast(["predict", "--run", "no-such-run"], environment: environment, errors: true)
+        let (unknown, unknownStatus) = try LossCastBinary.run(["predict", "--run", "no-such-run"], environment: environment, errors: true)
         XCTAssertNotEqual(unknownStatus, 0)
         XCTAssertTrue(unknown.contains("no-such-run") && unknown.contains("runs list"), unknown)
-        let (both, bothStatus) = try DoctorTests.runLossCast(["predict", "--run", "stated-cosine", "--config", recipe], environment: environment, errors: true)
+        let (both, bothStatus) = try LossCastBinary.run(["predict", "--run", "stated-cosine", "--config", recipe], environment: environment, errors: true)
         XCTAssertNotEqual(bothStatus, 0)
         XCTAssertTrue(both.contains("not both"), both)
     }

@@ -18,13 +18,13 @@ final class RunFoldersCommandTests: XCTestCase {
             try FileManager.default.copyItem(atPath: val + "/" + name, toPath: folder + "/runs/" + name)
         }
         let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
-        let (ingested, ingestStatus) = try DoctorTests.runLossCast(["ingest", folder + "/runs"], environment: environment)
+        let (ingested, ingestStatus) = try LossCastBinary.run(["ingest", folder + "/runs"], environment: environment)
         XCTAssertEqual(ingestStatus, 0, ingested)
         XCTAssertTrue(ingested.contains("3 runs added"), ingested)
         XCTAssertTrue(ingested.contains("[run-folders -> ncpl-marin]"), ingested)
 
         // Exported back as run folders: the same losses at the same steps, the same recipe fields.
-        let (exported, exportStatus) = try DoctorTests.runLossCast(["runs", "export", "--format", "run-folders", folder + "/exported"], environment: environment)
+        let (exported, exportStatus) = try LossCastBinary.run(["runs", "export", "--format", "run-folders", folder + "/exported"], environment: environment)
         XCTAssertEqual(exportStatus, 0, exported)
         for name in chosen {
             func object(_ path: String) throws -> [String: Any] {
@@ -40,7 +40,7 @@ final class RunFoldersCommandTests: XCTestCase {
         }
 
         let predictions = folder + "/predictions.json"
-        let (predicted, predictStatus) = try DoctorTests.runLossCast(["predict", "--runs", folder + "/runs", "--out", predictions], environment: environment)
+        let (predicted, predictStatus) = try LossCastBinary.run(["predict", "--runs", folder + "/runs", "--out", predictions], environment: environment)
         XCTAssertEqual(predictStatus, 0, predicted)
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: predictions))) as? [String: Any])
         let entries = try XCTUnwrap(object["runs"] as? [[String: Any]])
@@ -52,7 +52,7 @@ final class RunFoldersCommandTests: XCTestCase {
             XCTAssertEqual(Set(predictedSteps.keys), Set(losses.keys), name)
             XCTAssertTrue(predictedSteps.values.allSatisfy { $0.isFinite && $0 > 0 }, name)
         }
-        let (scored, scoreStatus) = try DoctorTests.runLossCast(["score", "--runs", folder + "/runs", "--predictions", predictions], environment: environment)
+        let (scored, scoreStatus) = try LossCastBinary.run(["score", "--runs", folder + "/runs", "--predictions", predictions], environment: environment)
         XCTAssertEqual(scoreStatus, 0, scored)
         XCTAssertTrue(scored.contains("3 runs") && scored.contains("ncpl-steplaw"), scored)
     }

@@ -19,26 +19,26 @@ final class StatedFieldsCommandTests: XCTestCase {
             .write(toFile: folder + "/runs.csv", atomically: true, encoding: .utf8)
         try "run: run\nstep: step\ntokens: tokens_seen\nlosses: [loss]\n".write(toFile: folder + "/map.yaml", atomically: true, encoding: .utf8)
         let environment = ["LOSSCAST_STORE": folder + "/s.sqlite"]
-        let (ingested, status) = try DoctorTests.runLossCast(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml", "--set", "params=1.2e8"],
+        let (ingested, status) = try LossCastBinary.run(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml", "--set", "params=1.2e8"],
                                                              environment: environment)
         XCTAssertEqual(status, 0, ingested)
         XCTAssertFalse(ingested.contains("without D"), ingested)
         XCTAssertFalse(ingested.contains("without N"), ingested)
-        let (shown, _) = try DoctorTests.runLossCast(["runs", "show", "alpha"], environment: environment)
+        let (shown, _) = try LossCastBinary.run(["runs", "show", "alpha"], environment: environment)
         // The file's last row: 7.5e8 tokens at step 300; N as stated.
         XCTAssertTrue(shown.contains("tokens = 750000000") && shown.contains("assumed: the last logged point's tokens"), shown)
-        XCTAssertTrue(shown.contains("total_steps = 300") && shown.contains("assumed: the last logged step"), shown)
+        XCTAssertTrue(shown.contains("total_steps: not stated; read as 300, the last logged step"), shown)
         XCTAssertTrue(shown.contains("params = 120000000") && shown.contains("assumed: stated at ingest"), shown)
         // A stated D takes the place of an assumed one (here in a second store).
         let second = ["LOSSCAST_STORE": folder + "/second.sqlite"]
-        let (again, againStatus) = try DoctorTests.runLossCast(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml", "--set", "tokens=9e8"],
+        let (again, againStatus) = try LossCastBinary.run(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml", "--set", "tokens=9e8"],
                                                                environment: second)
         XCTAssertEqual(againStatus, 0, again)
-        let (stated, _) = try DoctorTests.runLossCast(["runs", "show", "alpha"], environment: second)
+        let (stated, _) = try LossCastBinary.run(["runs", "show", "alpha"], environment: second)
         XCTAssertTrue(stated.contains("tokens = 900000000   (assumed: stated at ingest)"), stated)
         // A typo and a name where a number goes are refused, naming the field.
         for (assignment, words) in [("parmas=1e8", ["'parmas'", "'params'"]), ("params=big", ["'params'"]), ("params", ["KEY=VALUE"])] {
-            let (message, code) = try DoctorTests.runLossCast(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml", "--set", assignment],
+            let (message, code) = try LossCastBinary.run(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml", "--set", assignment],
                                                               environment: environment, errors: true)
             XCTAssertNotEqual(code, 0, assignment)
             for word in words { XCTAssertTrue(message.contains(word), "\(assignment): \(message)") }
@@ -55,14 +55,14 @@ final class StatedFieldsCommandTests: XCTestCase {
         let copy = folder + "/olmo_ladder/runs/190M-1xC.csv"
         try FileManager.default.copyItem(atPath: original, toPath: copy)
         let environment = ["LOSSCAST_STORE": folder + "/s.sqlite"]
-        let (refused, refusedStatus) = try DoctorTests.runLossCast(["ingest", copy], environment: environment, errors: true)
+        let (refused, refusedStatus) = try LossCastBinary.run(["ingest", copy], environment: environment, errors: true)
         XCTAssertNotEqual(refusedStatus, 0)
         XCTAssertTrue(refused.contains("--set params=N"), refused)
         try "model: {n_params: 190354176}\n".write(toFile: folder + "/n.yaml", atomically: true, encoding: .utf8)
         // A stated D does not override the one the log gives.
-        let (ingested, status) = try DoctorTests.runLossCast(["ingest", copy, "--config", folder + "/n.yaml", "--set", "tokens=1e9"], environment: environment)
+        let (ingested, status) = try LossCastBinary.run(["ingest", copy, "--config", folder + "/n.yaml", "--set", "tokens=1e9"], environment: environment)
         XCTAssertEqual(status, 0, ingested)
-        let (listed, _) = try DoctorTests.runLossCast(["runs", "list", "--json"], environment: environment)
+        let (listed, _) = try LossCastBinary.run(["runs", "list", "--json"], environment: environment)
         let runs = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])
         XCTAssertEqual(runs.first?["params"] as? Double, 190_354_176)
         // D from the file's last throughput/total_tokens.
