@@ -54,7 +54,8 @@ let package = Package(
                 exclude: ["README.md", "openapi.yaml"]),
         .target(name: "Campaign", dependencies: ["Randomness", "Runs", "Plots", "ConfigTree"], exclude: ["README.md"]),
         .target(name: "Costs", dependencies: ["Runs", "Scoring"], exclude: ["README.md"]),
-        .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["README.md"]),
+        .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift"),
+                                                .product(name: "GRDBSQLite", package: "GRDB.swift")], exclude: ["README.md"]),
 
         // MARK: - Executables
         .executableTarget(
