@@ -1,7 +1,7 @@
 // A stable 128-bit content hash (two FNV-1a 64-bit lanes with different offsets) for run
 // ids. Not cryptographic: it names content, it does not defend against forgery.
 public struct ContentHash {
-    private var first: UInt64 = 0xcbf2_9ce4_8422_2325
+    private(set) var first: UInt64 = 0xcbf2_9ce4_8422_2325
     private var second: UInt64 = 0x6c62_272e_07bb_0142
     private static let prime: UInt64 = 0x100_0000_01b3
 
@@ -40,5 +40,13 @@ extension ContentHash {
     /// Adds raw bytes (a file's content) without a separator.
     public mutating func addBytes<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         for byte in bytes { mixByte(byte) }
+    }
+
+    /// 64-bit FNV-1a of a text's UTF-8 (the first lane alone): the same on every run and
+    /// platform, unlike Swift's seeded Hasher; the simulator seeds its noise with it.
+    public static func fnv1a(_ text: String) -> UInt64 {
+        var hash = ContentHash()
+        hash.addBytes(text.utf8)
+        return hash.first
     }
 }

@@ -9,6 +9,7 @@
 // in, and two calls of the same request still see different noise.
 import Foundation
 import Randomness
+import Runs
 
 public enum NoiseModel {
     public static func deviation(progress: Double, parameters: Double, configuration c: SimulatorConfiguration) -> Double {
@@ -24,7 +25,7 @@ public struct NoiseStream: Sendable {
     private var generator: SeededGenerator
 
     public init(seed: UInt64, key: String, occurrence: UInt64) {
-        generator = SeededGenerator(seed: seed ^ (StableHash.of(key) &* 0x9E37_79B9_7F4A_7C15) ^ (occurrence &* 0xD1B5_4A32_D192_ED03))
+        generator = SeededGenerator(seed: seed ^ (ContentHash.fnv1a(key) &* 0x9E37_79B9_7F4A_7C15) ^ (occurrence &* 0xD1B5_4A32_D192_ED03))
     }
 
     /// Uniform in [0, 1).
@@ -32,13 +33,4 @@ public struct NoiseStream: Sendable {
 
     /// Standard normal.
     public mutating func normal() -> Double { generator.nextNormal() }
-}
-
-/// FNV-1a over UTF-8: the same on every run and platform, unlike Swift's seeded Hasher.
-public enum StableHash {
-    public static func of(_ text: String) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return hash
-    }
 }

@@ -38,3 +38,12 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertThrowsError(try reader.nextRow()) { XCTAssertTrue("\($0)".contains("bad.csv:3") && "\($0)".contains("UTF-8"), "\($0)") }
     }
 }
+
+final class ContentHashTests: XCTestCase {
+    /// The published FNV-1a 64-bit test vectors (Fowler, Noll, Vo).
+    func testFNV1aMatchesThePublishedVectors() {
+        XCTAssertEqual(ContentHash.fnv1a(""), 0xcbf2_9ce4_8422_2325)
+        XCTAssertEqual(ContentHash.fnv1a("a"), 0xaf63_dc4c_8601_ec8c)
+        XCTAssertEqual(ContentHash.fnv1a("foobar"), 0x8594_4171_f739_67e8)
+    }
+}
