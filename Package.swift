@@ -61,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "LossCastCLI",
             dependencies: [
-                "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors", "Plots", "Runs", "Importers", "RunStore", "Scoring", "Laws", "Predictor",
+                "Tensors", "Plots", "Runs", "Importers", "RunStore", "Laws", "Predictor",
                 "Simulator", "SimulatorService", "Backtest", "Campaign", "ConfigTree", "Costs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
