@@ -4,6 +4,7 @@
 // (the rates there read off the log between its points).
 import ArgumentParser
 import Foundation
+import Laws
 import Predictor
 import RunStore
 import Runs
@@ -53,7 +54,7 @@ enum PredictStoredRun {
     }
 
     /// The run with points at the steps asked for added to its curve (learning rates read off
-    /// the logged ones, linearly between points; tokens from the batch), and the indices to
+    /// the log as the schedule inputs read it, `Schedule(run:)`; tokens from the batch), and the indices to
     /// predict: the steps asked for, else every logged point. The logged points stay, so the
     /// schedule's areas come from the whole log.
     static func withSteps(_ stored: Run, _ steps: [Double]?) throws -> (Run, [Int]) {
@@ -63,21 +64,17 @@ enum PredictStoredRun {
             throw ValidationError("--steps: run \(stored.name) logs no steps (its points are known by tokens only); leave out --steps to predict its logged points")
         }
         let batch = stored.number(ConfigKey.batchSizeTokens)
+        let schedule = Schedule(run: stored)
         var run = stored
         var byStep = Dictionary(logged.map { ($0.step!, $0) }, uniquingKeysWith: { first, _ in first })
         for step in steps where byStep[step] == nil {
             byStep[step] = CurvePoint(step: step, tokens: batch.map { step * $0 } ?? tokensSeen(at: step, logged),
-                                      learningRate: rate(at: step, logged), losses: [:])
+                                      learningRate: schedule.flatMap { $0.rates.isEmpty ? nil : $0.rates[min(max(Int(step), 1), $0.count) - 1] },
+                                      losses: [:])
         }
         run.curve = byStep.keys.sorted().map { byStep[$0]! }
         let wanted = Set(steps)
         return (run, run.curve.indices.filter { wanted.contains(run.curve[$0].step!) })
-    }
-
-    /// The logged rate at `step`, linear between the logged points around it, the nearest
-    /// logged rate beyond them; nil when the log has no rates.
-    static func rate(at step: Double, _ logged: [CurvePoint]) -> Double? {
-        interpolate(step, logged.compactMap { point in point.learningRate.map { (point.step!, $0) } })
     }
 
     static func tokensSeen(at step: Double, _ logged: [CurvePoint]) -> Double? {

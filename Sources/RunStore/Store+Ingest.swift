@@ -216,8 +216,8 @@ enum JSONText {
     /// SQLite copies the text it is bound to.
     static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    /// `losses(_:)` for a run's points, which name the same losses: each key's quoted
-    /// prefix is written once, not once a point.
+    /// A point's losses as a JSON object with sorted keys; a run's points name the same
+    /// losses, so each key's quoted prefix is written once a run, not once a point.
     struct LossWriter {
         var keys: [String] = []
         var prefixes: [String] = []
@@ -238,10 +238,5 @@ enum JSONText {
             }
             return keys.isEmpty ? "{}" : text + "}"
         }
-    }
-
-    static func losses(_ losses: [String: Double]) -> String {
-        var writer = LossWriter()
-        return writer.text(losses)
     }
 }
