@@ -53,7 +53,7 @@ let package = Package(
                                                           .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
                 exclude: ["README.md", "openapi.yaml"]),
         .target(name: "Campaign", dependencies: ["Randomness", "Runs", "Plots", "ConfigTree"], exclude: ["README.md"]),
-        .target(name: "Costs", dependencies: ["Runs", "Scoring"], exclude: ["README.md"]),
+        .target(name: "Costs", dependencies: ["Runs", "Scoring", "Randomness"], exclude: ["README.md"]),
         .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift"),
                                                 .product(name: "GRDBSQLite", package: "GRDB.swift")], exclude: ["README.md"]),
 
@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Runs", "Importers", "RunStore", "Laws", "Scoring", "Predictor", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatorService", "Runs", "TestSupport",
                                                                     .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "CostsTests", dependencies: ["Costs", "TestSupport"]),
+        .testTarget(name: "CostsTests", dependencies: ["Costs", "Scoring", "TestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "ConfigTree", "Randomness", "Runs"]),
         .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"]),
     ],

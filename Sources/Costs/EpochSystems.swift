@@ -12,6 +12,8 @@ public struct SystemRecord: Sendable {
     public var compute: Double?
     public var utilization: Double?
     public var baseModel: String?
+    /// A fine-tune's own compute, "Finetune compute (FLOP)".
+    public var finetuneCompute: Double?
     /// Epoch's own figure, "Training compute cost (2023 USD)".
     public var epochCost: Double?
     public var parameters: Double?
@@ -46,6 +48,7 @@ public enum EpochSystems {
                                 hardware: text("Training hardware"), quantity: EpochTable.number(row["Hardware quantity"]),
                                 hours: EpochTable.number(row["Training time (hours)"]), compute: EpochTable.number(row["Training compute (FLOP)"]),
                                 utilization: EpochTable.number(row["Hardware utilization (MFU)"]), baseModel: text("Base model"),
+                                finetuneCompute: EpochTable.number(row["Finetune compute (FLOP)"]),
                                 epochCost: EpochTable.number(row["Training compute cost (2023 USD)"]), parameters: EpochTable.number(row["Parameters"]),
                                 datasetSize: EpochTable.number(row["Training dataset size (datapoints)"]),
                                 organizationKind: text("Organization categorization"), computeRank: EpochTable.number(row["Compute rank when published"]))

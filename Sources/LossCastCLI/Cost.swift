@@ -84,8 +84,13 @@ struct Cost: ParsableCommand {
     @OptionGroup var hardwareOptions: HardwareOptions
     @Option(help: "Which dollar figures: cloud, amortized or both.") var price: PriceView = .both
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Instead of a run: how well Epoch's systems' training costs are predicted from what is known before training (cross-validated).")
+    var regression = false
+    @Option(help: "With --regression: Epoch's notable-models table (default: epoch_notable_models/notable_ai_models.csv beside the cost tables).")
+    var systems: String?
 
     func run() throws {
+        if regression { return try printRegression() }
         let flop = try Self.trainingFLOP(config: config, flop: flop)
         let estimate = try hardwareOptions.estimate(flop: flop.value)
         if json {
@@ -119,6 +124,31 @@ struct Cost: ParsableCommand {
             if let acquisition = estimate.acquisition { print("  buying the cluster $\(Self.grouped(acquisition.adjusted))") }
         }
         for note in estimate.assumed { print("assumed: " + note) }
+    }
+
+    /// The regression of Epoch's training compute cost, five fold assignments of 5-fold CV.
+    func printRegression() throws {
+        let folder = try Paths.epochData(hardwareOptions.epochData)
+        let path = systems ?? URL(fileURLWithPath: folder).appendingPathComponent("../epoch_notable_models/notable_ai_models.csv").standardized.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("--systems: no file at \(path); give the path of Epoch's notable_ai_models.csv")
+        }
+        let regression = CostRegression(systems: try EpochSystems.load(path: path), model: try CostModel.load(directory: folder, estimating: false))
+        let report = regression.report()
+        func figures(_ values: [Double]) -> String {
+            let sorted = values.sorted()
+            return String(format: "%.3f (%.3f-%.3f)", sorted[sorted.count / 2], sorted.first!, sorted.last!)
+        }
+        if json { return try printJSON(report) }
+        print("training compute cost (2023 USD) of \(report.systems) systems in \(URL(fileURLWithPath: path).lastPathComponent), "
+              + "log10, 5-fold CV by system, median (range) over 5 fold assignments:")
+        print("  R^2, least squares on what is known before training: " + figures(report.full))
+        print("  R^2, baseline (log10 compute alone, same folds):      " + figures(report.baseline))
+        print("  R^2, adding the finished run's chip-hours (ceiling):  " + figures(report.withChipHours))
+        print("  what each feature adds (R^2 lost without it):")
+        let median = report.full.sorted()[report.full.count / 2]
+        let effects = report.without.map { (group: $0.group, effect: median - $0.r2.sorted()[$0.r2.count / 2]) }
+        for (group, effect) in effects.sorted(by: { $0.effect > $1.effect }) { print(String(format: "    %+.3f  %@", effect, group)) }
     }
 
     /// Training FLOP from --flop, or 6 N D from the configuration, and how it was found.

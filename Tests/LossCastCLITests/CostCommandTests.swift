@@ -26,6 +26,22 @@ final class CostCommandTests: XCTestCase {
         XCTAssertTrue(text.contains("cloud, 3-year"), text)
     }
 
+    /// `cost --regression` reports one R^2 per fold assignment for the model and for the
+    /// baseline, on the 154 systems of Epoch's notable-models table with both a cost and a
+    /// compute (counted with pandas: `d[cost.notna() & compute.notna()]`, no name twice),
+    /// and the feature that matters most is the compute.
+    func testRegressionReport() throws {
+        let (output, status) = try LossCastBinary.run(["cost", "--regression", "--json"])
+        XCTAssertEqual(status, 0, output)
+        let report = try XCTUnwrap(try json(output) as? [String: Any])
+        XCTAssertEqual(report["systems"] as? Int, 154)
+        XCTAssertEqual((report["full"] as? [Double])?.count, 5)
+        XCTAssertEqual((report["baseline"] as? [Double])?.count, 5)
+        let without = try XCTUnwrap(report["without"] as? [[String: Any]])
+        let lowest = without.min { ($0["r2"] as! [Double]).reduce(0, +) < ($1["r2"] as! [Double]).reduce(0, +) }
+        XCTAssertEqual(lowest?["group"] as? String, "planned compute (log10 FLOP)")
+    }
+
     /// Bad input names the option and says what to give.
     func testBadInputNamesTheOption() throws {
         let run = ["cost", "--flop", "1e21"]
@@ -42,6 +58,7 @@ final class CostCommandTests: XCTestCase {
             (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--hours", "0"], "--hours"),
             (["cost", "--config", #"{"params": 1e9}"#, "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8"], "tokens"),
             (["cost", "--flop", "-5", "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8"], "--flop"),
+            (["cost", "--regression", "--systems", "/no/such/notable_ai_models.csv"], "--systems"),
         ]
         for (arguments, expected) in cases {
             let (message, status) = try LossCastBinary.run(arguments, errors: true)
