@@ -2,7 +2,8 @@
 # Rebuilds the bundled default predictor, Checkpoints/default.safetensors, from the public
 # data: ingest ../shared/datasets into a scratch store (of LossCast-Bench, train/ only, never
 # val/), train a 3-member ensemble with a fixed seed on the sources with N, D and a loss,
-# and report how long it took.
+# calibrate a new source's level doubt by leaving each source out (--new-sources), and report how
+# long it took.
 #   bash Tools/train_default.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +16,6 @@ for folder in "$datasets"/*/; do [[ "$folder" == */losscast_bench/ ]] || folders
 start=$(date +%s)
 .build/release/losscast train --store "$store" --source steplaw-dense --source steplaw-moe --source olmo-ladder \
   --source multipowerlaw --source gadre2024 --source chinchilla-epoch --source ncpl-marin --source ncpl-steplaw --source nanochat \
-  --ensemble 3 --epochs 60 --batch-size 512 --points-per-run 8 --seed 7 --out Checkpoints/default.safetensors
+  --ensemble 3 --epochs 60 --batch-size 512 --points-per-run 8 --seed 7 --new-sources --out Checkpoints/default.safetensors
 echo "default checkpoint trained in $(( $(date +%s) - start )) s (wall clock, ingest excluded)"
 ls -l Checkpoints/default.safetensors

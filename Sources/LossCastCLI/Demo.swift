@@ -3,7 +3,7 @@
 // plots: predicted final loss against learning rate for each batch size, and the best
 // candidate's predicted curve with its 90% interval. Then ranks eleven optimizers for a
 // proposed 1.2B run (Demo+Optimizers.swift), and finds the best run within a budget on given
-// hardware (Demo+Costs.swift).
+// hardware (Demo+Costs.swift), and meets data it never saw (Demo+NewSources.swift).
 import ArgumentParser
 import Foundation
 import Plots
@@ -80,5 +80,6 @@ struct Demo: ParsableCommand {
         print("\nwrote \(output)/loss_by_learning_rate.svg and \(output)/best_candidate_curve.svg")
         try OptimizerDemo.run(predictor: predictor, output: output)
         try CostDemo.run(predictor: predictor, output: output)
+        try NewSourceDemo.run(predictor: predictor)
     }
 }

@@ -10,7 +10,7 @@ struct LossCast: AsyncParsableCommand {
         commandName: "losscast",
         abstract: "Predict a language-model pretraining run's loss from its configuration.",
         subcommands: [Doctor.self, Ingest.self, RunsCommand.self, Fit.self, Train.self, Predict.self, Rank.self, Demo.self,
-                      Simulate.self, Serve.self, Eval.self, Score.self, CampaignCommand.self, Cost.self]
+                      Simulate.self, Serve.self, Eval.self, EvalSources.self, Adapt.self, Score.self, CampaignCommand.self, Cost.self]
     )
 
     static func main() async {

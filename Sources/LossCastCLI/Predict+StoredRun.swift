@@ -23,7 +23,7 @@ enum PredictStoredRun {
                 upper90: prediction.upper, divergenceProbability: prediction.divergenceProbability,
                 actual: run.curve[index].losses[run.targetLoss])
         }
-        if let note = InputReport.novelty(predictor.encoder.unseen(run.configuration)) { printNote(note, json: json) }
+        if let note = predictor.novelty([run.configuration]) { printNote(note, json: json) }
         if json { try printJSON(rows); return }
         print("run \(stored.name) (\(stored.source), \(stored.id.prefix(12))): \(run.targetLoss)")
         print("      step        tokens     loss   90% interval        actual")

@@ -114,7 +114,7 @@ struct Predict: ParsableCommand {
         let predictions = curve.points
         let cost = hardwareOptions.isGiven ? try hardwareOptions.estimate(flop: try Cost.trainingFLOP(config: config, flop: nil).value) : nil
         // What the checkpoint never saw, said before any number (on standard error beside JSON).
-        if let novelty = InputReport.novelty(predictor.encoder.unseen(configuration.values)) {
+        if let novelty = predictor.novelty([configuration.values]) {
             printNote(novelty, json: json)
         }
         if json, let cost {
@@ -132,7 +132,8 @@ struct Predict: ParsableCommand {
         }
         if predictions.count == 1, let prediction = predictions.first {
             print(String(format: "predicted final loss %.4f (90%% interval %.4f to %.4f); divergence probability %.1f%%",
-                         prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100))
+                         prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100)
+                  + (prediction.newSource == true ? "; a new source (see the note)" : ""))
             if prediction.divergenceProbability > 0.5 { print("warning: this configuration is likely to diverge; the loss above assumes it does not") }
             if let why = try predictor.explain(configuration).summary { print("interval: " + why) }
             if let cost { Self.printCost(cost) }
@@ -166,6 +167,7 @@ struct Predict: ParsableCommand {
             var row = ["loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
                        "divergence_probability": prediction.divergenceProbability]
             if step.isFinite { row["step"] = step }
+            if prediction.newSource == true { row["new_source"] = 1 }
             return row
         }
     }

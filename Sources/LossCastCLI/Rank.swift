@@ -96,9 +96,7 @@ struct Rank: ParsableCommand {
         }
         let seconds = Date().timeIntervalSince(start)
         // What the checkpoint never saw among the shown candidates, said before the table.
-        var unseen: [InputReport.Unseen] = []
-        for entry in best { unseen += predictor.encoder.unseen(entry.configuration.values).filter { !unseen.contains($0) } }
-        if let novelty = InputReport.novelty(unseen) {
+        if let novelty = predictor.novelty(best.map(\.configuration.values)) {
             printNote(novelty, json: json)
         }
         if json {

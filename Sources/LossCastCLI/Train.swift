@@ -22,6 +22,8 @@ struct Train: ParsableCommand {
     @Option(help: "The networks' peak learning rate (default 2e-3 for mlp, 1e-3 for transformer).") var learningRate: Float?
     @Option(help: "Points taken from each run's curve, evenly spaced and ending at the last (default 16).") var pointsPerRun: Int?
     @Option(help: "The law the network predicts a residual over: chinchilla, chinchilla-gamma, chinchilla-gamma-tied (one exponent for N and D), auto (of the first two, the form that best extrapolates the frontier to the largest training size) or none.") var baseline = "auto"
+    @Flag(help: "Calibrate the interval of a source the checkpoint never trained on: leave each training source out in turn and train a one-member predictor on the rest (one more training per source; three sources or more).")
+    var newSources = false
     @Option(help: "Checkpoint to write.") var out = "Checkpoints/trained.safetensors"
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Print the test metrics as JSON.") var json = false
@@ -57,6 +59,7 @@ struct Train: ParsableCommand {
         options.seed = seed
         options.baseline = baseline
         options.split = split
+        options.calibratesNewSources = newSources
         // The bar counts epochs over every member: the trainer's messages say "member i/n: epoch e/E".
         let bar = ProgressBar(total: 1_000, label: "train")
         var fraction = 0.0
@@ -70,6 +73,9 @@ struct Train: ParsableCommand {
         print(String(format: "trained on %d runs (%d samples) in %.1f s; validation MAE %.4f; saved %@",
                      train.count, predictor.record.samples, predictor.record.seconds, predictor.record.validationMAE, out))
         print("baseline: \(predictor.baseline.selection ?? predictor.baseline.law)")
+        if let level = predictor.calibration.newSourceDeviation {
+            print(String(format: "a new source's loss level: deviation %.4f, from leaving each of the %d sources out", level, Set(train.map(\.source)).count))
+        }
         guard !test.isEmpty else { return }
         let report = Evaluation.finalPoint(predictor, test)
         if json {

@@ -9,6 +9,9 @@ import Foundation
 import Runs
 
 public enum ConfigurationRun {
+    /// The source of a proposal that states none: no source, rather than a new one.
+    public static let candidateSource = "candidate"
+
     /// A run whose curve has points at `steps` (default: the last step).
     public static func make(configuration given: Configuration, steps: [Double]? = nil, name: String = "candidate") throws -> Run {
         let configuration = given.completed()
@@ -29,7 +32,7 @@ public enum ConfigurationRun {
             curve = [CurvePoint(step: nil, tokens: configuration.tokens, losses: [:])]
         }
         // A proposal has no log to hash or to judge: it is named, not identified, and not diverged.
-        return Run(id: name, source: configuration["source"]?.text ?? "candidate", name: name, configuration: configuration.values, curve: curve,
+        return Run(id: name, source: configuration["source"]?.text ?? candidateSource, name: name, configuration: configuration.values, curve: curve,
                    targetLoss: "loss", status: .ok, statusReason: nil, parameterConvention: .unknown,
                    provenance: Provenance(file: "configuration", importer: "command line"))
     }

@@ -41,21 +41,32 @@ public struct InputReport: Sendable, Equatable {
         public var name: String
         public var value: String
         public var known: [String]
+
+        public init(name: String, value: String, known: [String]) {
+            self.name = name
+            self.value = value
+            self.known = known
+        }
     }
     public var missing: [String] = []
     public var outside: [Outside] = []
 
     /// One line naming what a checkpoint never saw (nil for nothing): the loss level of a new
-    /// dataset or source cannot be known from a configuration.
-    public static func novelty(_ unseen: [Unseen]) -> String? {
+    /// dataset or source cannot be known from a configuration. `levelDoubt` is the deviation
+    /// a new source's interval carries, when the checkpoint was calibrated for new sources.
+    public static func novelty(_ unseen: [Unseen], levelDoubt: Double? = nil) -> String? {
         guard !unseen.isEmpty else { return nil }
         let named = unseen.map { unseen in
             let known = unseen.known.prefix(6).joined(separator: ", ") + (unseen.known.count > 6 ? " and \(unseen.known.count - 6) more" : "")
             return "\(unseen.name) '\(unseen.value)' (it knows \(known))"
         }
-        return "new to this checkpoint: " + named.joined(separator: "; ") + ". Read as unknown: the loss level of data or a "
-            + "recipe it never trained on cannot be known from a configuration, and the interval does not carry that doubt; "
-            + "treat the loss as a guess at the level. A few runs of your own give it: losscast ingest them, then losscast train"
+        let names = Set(unseen.map(\.name))
+        let data = !names.isDisjoint(with: ["source", ConfigKey.dataset, ConfigKey.evalDataset])
+        let interval = !data ? "read as unknown" : levelDoubt.map {
+            String(format: "a new source: its loss level is a guess, and the interval carries that doubt (deviation %.3f, from leaving each training source out)", $0)
+        } ?? "a new source: its loss level is a guess the interval does not carry (the checkpoint was not trained with --new-sources)"
+        return "new to this checkpoint: " + named.joined(separator: "; ") + ". " + interval.prefix(1).uppercased() + interval.dropFirst() + ". "
+            + "A few runs of your own give the level: losscast ingest them, then losscast adapt --source NAME --out FILE"
     }
 }
 

@@ -20,11 +20,16 @@ public struct Calibration: Codable, Sendable, Equatable {
     public var extrapolationSlope: Double
     /// Each source's own slope, from its held-out size (absent in checkpoints from before them).
     public var sourceSlopes: [String: Double]?
+    /// The doubt about the loss level of a source the checkpoint never trained on, a deviation
+    /// in loss units from leaving each training source out in turn (Trainer.newSourceLevel);
+    /// nil when the checkpoint was not calibrated for new sources.
+    public var newSourceDeviation: Double?
 
-    public init(scale: Double = 1, extrapolationSlope: Double = 0, sourceSlopes: [String: Double]? = nil) {
+    public init(scale: Double = 1, extrapolationSlope: Double = 0, sourceSlopes: [String: Double]? = nil, newSourceDeviation: Double? = nil) {
         self.scale = scale
         self.extrapolationSlope = extrapolationSlope
         self.sourceSlopes = sourceSlopes
+        self.newSourceDeviation = newSourceDeviation
     }
 
     public func slope(for source: String) -> Double { sourceSlopes?[source] ?? extrapolationSlope }
@@ -41,6 +46,9 @@ public struct Prediction: Codable, Sendable, Equatable {
     public var upper: Double
     public var deviation: Double
     public var divergenceProbability: Double
+    /// True for a run or configuration of a source, dataset or eval set the checkpoint never
+    /// trained on nor was adapted to: its loss level is a guess (nil otherwise).
+    public var newSource: Bool? = nil
 }
 
 public struct TrainingRecord: Codable, Sendable {
@@ -73,6 +81,8 @@ public final class Predictor {
     var spreadWeight: Double { record.folds.map { Double(max($0 - 1, 1)) } ?? 1 }
     public var record: TrainingRecord
     public var calibration = Calibration()
+    /// Sources learned after training from a few of their runs (`adapted(to:runs:)`).
+    public var adaptations: [String: SourceAdaptation] = [:]
     let members: [any PredictorModel]
     public var memberCount: Int { members.count }
 
@@ -130,7 +140,7 @@ public final class Predictor {
         let sources = encoder.sources, all = encoder.sizeRangeOfAll
         for item in items {
             numeric += encoder.encoded(run: item.run, context: item.context, sources: sources)
-            distances.append(encoder.extrapolationDistance(run: item.run, all: all))
+            distances.append(adaptations[item.run.source].map { $0.distance(run: item.run) } ?? encoder.extrapolationDistance(run: item.run, all: all))
             for (index, value) in encoder.categories(run: item.run).enumerated() { categories[index].append(value) }
         }
         return EncodedBatch(numeric: Tensor(shape: [items.count, encoder.inputWidth], scalars: numeric), categories: categories, distances: distances)
@@ -152,10 +162,19 @@ public final class Predictor {
             let loss = losses.reduce(0, +) / Double(losses.count)
             let spread = losses.map { ($0 - loss) * ($0 - loss) }.reduce(0, +) / Double(losses.count)
             let variance = variances.reduce(0, +) / Double(variances.count) + spreadWeight * spread
-            let deviation = calibration.deviation(network: variance.squareRoot(), distance: batch.distances[row], source: items[itemIndex].run.source)
+            let run = items[itemIndex].run
+            var deviation = calibration.deviation(network: variance.squareRoot(), distance: batch.distances[row], source: run.source)
+            var level = 0.0, newSource: Bool?
+            if let adaptation = adaptations[run.source] {
+                (level, deviation) = (adaptation.offset(predicted: loss), (deviation * deviation + adaptation.deviation * adaptation.deviation).squareRoot())
+            } else if isNewSource(run) {
+                newSource = true
+                let doubt = calibration.newSourceDeviation ?? 0
+                deviation = (deviation * deviation + doubt * doubt).squareRoot()
+            }
             let probability = logits.map { 1 / (1 + Foundation.exp(-$0)) }.reduce(0, +) / Double(logits.count)
-            let (lower, upper) = Self.interval(loss: loss, deviation: deviation)
-            return Prediction(loss: loss, lower: lower, upper: upper, deviation: deviation, divergenceProbability: probability)
+            let (lower, upper) = Self.interval(loss: loss + level, deviation: deviation, ceiling: Self.ceiling(run))
+            return Prediction(loss: loss + level, lower: lower, upper: upper, deviation: deviation, divergenceProbability: probability, newSource: newSource)
         }
     }
 
@@ -167,10 +186,20 @@ public final class Predictor {
     /// positive, so the interval never reaches 0 (a prediction far outside the training range
     /// gave -22.6 to 28.0). Where deviation / loss is small, as it is inside the range, this is
     /// loss -/+ 1.6449 deviation to first order.
-    static func interval(loss: Double, deviation: Double) -> (lower: Double, upper: Double) {
+    /// The upper end is kept at or below `ceiling` (the loss of a uniform guess over the
+    /// vocabulary, which a run falls from at once) when it is known and the loss is below 90%
+    /// of it: near the start a run sits at or just above ln V, and is not capped there.
+    public static func interval(loss: Double, deviation: Double, ceiling: Double? = nil) -> (lower: Double, upper: Double) {
         guard loss > 0 else { return (loss - halfWidth90 * deviation, loss + halfWidth90 * deviation) }
         let width = halfWidth90 * deviation / loss
-        return (loss * Foundation.exp(-width), loss * Foundation.exp(width))
+        let upper = loss * Foundation.exp(width)
+        guard let ceiling, loss < 0.9 * ceiling else { return (loss * Foundation.exp(-width), upper) }
+        return (loss * Foundation.exp(-width), min(upper, ceiling))
+    }
+
+    /// ln V for a run that states its vocabulary size V: the cross-entropy of a uniform guess.
+    public static func ceiling(_ run: Run) -> Double? {
+        run.number(ConfigKey.vocabSize).flatMap { $0 > 1 ? Foundation.log($0) : nil }
     }
 
     /// Some members alone, each over its own baseline: for a cross-fitted predictor, the members
@@ -180,6 +209,7 @@ public final class Predictor {
                                baselines: baselines.count == 1 ? baselines : indices.map { baselines[$0] },
                                record: record, members: indices.map { members[$0] })
         chosen.calibration = calibration
+        chosen.adaptations = adaptations
         return chosen
     }
 
@@ -208,6 +238,7 @@ public final class Predictor {
             "losscast.calibration": try text(calibration),
         ]
         if baselines.count > 1 { metadata["losscast.baselines"] = try text(baselines) }
+        if !adaptations.isEmpty { metadata["losscast.adaptations"] = try text(adaptations) }
         try SafeTensorsFile(tensors: tensors, metadata: metadata).save(path: path)
     }
 
@@ -268,6 +299,7 @@ public final class Predictor {
         }
         let predictor = Predictor(encoder: encoder, architecture: architecture, baselines: baselines, record: record, members: members)
         if file.metadata["losscast.calibration"] != nil { predictor.calibration = try field("losscast.calibration", Calibration.self) }
+        if file.metadata["losscast.adaptations"] != nil { predictor.adaptations = try field("losscast.adaptations", [String: SourceAdaptation].self) }
         return predictor
     }
 }

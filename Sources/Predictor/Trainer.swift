@@ -39,6 +39,10 @@ public struct TrainingOptions: Sendable {
     /// of the runs). Off, the interval is the calibrated network spread alone: for predicting
     /// inside the range, or for runs that judge points and never read an interval.
     public var calibratesExtrapolation = true
+    /// Whether the interval of a source the predictor never trained on carries the doubt about
+    /// its loss level, measured by leaving each training source out (one more one-member
+    /// training per source with five healthy runs or more; at least three such sources).
+    public var calibratesNewSources = false
     /// During training, each configuration field other than N, D and the learning rate is
     /// marked missing with this probability, so that a configuration that leaves fields out
     /// is not outside what the network has seen.
@@ -189,6 +193,14 @@ public enum Trainer {
             // with the whole ensemble, or each fold with the one member that held it out.
             let checks = crossFitting ? plans.indices.map { (predictor.members([$0]), plans[$0].check) } : [(predictor, validationRuns)]
             predictor.calibration = try calibrate(predictor, fitRuns: fitRuns, checks: checks, options: options, progress: progress)
+            if options.calibratesNewSources {
+                let held = try leaveOneSourceOut(runs, options: options, progress: progress)
+                guard !held.isEmpty else {
+                    throw LawError("calibrating for new sources needs three sources or more with 5 healthy runs each (N, D and a final loss); "
+                                   + "the selection has \(Set(healthyFinals(runs).map(\.source)).count) sources")
+                }
+                predictor.calibration.newSourceDeviation = newSourceDeviation(held)
+            }
         }
         record.seconds = Date().timeIntervalSince(start)
         predictor.record = record
@@ -337,6 +349,9 @@ public enum Trainer {
     /// Gaussian negative log-likelihood (which learns the variance, the interval's core) and
     /// the divergence classifier's cross-entropy.
     static let likelihoodWeight: Float = 0.5
+    /// The categorical inputs that name the data, dropped to unknown in training like the
+    /// optional numeric fields.
+    static let dataCategories: Set<String> = ["source", ConfigKey.dataset, ConfigKey.evalDataset]
     static let divergenceWeight: Float = 0.2
 
     /// Trains one network; returns it with the best validation parameters and that error.
@@ -352,6 +367,10 @@ public enum Trainer {
         let width = encoder.inputWidth
         let core: Set<String> = [ConfigKey.params, ConfigKey.tokens, ConfigKey.lr]
         let droppable = encoder.numeric.indices.filter { !core.contains(encoder.numeric[$0].name) && !encoder.numeric[$0].name.hasPrefix("derived.") }
+        // The fields that name the data are read as unknown as often too, so that the unknown
+        // value (a source, dataset or eval set the checkpoint never saw) has been trained and
+        // predicts what the known sources share, rather than an untrained embedding.
+        let unknowable = Set(encoder.categorical.indices.filter { Self.dataCategories.contains(encoder.categorical[$0].key) })
         var best = (error: Double.infinity, values: parameters.map(\.value), epoch: 0)
         var step = 0
         var order = Array(0..<train.count)
@@ -367,7 +386,9 @@ public enum Trainer {
                         numeric[position * width + encoder.numeric.count + feature] = 1
                     }
                 }
-                let categories = train.categories.map { feature in rows.map { feature[$0] } }
+                let categories = train.categories.enumerated().map { feature, values in
+                    rows.map { unknowable.contains(feature) && Float(generator.nextUniform()) < options.featureDropout ? 0 : values[$0] }
+                }
                 let output = network(numeric: Tensor(shape: [rows.count, width], scalars: numeric), categories: categories)
                 let mean = output.slice(alongAxis: 1, 0..<1), logVariance = output.slice(alongAxis: 1, 1..<2)
                 let logit = output.slice(alongAxis: 1, 2..<3)

@@ -4,11 +4,11 @@
 import Foundation
 
 public enum LeastSquares {
-    /// b minimising |X b - y|^2 + ridge n |b[1...]|^2; nil when X has fewer rows than
-    /// columns or its columns are dependent.
+    /// b minimising |X b - y|^2 + ridge n |b[1...]|^2; nil when the system is singular: X
+    /// without a ridge has fewer rows than columns or dependent columns.
     public static func solve(_ design: [[Double]], _ targets: [Double], ridge: Double = 0) -> [Double]? {
         let width = design.first?.count ?? 0
-        guard width > 0, design.count >= width else { return nil }
+        guard width > 0, design.count >= (ridge > 0 ? 1 : width) else { return nil }
         var matrix = [[Double]](repeating: [Double](repeating: 0, count: width + 1), count: width)
         for (row, target) in zip(design, targets) {
             for i in 0..<width {
