@@ -21,7 +21,7 @@ public struct Calibration: Codable, Sendable, Equatable {
     /// Each source's own slope, from its held-out size (absent in checkpoints from before them).
     public var sourceSlopes: [String: Double]?
     /// The doubt about the loss level of a source the checkpoint never trained on, a deviation
-    /// in loss units from leaving each training source out in turn (Trainer.newSourceLevel);
+    /// in loss units from leaving each training source out in turn (Trainer.newSourceDeviation);
     /// nil when the checkpoint was not calibrated for new sources.
     public var newSourceDeviation: Double?
 
@@ -197,10 +197,14 @@ public final class Predictor {
         return (loss * Foundation.exp(-width), min(upper, ceiling))
     }
 
-    /// ln V for a run that states its vocabulary size V: the cross-entropy of a uniform guess.
+    /// The highest loss a run could end at: ln V, the cross-entropy of a uniform guess over
+    /// its vocabulary of V tokens, or over a million tokens (more than any tokenizer in the
+    /// data has) when it states none. A new source's interval (its level doubt above 1 in
+    /// loss) reached 47 and 165 without it.
     public static func ceiling(_ run: Run) -> Double? {
-        run.number(ConfigKey.vocabSize).flatMap { $0 > 1 ? Foundation.log($0) : nil }
+        Foundation.log(run.number(ConfigKey.vocabSize).flatMap { $0 > 1 ? $0 : nil } ?? largestVocabulary)
     }
+    static let largestVocabulary = 1e6
 
     /// Some members alone, each over its own baseline: for a cross-fitted predictor, the members
     /// that held out a fold predict it as runs they never trained on.
