@@ -9,8 +9,10 @@ swift build -c release -Xswiftc -enable-testing --product losscast 2>&1 | tail -
 losscast=.build/release/losscast
 export LOSSCAST_STORE=$(mktemp -d)/evaluation.sqlite
 $losscast ingest ../shared/datasets | tail -1
-out=docs/evaluation
-rm -rf "$out" && mkdir -p "$out"
+# Written into a scratch folder and moved into place at the end: a run stopped halfway
+# leaves docs/ as it was.
+out=$(mktemp -d)/evaluation
+mkdir -p "$out"
 kernel=$($losscast doctor --kernel)
 
 # name | arguments
@@ -69,5 +71,8 @@ for entry in entries:
     text = re.sub(r"\]\(([^)]+\.svg)\)", lambda m: "](evaluation/%s/%s)" % (name, m.group(1)), text)
     lines += [text.strip(), "", "[Full report](evaluation/%s/index.html)" % name, ""]
 open(os.path.join(os.path.dirname(out), "EVALUATION.md"), "w").write("\n".join(lines) + "\n")
-print("wrote docs/EVALUATION.md")
 PY
+rm -rf docs/evaluation
+mv "$out" docs/evaluation
+mv "$(dirname "$out")/EVALUATION.md" docs/EVALUATION.md
+echo "wrote docs/EVALUATION.md and docs/evaluation/"
