@@ -62,7 +62,7 @@ let package = Package(
             name: "LossCastCLI",
             dependencies: [
                 "Tensors", "Plots", "Runs", "Importers", "RunStore", "Laws", "Predictor",
-                "Simulator", "SimulatorService", "Backtest", "Campaign", "ConfigTree", "Costs",
+                "Simulator", "SimulatorService", "Backtest", "Campaign", "ConfigTree", "Costs", "Scoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["README.md"]

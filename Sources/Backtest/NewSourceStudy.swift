@@ -54,13 +54,7 @@ public struct NewSourceStudy {
             var others = held
             others.remove(at: index)
             let level = Trainer.newSourceDeviation(others)
-            let predictions = source.predictions.map { prediction -> Prediction in
-                var widened = prediction
-                let deviation = (prediction.deviation * prediction.deviation + (level ?? 0) * (level ?? 0)).squareRoot()
-                (widened.lower, widened.upper) = Predictor.interval(loss: prediction.loss, deviation: deviation, ceiling: Predictor.ceiling(source.runs[0]))
-                widened.deviation = deviation
-                return widened
-            }
+            let predictions = source.widened(by: level ?? 0)
             let adaptations = try ks.compactMap { k in
                 try adapt(source, k: k, options: options, progress: progress)
             }
@@ -75,7 +69,7 @@ public struct NewSourceStudy {
     }
 
     static func coverage(_ predictions: [Prediction], _ actual: [Double]) -> Double {
-        Double(zip(predictions, actual).filter { $0.lower <= $1 && $1 <= $0.upper }.count) / Double(max(actual.count, 1))
+        Metrics.coverage(lower: predictions.map(\.lower), upper: predictions.map(\.upper), actual: actual)
     }
 
     /// The source's k smallest runs by 6ND (then by name) given, the runs larger than every

@@ -8,6 +8,7 @@ import Foundation
 import Laws
 import Predictor
 import Runs
+import Scoring
 
 struct Adapt: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,8 +44,9 @@ struct Adapt: ParsableCommand {
         try adapted.save(path: out)
         // How the runs given are predicted before and after: in-sample, so no accuracy claim.
         let finals = runs.filter { $0.status != .diverged && ($0.finalLoss ?? 0) > 0 }
-        let before = zip(predictor.predictFinal(finals), finals).map { abs($0.loss - $1.finalLoss!) }.reduce(0, +) / Double(finals.count)
-        let after = zip(adapted.predictFinal(finals), finals).map { abs($0.loss - $1.finalLoss!) }.reduce(0, +) / Double(finals.count)
+        let actual = finals.map { $0.finalLoss! }
+        let before = Metrics.meanAbsoluteError(predictor.predictFinal(finals).map(\.loss), actual)
+        let after = Metrics.meanAbsoluteError(adapted.predictFinal(finals).map(\.loss), actual)
         let wasNew = predictor.isNewSource(finals[0])
         if json {
             struct Summary: Encodable {

@@ -26,10 +26,7 @@ enum NewSourceDemo {
         guard !targets.isEmpty else { return }
         let zeroShot = predictor.predictFinal(targets)
         print("\nData it never saw: SLDBench's routed-MoE runs (\(runs.count) runs; not among the checkpoint's sources)")
-        if zeroShot.first?.newSource == true, let note = InputReport.novelty([InputReport.Unseen(name: "source", value: "sldbench-moe", known: predictor.record.sources)],
-                                                                             levelDoubt: predictor.calibration.newSourceDeviation) {
-            print("note: " + note)
-        }
+        if let note = predictor.novelty([["source": .text("sldbench-moe")]]) { print("note: " + note) }
         let adapted = try predictor.adapted(to: "sldbench-moe", runs: pilots)
         let adaptation = adapted.adaptations["sldbench-moe"]!
         print(String(format: "adapted from its %d runs of %.0fM parameters or fewer: offset %+.3f, slope %+.3f, doubt left %.3f",

@@ -41,12 +41,6 @@ public struct InputReport: Sendable, Equatable {
         public var name: String
         public var value: String
         public var known: [String]
-
-        public init(name: String, value: String, known: [String]) {
-            self.name = name
-            self.value = value
-            self.known = known
-        }
     }
     public var missing: [String] = []
     public var outside: [Outside] = []
@@ -61,7 +55,7 @@ public struct InputReport: Sendable, Equatable {
             return "\(unseen.name) '\(unseen.value)' (it knows \(known))"
         }
         let names = Set(unseen.map(\.name))
-        let data = !names.isDisjoint(with: ["source", ConfigKey.dataset, ConfigKey.evalDataset])
+        let data = !names.isDisjoint(with: FeatureEncoder.dataKeys)
         let interval = !data ? "read as unknown" : levelDoubt.map {
             String(format: "a new source: its loss level is a guess, and the interval carries that doubt (deviation %.3f, from leaving each training source out)", $0)
         } ?? "a new source: its loss level is a guess the interval does not carry (the checkpoint was not trained with --new-sources)"
@@ -111,6 +105,10 @@ public struct FeatureEncoder: Codable, Sendable {
     /// The sizes each source trained on, for the extrapolation distance (absent in checkpoints
     /// from before it: the range of every source together is used then).
     public var sizeRanges: [String: SizeRange]?
+
+    /// The inputs that name the data: a value the checkpoint never trained on is a new source
+    /// (Predictor.isNewSource), and training reads them as unknown now and then (Trainer).
+    public static let dataKeys: Set<String> = ["source", ConfigKey.dataset, ConfigKey.evalDataset]
 
     /// Keys never used as inputs: identifiers, and losses or outcomes logged as fields.
     static let excluded: Set<String> = ["exp_name", "name", "id", "loss", "smooth loss", "smooth_loss", "figure_x", "figure_y",

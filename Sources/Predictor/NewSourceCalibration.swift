@@ -6,6 +6,7 @@
 import Foundation
 import Laws
 import Runs
+import Scoring
 
 /// One source's final points predicted by a predictor that never saw the source.
 public struct HeldOutSource {
@@ -17,6 +18,11 @@ public struct HeldOutSource {
     /// about the level added), one per run.
     public var predictions: [Prediction]
     public var actual: [Double]
+
+    /// The predictions with the level doubt `level` added, each under its own run's ceiling.
+    public func widened(by level: Double) -> [Prediction] {
+        zip(predictions, runs).map { $0.widened(by: level, ceiling: Predictor.ceiling($1)) }
+    }
 }
 
 extension Trainer {
@@ -67,12 +73,8 @@ extension Trainer {
     /// The share of a source's final losses inside their 90% intervals with the level
     /// deviation `level` added (in quadrature) to each prediction's own.
     static func coverage(_ source: HeldOutSource, level: Double) -> Double {
-        let inside = zip(source.predictions, source.actual).filter { prediction, actual in
-            let deviation = (prediction.deviation * prediction.deviation + level * level).squareRoot()
-            let interval = Predictor.interval(loss: prediction.loss, deviation: deviation, ceiling: Predictor.ceiling(source.runs[0]))
-            return interval.lower <= actual && actual <= interval.upper
-        }.count
-        return Double(inside) / Double(max(source.predictions.count, 1))
+        let widened = source.widened(by: level)
+        return Metrics.coverage(lower: widened.map(\.lower), upper: widened.map(\.upper), actual: source.actual)
     }
 
     /// The least level deviation for which the sources' mean coverage reaches `target`; nil

@@ -93,15 +93,12 @@ public struct SourceAdaptation: Codable, Sendable, Equatable {
 }
 
 extension Predictor {
-    /// Configuration fields that name the data: one the checkpoint never saw is a new source.
-    static let dataKeys = [ConfigKey.dataset, ConfigKey.evalDataset]
-
     /// Whether a run's source, or a dataset or eval set its configuration states, is one this
     /// checkpoint never trained on (a proposal stating no source is not new).
     public func isNewSource(_ run: Run) -> Bool {
         if run.source != ConfigurationRun.candidateSource && !record.sources.contains(run.source) { return true }
-        return Self.dataKeys.contains { key in
-            guard let value = run.configuration[key]?.text, let feature = encoder.categorical.first(where: { $0.key == key }) else { return false }
+        return encoder.categorical.contains { feature in
+            guard feature.key != "source", FeatureEncoder.dataKeys.contains(feature.key), let value = run.configuration[feature.key]?.text else { return false }
             return feature.index(of: value) == 0
         }
     }
@@ -110,7 +107,7 @@ extension Predictor {
     /// was adapted to (and that source's data fields, whose level the adaptation learned).
     public func unseen(_ configuration: [String: ConfigValue]) -> [InputReport.Unseen] {
         let adapted = configuration["source"]?.text.map { adaptations[$0] != nil } ?? false
-        return encoder.unseen(configuration).filter { !(adapted && ["source", ConfigKey.dataset, ConfigKey.evalDataset].contains($0.name)) }
+        return encoder.unseen(configuration).filter { !(adapted && FeatureEncoder.dataKeys.contains($0.name)) }
     }
 
     /// The note naming what the configurations state that the checkpoint never saw (nil for nothing).

@@ -49,6 +49,15 @@ public struct Prediction: Codable, Sendable, Equatable {
     /// True for a run or configuration of a source, dataset or eval set the checkpoint never
     /// trained on nor was adapted to: its loss level is a guess (nil otherwise).
     public var newSource: Bool? = nil
+
+    /// The prediction with a further deviation `doubt` (in loss) added in quadrature to its
+    /// own, and its 90% interval remade, kept under `ceiling` (Predictor.interval).
+    public func widened(by doubt: Double, ceiling: Double?) -> Prediction {
+        var widened = self
+        widened.deviation = (deviation * deviation + doubt * doubt).squareRoot()
+        (widened.lower, widened.upper) = Predictor.interval(loss: loss, deviation: widened.deviation, ceiling: ceiling)
+        return widened
+    }
 }
 
 public struct TrainingRecord: Codable, Sendable {
@@ -124,26 +133,32 @@ public final class Predictor {
     }
     static let recordsInference = ProcessInfo.processInfo.environment["LOSSCAST_RECORD_INFERENCE"] == "1"
 
-    /// A batch's network inputs and each row's distance outside the training range.
+    /// A batch's network inputs, each row's distance outside the training range, and whether
+    /// its source is new (neither trained on nor adapted to).
     struct EncodedBatch {
         var numeric: Tensor          // (B, 2F)
         var categories: [[Int]]      // [feature][row]
         var distances: [Double]      // (B)
+        var isNew: [Bool]            // (B)
     }
 
     func encode(_ items: ArraySlice<(run: Run, context: StepContext)>) -> EncodedBatch {
         var numeric = [Float]()
         numeric.reserveCapacity(items.count * encoder.inputWidth)
         var categories = [[Int]](repeating: [], count: encoder.categorical.count)
-        var distances = [Double]()
+        var distances = [Double](), isNew = [Bool]()
         distances.reserveCapacity(items.count)
+        isNew.reserveCapacity(items.count)
         let sources = encoder.sources, all = encoder.sizeRangeOfAll
         for item in items {
             numeric += encoder.encoded(run: item.run, context: item.context, sources: sources)
-            distances.append(adaptations[item.run.source].map { $0.distance(run: item.run) } ?? encoder.extrapolationDistance(run: item.run, all: all))
+            let adaptation = adaptations[item.run.source]
+            distances.append(adaptation.map { $0.distance(run: item.run) } ?? encoder.extrapolationDistance(run: item.run, all: all))
+            isNew.append(adaptation == nil && isNewSource(item.run))
             for (index, value) in encoder.categories(run: item.run).enumerated() { categories[index].append(value) }
         }
-        return EncodedBatch(numeric: Tensor(shape: [items.count, encoder.inputWidth], scalars: numeric), categories: categories, distances: distances)
+        return EncodedBatch(numeric: Tensor(shape: [items.count, encoder.inputWidth], scalars: numeric), categories: categories,
+                            distances: distances, isNew: isNew)
     }
 
     func predictBatch(_ items: ArraySlice<(run: Run, context: StepContext)>, _ batch: EncodedBatch) -> [Prediction] {
@@ -163,18 +178,16 @@ public final class Predictor {
             let spread = losses.map { ($0 - loss) * ($0 - loss) }.reduce(0, +) / Double(losses.count)
             let variance = variances.reduce(0, +) / Double(variances.count) + spreadWeight * spread
             let run = items[itemIndex].run
-            var deviation = calibration.deviation(network: variance.squareRoot(), distance: batch.distances[row], source: run.source)
-            var level = 0.0, newSource: Bool?
-            if let adaptation = adaptations[run.source] {
-                (level, deviation) = (adaptation.offset(predicted: loss), (deviation * deviation + adaptation.deviation * adaptation.deviation).squareRoot())
-            } else if isNewSource(run) {
-                newSource = true
-                let doubt = calibration.newSourceDeviation ?? 0
-                deviation = (deviation * deviation + doubt * doubt).squareRoot()
-            }
+            let deviation = calibration.deviation(network: variance.squareRoot(), distance: batch.distances[row], source: run.source)
             let probability = logits.map { 1 / (1 + Foundation.exp(-$0)) }.reduce(0, +) / Double(logits.count)
-            let (lower, upper) = Self.interval(loss: loss + level, deviation: deviation, ceiling: Self.ceiling(run))
-            return Prediction(loss: loss + level, lower: lower, upper: upper, deviation: deviation, divergenceProbability: probability, newSource: newSource)
+            // A source adapted to: its line moves the loss, its doubt widens the interval. A new
+            // one: the level doubt widens it. Either way in quadrature with the network's own.
+            let adaptation = adaptations[run.source]
+            var prediction = Prediction(loss: loss + (adaptation?.offset(predicted: loss) ?? 0), lower: 0, upper: 0, deviation: deviation,
+                                        divergenceProbability: probability, newSource: batch.isNew[row] ? true : nil)
+            let doubt = adaptation?.deviation ?? (batch.isNew[row] ? calibration.newSourceDeviation ?? 0 : 0)
+            prediction = prediction.widened(by: doubt, ceiling: Self.ceiling(run))
+            return prediction
         }
     }
 

@@ -107,8 +107,7 @@ public enum Trainer {
     /// normalisation from its residuals, and the samples of both sides over it.
     static func baselineAndSamples(_ train: [Run], _ check: [Run], encoder: FeatureEncoder,
                                    options: TrainingOptions) throws -> (Baseline, SampleSet, SampleSet) {
-        let healthy = train.filter { $0.status != .diverged && $0.params != nil && $0.tokens != nil && ($0.finalLoss ?? 0) > 0 }
-        var baseline = try Baseline.fitted(options.baseline, healthy: healthy)
+        var baseline = try Baseline.fitted(options.baseline, healthy: healthyFinals(train))
         let raw = samples(train, encoder: encoder, baseline: baseline, maxPoints: options.maxPointsPerRun)
         let residuals = zip(raw.losses, raw.baselines).enumerated().filter { raw.weights[$0.offset] > 0 }.map { $0.element.0 - $0.element.1 }
         guard residuals.count >= 4 else { throw LawError("training needs at least 4 non-diverged points, found \(residuals.count)") }
@@ -349,9 +348,6 @@ public enum Trainer {
     /// Gaussian negative log-likelihood (which learns the variance, the interval's core) and
     /// the divergence classifier's cross-entropy.
     static let likelihoodWeight: Float = 0.5
-    /// The categorical inputs that name the data, dropped to unknown in training like the
-    /// optional numeric fields.
-    static let dataCategories: Set<String> = ["source", ConfigKey.dataset, ConfigKey.evalDataset]
     static let divergenceWeight: Float = 0.2
 
     /// Trains one network; returns it with the best validation parameters and that error.
@@ -370,7 +366,7 @@ public enum Trainer {
         // The fields that name the data are read as unknown as often too, so that the unknown
         // value (a source, dataset or eval set the checkpoint never saw) has been trained and
         // predicts what the known sources share, rather than an untrained embedding.
-        let unknowable = Set(encoder.categorical.indices.filter { Self.dataCategories.contains(encoder.categorical[$0].key) })
+        let unknowable = Set(encoder.categorical.indices.filter { FeatureEncoder.dataKeys.contains(encoder.categorical[$0].key) })
         var best = (error: Double.infinity, values: parameters.map(\.value), epoch: 0)
         var step = 0
         var order = Array(0..<train.count)
