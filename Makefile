@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_FLAGS := -c release -Xswiftc -enable-testing
 LOSSCAST := .build/release/losscast
 
-.PHONY: demo test test-second-kernel build build-tests deps python-deps bench clean
+.PHONY: demo test test-second-kernel build build-tests deps python-deps bench format format-check clean
 
 deps:
 	@if ! pkg-config --exists openblas 2>/dev/null || ! [ -f /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h -o -f /usr/include/cblas.h ]; then \
@@ -58,6 +58,18 @@ test-second-kernel:
 
 bench: build
 	bash Tools/bench/run.sh
+
+# swift-format (in the Swift toolchain) with the checked-in .swift-format: layout only, line
+# length 140, every lint rule off. `make format` rewrites in place; `make format-check` lists
+# what it would change and fails if anything would.
+FORMATTED := Package.swift Sources Tests Tools/bench
+format:
+	swift format --in-place --recursive --parallel $(FORMATTED)
+
+format-check:
+	@changed=0; for file in $$(git ls-files $(FORMATTED) | grep '\.swift$$'); do \
+		swift format "$$file" | cmp -s - "$$file" || { echo "not formatted: $$file"; changed=1; }; \
+	done; exit $$changed
 
 clean:
 	rm -rf .build demo-output

@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 // LossCast: predict a language-model pretraining run's loss from its configuration.
-// Data flows left to right; a module depends only on modules to its left:
-//   COpenBLAS -> Tensors -> Autograd -> Optimization -> SafeTensors -> ... -> LossCastCLI
+// Data flows top to bottom: runs come in and are stored, the laws and the predictor learn
+// from them, the simulator, costs and campaign use the predictions, the CLI drives it all.
+// A target depends only on targets listed above it.
 import PackageDescription
 
 let package = Package(
@@ -33,29 +34,44 @@ let package = Package(
         ),
 
         // MARK: - Library targets
+        // In data-flow order: what runs are, how they come in and are stored; the laws; the
+        // numeric stack; the predictor and its evaluation; what uses predictions. A target
+        // depends only on targets above it.
+
+        // Leaves shared by several stages.
         .target(name: "Randomness", exclude: ["README.md"]),
+        .target(name: "Scoring", exclude: ["README.md"]),
+        .target(name: "Plots", exclude: ["README.md"]),
+
+        // Runs in: the data model, configuration files, importers, the SQLite store.
+        .target(name: "Runs", exclude: ["README.md"]),
+        .target(name: "ConfigTree", dependencies: ["Runs", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
+        .target(name: "Importers", dependencies: ["Runs", "ConfigTree"], exclude: ["README.md"]),
+        .target(name: "RunStore", dependencies: ["Runs", .product(name: "GRDB", package: "GRDB.swift"),
+                                                .product(name: "GRDBSQLite", package: "GRDB.swift")], exclude: ["README.md"]),
+
+        // The classical scaling laws, fitted on runs.
+        .target(name: "Laws", dependencies: ["Runs", "Scoring", "Randomness"], exclude: ["README.md"]),
+
+        // The numeric stack: tensors over OpenBLAS, reverse-mode autograd, layers, optimizers, checkpoints.
         .target(name: "Tensors", dependencies: ["COpenBLAS", "Randomness"], exclude: ["README.md"]),
         .target(name: "Autograd", dependencies: ["Tensors"], exclude: ["README.md"]),
         .target(name: "Layers", dependencies: ["Tensors", "Autograd"], exclude: ["README.md"]),
         .target(name: "Optimization", dependencies: ["Tensors", "Autograd"], exclude: ["README.md"]),
         .target(name: "SafeTensors", dependencies: ["Tensors"], exclude: ["README.md"]),
-        .target(name: "Plots", exclude: ["README.md"]),
-        .target(name: "Runs", exclude: ["README.md"]),
-        .target(name: "ConfigTree", dependencies: ["Runs", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
-        .target(name: "Importers", dependencies: ["Runs", "ConfigTree"], exclude: ["README.md"]),
-        .target(name: "Scoring", exclude: ["README.md"]),
-        .target(name: "Laws", dependencies: ["Runs", "Scoring", "Randomness"], exclude: ["README.md"]),
+
+        // The predictor, and how it is evaluated against the laws.
         .target(name: "Predictor", dependencies: ["Runs", "Laws", "Scoring", "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors"],
                 exclude: ["README.md"]),
         .target(name: "Backtest", dependencies: ["Runs", "Laws", "Scoring", "Predictor", "Plots", "Randomness"], exclude: ["README.md"]),
+
+        // What uses predictions: the simulator and its HTTP service, costs, the research campaign.
         .target(name: "Simulator", dependencies: ["Runs", "Predictor", "Randomness", "ConfigTree"], exclude: ["README.md"]),
         .target(name: "SimulatorService", dependencies: ["Simulator", "Runs", .product(name: "Hummingbird", package: "hummingbird"),
                                                           .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
                 exclude: ["README.md", "openapi.yaml"]),
-        .target(name: "Campaign", dependencies: ["Randomness", "Runs", "Plots", "ConfigTree"], exclude: ["README.md"]),
         .target(name: "Costs", dependencies: ["Runs", "Scoring", "Randomness"], exclude: ["README.md"]),
-        .target(name: "RunStore", dependencies: ["Runs", "Importers", .product(name: "GRDB", package: "GRDB.swift"),
-                                                .product(name: "GRDBSQLite", package: "GRDB.swift")], exclude: ["README.md"]),
+        .target(name: "Campaign", dependencies: ["Randomness", "Runs", "Plots", "ConfigTree"], exclude: ["README.md"]),
 
         // MARK: - Executables
         .executableTarget(
@@ -79,7 +95,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "AutogradTests", dependencies: ["Tensors", "Autograd", "TestSupport"]),
         .testTarget(name: "OptimizationTests",
-                    dependencies: ["Tensors", "Autograd", "Layers", "Optimization", "TestSupport"]),
+                    dependencies: ["Tensors", "Autograd", "Layers", "Optimization", "Runs", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["Tensors", "SafeTensors", "TestSupport"]),
         .testTarget(name: "IngestionTests", dependencies: ["Runs", "ConfigTree", "Importers", "RunStore", "TestSupport"]),
         .testTarget(name: "LawsTests", dependencies: ["Runs", "Importers", "Scoring", "Laws", "TestSupport"]),

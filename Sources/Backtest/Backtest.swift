@@ -32,7 +32,7 @@ public enum Backtester {
     public static func run(runs: [Run], split: Split, models: [BacktestModel], maximumPoints: Int = 64,
                            progress: ((String) -> Void)? = nil) throws -> BacktestResult {
         let sides = try split.apply(runs.filter { $0.finalLoss != nil })
-        guard !sides.test.isEmpty else { throw SplitError("the split leaves no test runs") }
+        guard !sides.test.isEmpty else { throw BacktestError("the split leaves no test runs") }
         let points = sides.test.map { scoredPoints($0, maximum: maximumPoints) }
         var results: [BacktestResult.ModelResult] = []
         for model in models {
@@ -57,7 +57,7 @@ public enum Backtester {
     /// split and no fitting, so every run with a final loss is a test run.
     public static func evaluate(runs: [Run], models: [BacktestModel], maximumPoints: Int = 64) throws -> BacktestResult {
         let test = runs.filter { $0.finalLoss != nil }
-        guard !test.isEmpty else { throw SplitError("no runs with a final loss to score") }
+        guard !test.isEmpty else { throw BacktestError("no runs with a final loss to score") }
         let points = test.map { scoredPoints($0, maximum: maximumPoints) }
         let results = models.map { model in
             let start = Date()

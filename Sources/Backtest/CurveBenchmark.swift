@@ -61,11 +61,10 @@ public struct PredictionsFile: Codable, Sendable {
 
     public static func read(_ path: String) throws -> PredictionsFile {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw IngestError(file: path, problem: "cannot read the predictions file", expected: "a JSON file written by `losscast predict --runs`")
+            throw BacktestError("\(path): cannot read the predictions file (expected a JSON file written by `losscast predict --runs`)")
         }
         do { return try JSONDecoder().decode(PredictionsFile.self, from: data) } catch {
-            throw IngestError(file: path, problem: "not a predictions file (\(error))",
-                              expected: "{\"runs\": [{\"run_id\": ..., \"predictions\": {\"STEP\": loss}}]}")
+            throw BacktestError("\(path): not a predictions file (\(error)); expected {\"runs\": [{\"run_id\": ..., \"predictions\": {\"STEP\": loss}}]}")
         }
     }
 }
@@ -120,23 +119,21 @@ public enum CurveBenchmark {
         var finals: [(run: Run, point: Point)] = []
         for run in runs {
             guard let entry = byID[run.name] else {
-                throw IngestError(file: fileName, field: run.name, problem: "no predictions for run '\(run.name)'",
-                                  expected: "a prediction at every step of every run")
+                throw BacktestError("\(fileName): no predictions for run '\(run.name)' (expected a prediction at every step of every run)")
             }
             var last: Point?
             for point in run.curve {
                 guard let step = point.step, let actual = point.losses[run.targetLoss] else { continue }
                 let key = PredictionsFile.key(step)
                 guard let predicted = entry.predictions[key], predicted.isFinite else {
-                    throw IngestError(file: fileName, field: "\(run.name) step \(key)", problem: "no finite prediction at step \(key) of run '\(run.name)'",
-                                      expected: "a prediction at every step of the run's losses.json")
+                    throw BacktestError("\(fileName): no finite prediction at step \(key) of run '\(run.name)' (expected a prediction at every step of the run's losses.json)")
                 }
                 last = Point(source: run.source, predicted: predicted, actual: actual, interval: entry.intervals?[key])
                 all.append(last!)
             }
             if let last { finals.append((run, last)) }
         }
-        guard !all.isEmpty else { throw IngestError(file: fileName, problem: "no points to score", expected: "runs with losses") }
+        guard !all.isEmpty else { throw BacktestError("\(fileName): no points to score (expected runs with losses)") }
         let predicted = all.map(\.predicted), actual = all.map(\.actual)
         let withIntervals = all.filter { $0.interval?.count == 2 }
         var sources: [CurveBenchmarkReport.SourceScores] = []

@@ -39,19 +39,32 @@ public protocol BacktestModel: AnyObject {
     func predict(run: Run, points: [TestPoint]) -> [PointPrediction?]
 }
 
-public enum BacktestModels {
-    public static let names = ["chinchilla", "chinchilla-gamma", "mpl", "mlp", "transformer"]
+/// The models `--models` names; the raw value is the name in options and reports.
+public enum BacktestModelKind: String, CaseIterable, Sendable {
+    case chinchilla
+    case chinchillaGamma = "chinchilla-gamma"
+    case mpl, mlp, transformer
 
-    /// The model called `name`; a network gets `options` with its architecture set to the name.
-    public static func make(_ name: String, options: TrainingOptions = TrainingOptions()) throws -> BacktestModel {
-        switch name.lowercased() {
-        case "chinchilla", "chinchilla-gamma": return ChinchillaModel(law: name.lowercased())
-        case "mpl": return MultiPowerModel()
-        case "mlp", "transformer":
-            var chosen = options
-            chosen.architecture.model = name.lowercased()
-            return NeuralModel(options: chosen, name: name.lowercased())
-        default: throw SplitError("--models \(name): unknown model; expected some of \(names.joined(separator: ", "))")
+    /// The network a neural model trains, nil for a law.
+    public var network: NetworkKind? { NetworkKind(rawValue: rawValue) }
+
+    /// The model; a network gets `options` with its architecture set to this kind.
+    public func make(options: TrainingOptions = TrainingOptions()) -> BacktestModel {
+        switch self {
+        case .chinchilla: ChinchillaModel(law: .chinchilla)
+        case .chinchillaGamma: ChinchillaModel(law: .chinchillaGamma)
+        case .mpl: MultiPowerModel()
+        case .mlp, .transformer: NeuralModel(options: { var chosen = options; chosen.architecture.model = network!; return chosen }(), name: rawValue)
+        }
+    }
+
+    /// The kinds a comma-separated list names, or an error naming the one it does not know.
+    public static func parse(_ list: String) throws -> [BacktestModelKind] {
+        try list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }.map { name in
+            guard let kind = BacktestModelKind(rawValue: name) else {
+                throw BacktestError("--models: unknown model '\(name)'; expected some of \(allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return kind
         }
     }
 }
@@ -73,20 +86,20 @@ public func scoredPoints(_ run: Run, maximum: Int = 64) -> [TestPoint] {
 }
 
 public final class ChinchillaModel: BacktestModel {
-    /// "chinchilla" or "chinchilla-gamma" (one of `Baseline.laws`).
-    public let name: String
+    public let law: BaselineLaw
+    public var name: String { law.rawValue }
     public var limitation: String? { "it sees only N and D: it gives every run of an (N, D) group the same loss, so it cannot rank learning rates or batch sizes" }
     var parameters: [Double] = []
 
-    /// Fitted from the coarse grid the predictor's baseline uses (on StepLaw by-size
-    /// Chinchilla gives MAE 0.0432 in 2 s; Hoffmann's full grid of 5,400 starts 0.0437 in 3 s).
-    public init(law: String = "chinchilla") {
-        name = law
+    /// Fitted from the coarse grid the predictor's baseline uses, as accurate as Hoffmann's
+    /// full grid here and faster (docs/DESIGN.md, Laws).
+    public init(law: BaselineLaw = .chinchilla) {
+        self.law = law
     }
 
     public func fit(train: [Run]) throws {
         let healthy = train.filter { $0.status != .diverged && Split.size($0) != nil && ($0.tokens ?? $0.curve.last?.tokens) != nil && ($0.finalLoss ?? 0) > 0 }
-        guard healthy.count >= 5 else { throw SplitError("\(name): needs 5 or more healthy training runs with N and D; found \(healthy.count)") }
+        guard healthy.count >= 5 else { throw BacktestError("\(name): needs 5 or more healthy training runs with N and D; found \(healthy.count)") }
         // N as the splits read it (the non-embedding count or the shape's when N is not logged).
         let sized = healthy.map { run -> Run in
             var copy = run
@@ -94,7 +107,7 @@ public final class ChinchillaModel: BacktestModel {
             if copy.tokens == nil, let tokens = run.curve.last?.tokens { copy.configuration[ConfigKey.tokens] = .number(tokens) }
             return copy
         }
-        parameters = try Baseline.fit(law: name, runs: sized)
+        parameters = try Baseline.fit(law: law, runs: sized)
     }
 
 
@@ -102,7 +115,7 @@ public final class ChinchillaModel: BacktestModel {
         guard let params = Split.size(run) else { return points.map { _ in nil } }
         return points.map { point in
             guard let tokens = run.curve[point.index].tokens ?? (point.isFinal ? run.tokens : nil), tokens > 0 else { return nil }
-            return Baseline.predict(law: name, parameters, SizePoint(params: params, tokens: tokens, loss: point.actual)).map { PointPrediction(loss: $0) }
+            return Baseline.predict(law: law, parameters, SizePoint(params: params, tokens: tokens, loss: point.actual)).map { PointPrediction(loss: $0) }
         }
     }
 }
@@ -123,7 +136,7 @@ public final class MultiPowerModel: BacktestModel {
         for (size, runs) in Dictionary(grouping: usable, by: { Split.size($0)! }) {
             if let report = try? law.fit(runs: runs, options: FitOptions(), selection: "backtest") { fits[size] = report }
         }
-        guard !fits.isEmpty else { throw SplitError("mpl: no training run has a logged learning-rate schedule") }
+        guard !fits.isEmpty else { throw BacktestError("mpl: no training run has a logged learning-rate schedule") }
     }
 
     /// The fit for a size: its own, or one carried across sizes. Each fitted parameter p_i

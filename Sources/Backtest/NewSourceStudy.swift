@@ -48,7 +48,7 @@ public struct NewSourceStudy {
     public static func run(_ runs: [Run], options: TrainingOptions, ks: [Int], minimumRuns: Int = 5,
                            progress: ((String) -> Void)? = nil) throws -> NewSourceStudy {
         let held = try Trainer.leaveOneSourceOut(runs, options: options, minimumRuns: minimumRuns, progress: progress)
-        guard !held.isEmpty else { throw SplitError("leave-one-source-out needs three sources or more with \(minimumRuns) healthy runs each (N, D, a final loss)") }
+        guard !held.isEmpty else { throw BacktestError("leave-one-source-out needs three sources or more with \(minimumRuns) healthy runs each (N, D, a final loss)") }
         var results: [Source] = []
         for (index, source) in held.enumerated() {
             var others = held

@@ -5,7 +5,7 @@
 import Foundation
 import Runs
 
-public struct PlannedImport {
+public struct PlannedImport: RunFile {
     public var path: String
     public var importer: Importer
     public var source: String
@@ -29,6 +29,13 @@ public struct PlannedImport {
     /// stated fields are another ingest.
     public var statedKey: String? {
         stated.isEmpty ? nil : stated.keys.sorted().map { "\($0)=\(stated[$0]!)" }.joined(separator: ";")
+    }
+
+    public var format: String { importer.format }
+    public var readingKey: [String] { [importer.readingKey, statedKey].compactMap { $0 } }
+
+    public func read(into sink: RunSink, progress: ((Int) -> Void)?) throws {
+        try importer.importFile(path, source: source, into: stating(into: sink), progress: progress)
     }
 }
 

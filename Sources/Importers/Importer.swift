@@ -1,16 +1,10 @@
-// Importers turn a file in one known shape into Runs (and resource rows) handed to a sink.
+// Importers turn a file in one known shape into Runs (and resource rows) handed to a sink
+// (Runs.RunSink).
 // They validate as they go and throw an IngestError naming file, line and field on the
 // first bad input; the store then rolls the whole file back. A record that a source is
 // known to get wrong is `reject`ed instead: reported, not stored, the rest goes in.
 import Foundation
 import Runs
-
-public protocol RunSink: AnyObject {
-    func add(_ run: Run) throws
-    func add(_ resource: ResourceRecord) throws
-    /// A record reported and left out; the file's other records are still stored.
-    func reject(_ error: IngestError)
-}
 
 public protocol Importer {
     /// The `--format` name.
@@ -25,17 +19,6 @@ public protocol Importer {
 
 extension Importer {
     public var readingKey: String? { nil }
-}
-
-/// A sink that keeps everything in memory: for tests and for `--dry-run`.
-public final class CollectingSink: RunSink {
-    public var runs: [Run] = []
-    public var resources: [ResourceRecord] = []
-    public var rejected: [IngestError] = []
-    public init() {}
-    public func add(_ run: Run) throws { runs.append(run) }
-    public func add(_ resource: ResourceRecord) throws { resources.append(resource) }
-    public func reject(_ error: IngestError) { rejected.append(error) }
 }
 
 /// Reads every record of a CSV, handing each to `body` with its line.
@@ -60,8 +43,7 @@ func forEachRecord(_ path: String, required: [String], progress: ((Int) -> Void)
 /// states no total steps is read as ending at its last logged step wherever steps are
 /// needed (the encoder's progress); that is recorded too, but not written into the
 /// configuration: as a field, total steps became a network input that is clamped beyond the
-/// training range, and on the OLMo ladder's by-compute split the per-point MAE went from
-/// 0.0057 to 0.0217.
+/// training range, which cost accuracy (docs/DESIGN.md, Ingest).
 func emit(_ sink: RunSink, source: String, name: String, configuration: [String: ConfigValue],
           curve: [CurvePoint], targetLoss: String, convention: ParameterConvention, provenance: Provenance,
           pointLines: [Int]? = nil) throws {

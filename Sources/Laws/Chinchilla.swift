@@ -101,9 +101,9 @@ public struct ChinchillaGammaLaw: ScalingLaw {
 }
 
 /// Chinchilla-gamma with one exponent for N and D: L = E + (A / N^alpha + B / D^alpha)^gamma.
-/// On a few neighbouring model sizes the two exponents are not determined apart: fitted on
-/// StepLaw's 215M, 268M and 429M, chinchilla-gamma's fits that end near ln A = 8 and 12 differ
-/// in objective by 0.03% and by 0.02 in what they predict at 1.07B. One exponent is determined.
+/// On a few neighbouring model sizes the two exponents are not determined apart (fits far
+/// apart in A differ little in objective and in prediction: docs/DESIGN.md, Laws). One
+/// exponent is determined.
 public struct ChinchillaGammaTiedLaw: ScalingLaw {
     public var startingPoints: [[Double]]?
     public init(startingPoints: [[Double]]? = nil) { self.startingPoints = startingPoints }

@@ -181,8 +181,8 @@ public struct LawError: Error, CustomStringConvertible {
 
 /// The laws the predictor's baselines refit on every training, fitted here where the generic
 /// engine is specialised for them: called from another module, `fit` ran unspecialised, every
-/// dual-number operation through a witness table (the baselines took a third of a short
-/// training). Calls with these laws and default options pick these overloads.
+/// dual-number operation through a witness table (docs/DESIGN.md, Laws). Calls with these
+/// laws and default options pick these overloads.
 extension LawFitting {
     public static func fit(_ law: ChinchillaLaw, runs: [Run]) throws -> FitResult<ChinchillaLaw> {
         try fit(law, runs: runs, options: FitOptions())

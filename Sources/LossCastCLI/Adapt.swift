@@ -37,7 +37,7 @@ struct Adapt: ParsableCommand {
             throw ValidationError("--source \(source): \(error.message)")
         }
         let adapted: Predictor
-        do { adapted = try predictor.adapted(to: source, runs: runs) } catch let error as LawError {
+        do { adapted = try predictor.adapted(to: source, runs: runs) } catch let error as PredictorError {
             throw ValidationError("--source \(source): \(error.description)")
         }
         let adaptation = adapted.adaptations[source]!

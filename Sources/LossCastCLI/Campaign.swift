@@ -112,9 +112,7 @@ struct CampaignCommand: ParsableCommand {
                                                     atomically: true, encoding: .utf8)
             }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(output).write(to: URL(fileURLWithPath: folder + "/summary.json"))
+        try JSONOutput.write(output, to: folder + "/summary.json")
         var text = CampaignReport.text([("no_automation", output.noAutomation), ("automation", output.automation)])
         if let study = output.taste { text += Self.text(study) }
         try text.write(toFile: folder + "/summary.txt", atomically: true, encoding: .utf8)

@@ -24,12 +24,12 @@ struct Eval: ParsableCommand {
     @Option(help: "by-size: the smallest N tested (default: the two largest sizes are tested).") var threshold: Double?
     @Option(help: "by-source: the source tested.") var testSource: String?
     @Option(help: "Comma-separated: chinchilla, chinchilla-gamma, mpl, mlp, transformer.") var models = "chinchilla,mpl,mlp"
-    @Option(help: "loss (regression metrics) or ranking (regret of the picked hyperparameters).") var task = "loss"
+    @Option(help: "loss (regression metrics) or ranking (regret of the picked hyperparameters).") var task = EvalTask.loss
     @Flag(help: "Ranking: pick by the upper 90% bound and avoid likely divergence.") var riskAdjusted = false
     @Option(help: "Seed for splits and training.") var seed: UInt64 = 0
     @Option(help: "Maximum training epochs of the networks (default: 300 for mlp, 60 for transformer).") var epochs: Int?
     @OptionGroup var ensembleOptions: EnsembleOptions
-    @Option(help: "The networks' baseline law: chinchilla, chinchilla-gamma, chinchilla-gamma-tied, auto or none.") var baseline = "auto"
+    @Option(help: "The networks' baseline law, or auto.") var baseline = BaselineChoice.auto
     @Option(help: "Most scored points per test curve.") var maxPoints = 64
     @Option(help: "Write a Markdown and HTML report with SVG figures into this folder.") var report: String?
     @Option(help: "Write every model's final-point prediction of every test run to this CSV file.") var predictions: String?
@@ -40,36 +40,27 @@ struct Eval: ParsableCommand {
     func validate() throws {
         do {
             guard try Split.parse(split).kind != .none else { throw ValidationError("--split none: eval needs runs to test; expected random, by-size, by-compute, by-source or top:FIELD:K") }
-        } catch let error as SplitError { throw ValidationError(error.message) }
-        guard ["loss", "ranking"].contains(task) else { throw ValidationError("--task \(task): expected loss or ranking") }
-        for name in modelNames where !BacktestModels.names.contains(name) {
-            throw ValidationError("--models: unknown model '\(name)'; expected some of \(BacktestModels.names.joined(separator: ", "))")
-        }
-        guard Baseline.choices.contains(baseline) else { throw ValidationError("--baseline \(baseline): expected one of \(Baseline.choices.joined(separator: ", "))") }
+        } catch let error as BacktestError { throw ValidationError(error.message) }
+        _ = try InputErrors.asUsage { try BacktestModelKind.parse(models) }
         guard (epochs ?? 1) >= 1, maxPoints >= 1 else { throw ValidationError("--epochs and --max-points must be at least 1") }
     }
 
-    var modelNames: [String] { models.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty } }
-
     func run() throws {
         let runs = try selection.runs(storeOptions)
-        let chosen: [BacktestModel]
-        do {
-            chosen = try modelNames.map { name in
-                var options = ensembleOptions.applied(to: TrainingOptions(model: Architecture.models.contains(name) ? name : "mlp"))
-                options.seed = seed
-                options.epochs = epochs ?? options.epochs
-                options.baseline = baseline
-                return try BacktestModels.make(name, options: options)
-            }
-        } catch { throw ValidationError("\(error)") }
+        let chosen = try InputErrors.asUsage { try BacktestModelKind.parse(models) }.map { kind in
+            var options = ensembleOptions.applied(to: TrainingOptions(model: kind.network ?? .mlp))
+            options.seed = seed
+            options.epochs = epochs ?? options.epochs
+            options.baseline = baseline
+            return kind.make(options: options)
+        }
         let result: BacktestResult
         do {
             let splitSpec = try Split.parse(split, seed: seed, threshold: threshold, testSource: testSource)
             result = try Backtester.run(runs: runs, split: splitSpec, models: chosen, maximumPoints: maxPoints) { message in
                 FileHandle.standardError.write(Data(("eval: " + message + "\n").utf8))
             }
-        } catch let error as SplitError { throw ValidationError(error.message) }
+        } catch let error as BacktestError { throw ValidationError(error.message) }
         let ranking = Ranking.evaluate(result, riskAdjusted: riskAdjusted)
         let title = "LossCast backtest: \(selection.description), \(split)"
         if let report {
@@ -86,7 +77,7 @@ struct Eval: ParsableCommand {
             return
         }
         print("\(result.split); \(result.trainRuns) training runs, \(result.test.count) test runs")
-        if task == "ranking" {
+        if task == .ranking {
             guard ranking.groups > 0 else { throw ValidationError("no (N, D) group of the test runs holds a grid of learning rates or batch sizes") }
             print("hyperparameter ranking over \(ranking.groups) (N, D) groups (\(ranking.runs) runs)\(riskAdjusted ? ", risk-adjusted" : ""):")
             print(BacktestReport.text(BacktestReport.rankingTable(ranking)))

@@ -40,7 +40,7 @@ struct EvalSources: ParsableCommand {
             throw ValidationError("--epochs, --batch-size and --points-per-run must be at least 1, --minimum-runs at least 2")
         }
         let runs = try selection.runs(storeOptions)
-        var options = TrainingOptions(model: "mlp")
+        var options = TrainingOptions(model: .mlp)
         options.epochs = epochs
         options.batchSize = batchSize
         options.maxPointsPerRun = pointsPerRun
@@ -50,7 +50,7 @@ struct EvalSources: ParsableCommand {
             study = try NewSourceStudy.run(runs, options: options, ks: ks, minimumRuns: minimumRuns) { message in
                 if verbose { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             }
-        } catch let error as SplitError { throw ValidationError(error.message) }
+        } catch let error as BacktestError { throw ValidationError(error.message) }
         if json { return try printJSON(study.sources) }
         print("leave-one-source-out over \(study.sources.count) sources (\(selection.description)); final losses; 90% intervals")
         print("source                      runs  zero-shot MAE  level doubt  coverage  width    Winkler  flagged new")

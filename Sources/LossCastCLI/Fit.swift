@@ -42,9 +42,7 @@ struct Fit: ParsableCommand {
                                   + "check the runs for impossible values with `losscast runs list`")
         }
         if let save {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(report).write(to: URL(fileURLWithPath: save), options: .atomic)
+            try JSONOutput.write(report, to: save)
         }
         if json {
             try printJSON(report)

@@ -37,8 +37,7 @@ struct PredictFromLaw {
             throw ValidationError("the \(report.law) law cannot read this configuration: it needs \(report.law == "mpl" || report.law == "annealing" ? "a run with a logged schedule (--run ID)" : "params and tokens")")
         }
         if json {
-            let rows = predictions.map { ["predicted": $0.predicted] }
-            print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted]), as: UTF8.self))
+            try printJSON(predictions.map { ["predicted": $0.predicted] })
         } else if runID != nil {
             for (index, value) in predictions.enumerated() {
                 print(String(format: "point %3d  predicted %.4f  actual %.4f", index, value.predicted, value.actual))
@@ -53,9 +52,7 @@ struct PredictFromLaw {
 /// file, flat or in a recipe's sections, read by the one reader (Configuration.read).
 enum ConfigurationInput {
     static func read(_ text: String, option: String = "--config") throws -> Configuration {
-        do { return try Configuration.read(text, origin: option) } catch let error as IngestError {
-            throw ValidationError(error.description)
-        }
+        try InputErrors.asUsage { try Configuration.read(text, origin: option) }
     }
 
     /// One field typed on the command line (`--grid lr=...`, `--set params=...`): a number, a
@@ -63,9 +60,7 @@ enum ConfigurationInput {
     /// a typo gets the near name and a name where a number goes is refused.
     static func field(_ key: String, _ text: String, option: String) throws -> [String: ConfigValue] {
         let node: ConfigNode = Double(text).map(ConfigNode.number) ?? (text == "true" || text == "false" ? .bool(text == "true") : .string(text))
-        do { return try Configuration.read(.object([ConfigNode.Entry(key, node)]), origin: "\(option) \(key)").values } catch let error as IngestError {
-            throw ValidationError(error.description)
-        }
+        return try InputErrors.asUsage { try Configuration.read(.object([ConfigNode.Entry(key, node)]), origin: "\(option) \(key)").values }
     }
 }
 
@@ -107,10 +102,7 @@ struct Predict: ParsableCommand {
         guard let config else { throw ValidationError("give --config FILE|JSON, --run ID, --runs DIR --out FILE, or --law FILE with --run ID") }
         let predictor = try Predictor.load(path: try Paths.checkpoint(checkpoint))
         let configuration = try ConfigurationInput.read(config)
-        let curve: CurvePrediction
-        do { curve = try predictor.predict([configuration], at: wanted)[0] } catch let error as IngestError {
-            throw ValidationError("--config: " + error.description)
-        }
+        let curve = try InputErrors.asUsage("--config: ") { try predictor.predict([configuration], at: wanted)[0] }
         let predictions = curve.points
         let cost = hardwareOptions.isGiven ? try hardwareOptions.estimate(flop: try Cost.trainingFLOP(config: config, flop: nil).value) : nil
         // What the checkpoint never saw, said before any number (on standard error beside JSON).
@@ -127,7 +119,7 @@ struct Predict: ParsableCommand {
             return
         }
         if json {
-            print(String(decoding: try JSONSerialization.data(withJSONObject: Self.rows(curve), options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+            try printJSON(Self.rows(curve))
             return
         }
         if predictions.count == 1, let prediction = predictions.first {

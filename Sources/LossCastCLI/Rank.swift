@@ -62,10 +62,7 @@ struct Rank: ParsableCommand {
         while true {
             let batch = try stream.next(Self.batchSize)
             if batch.isEmpty { break }
-            let predictions: [Prediction]
-            do { predictions = try predictor.predict(batch).map(\.final) } catch let error as IngestError {
-                throw ValidationError("candidates: " + error.description)
-            }
+            let predictions = try InputErrors.asUsage("candidates: ") { try predictor.predict(batch).map(\.final) }
             for (offset, (configuration, prediction)) in zip(batch, predictions).enumerated() {
                 let costed = try cost(configuration, index: seen + offset)
                 if let dollars = costed?.dollars(payment.payment) {
@@ -100,16 +97,13 @@ struct Rank: ParsableCommand {
             printNote(novelty, json: json)
         }
         if json {
-            let rows: [[String: Any]] = best.enumerated().map { position, entry in
-                ["rank": position + 1, "configuration": entry.configuration.values.mapValues { $0.description },
-                 "loss": entry.prediction.loss, "lower90": entry.prediction.lower, "upper90": entry.prediction.upper,
-                 "divergence_probability": entry.prediction.divergenceProbability]
-                    .merging(entry.cost.map { cost in
-                        ["cost_usd_2023": cost.dollars(payment.payment) ?? 0, "chip_hours": cost.chipHours, "hours": cost.seconds / 3600,
-                         "flop": cost.flop] as [String: Any]
-                    } ?? [:]) { first, _ in first }
-            }
-            print(String(decoding: try JSONSerialization.data(withJSONObject: rows, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
+            try printJSON(best.enumerated().map { position, entry in
+                RankedRow(rank: position + 1, configuration: entry.configuration.values.mapValues(\.description),
+                          loss: entry.prediction.loss, lower90: entry.prediction.lower, upper90: entry.prediction.upper,
+                          divergenceProbability: entry.prediction.divergenceProbability,
+                          costDollars: entry.cost.map { $0.dollars(payment.payment) ?? 0 }, chipHours: entry.cost?.chipHours,
+                          hours: entry.cost.map { $0.seconds / 3600 }, flop: entry.cost?.flop)
+            })
             return
         }
         let axes = grid.compactMap { $0.split(separator: "=").first.map { ConfigKey.canonical(String($0)) } }
@@ -240,5 +234,26 @@ struct CandidateStream {
         let texts = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !texts.isEmpty else { throw ValidationError("--grid \(text.prefix(80)): no values") }
         return try texts.map { try ConfigurationInput.field(parts[0], $0, option: "--grid") }
+    }
+}
+
+/// One ranked candidate in `rank --json`; the cost fields are there when a cost was asked.
+struct RankedRow: Encodable {
+    var rank: Int
+    var configuration: [String: String]
+    var loss: Double
+    var lower90: Double
+    var upper90: Double
+    var divergenceProbability: Double
+    var costDollars: Double?
+    var chipHours: Double?
+    var hours: Double?
+    var flop: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case rank, configuration, loss, lower90, upper90, hours, flop
+        case divergenceProbability = "divergence_probability"
+        case costDollars = "cost_usd_2023"
+        case chipHours = "chip_hours"
     }
 }

@@ -131,8 +131,7 @@ struct RunsCommand: ParsableCommand {
             }
             // CSV and JSON lines stream a run at a time: memory stays flat for any store.
             if format == "jsonl" {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                let encoder = JSONOutput.encoder(pretty: false)
                 try store.forEachRun(query) { run in print(String(decoding: try encoder.encode(run), as: UTF8.self)) }
                 return
             }

@@ -23,7 +23,7 @@ struct Score: ParsableCommand {
         var reports = [("predictions", try CurveBenchmark.score(runs: scored, predictions: PredictionsFile.read(predictions), fileName: predictions))]
         if let chinchillaFrom {
             let train = try RunFolderImporter.readAll(chinchillaFrom).filter { $0.status != .diverged && $0.params != nil && $0.tokens != nil }
-            let law = try Baseline.fitted("chinchilla", healthy: train)
+            let law = try Baseline.fitted(.law(.chinchilla), healthy: train)
             let values = scored.flatMap { run in StepContext.contexts(for: run).map { law.value(run: run, context: $0) } }
             reports.append(("chinchilla per source", try CurveBenchmark.score(runs: scored, predictions: PredictionsFile(runs: scored, values: values))))
         }

@@ -128,7 +128,7 @@ struct Serve: AsyncParsableCommand {
         discussion: "The endpoints are described in Sources/SimulatorService/openapi.yaml.")
     @Option(help: "Port to listen on (0: any free port).") var port: Int = 8080
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "reference (the seed's curves) or checkpoint (a LossCast predictor; give its file after).") var backend: String = "reference"
+    @Option(help: "reference (the seed's curves) or checkpoint (a LossCast predictor; give its file after).") var backend = ServeBackend.reference
     @Argument(help: "With --backend checkpoint: the checkpoint file (default: the bundled default).") var checkpointFile: String?
     @Option(help: "Sessions held at once; past it a new session gets 503 with Retry-After.") var maxSessions = ServiceLimits().sessions
     @Option(help: "Seconds a session may go unused before it is removed.") var sessionExpiry = ServiceLimits().sessionIdleSeconds
@@ -147,15 +147,14 @@ struct Serve: AsyncParsableCommand {
         let defaults = try options.configuration()
         let chosen: (any SimulationBackend)?
         switch backend {
-        case "reference":
+        case .reference:
             guard checkpointFile == nil else { throw ValidationError("a checkpoint file is read only with --backend checkpoint") }
             chosen = nil
-        case "checkpoint":
+        case .checkpoint:
             let file = try Paths.checkpoint(checkpointFile)
             do { chosen = try LearnedBackend(checkpoint: file) } catch {
                 throw ValidationError("--backend checkpoint \(file): \(error)")
             }
-        default: throw ValidationError("--backend \(backend): expected reference or checkpoint FILE")
         }
         var limits = ServiceLimits()
         limits.sessions = maxSessions

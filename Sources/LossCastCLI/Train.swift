@@ -14,14 +14,14 @@ struct Train: ParsableCommand {
     var split = "none"
     @Option(help: "by-size: the smallest N held out.") var threshold: Double?
     @Option(help: "by-source: the source held out.") var testSource: String?
-    @Option(help: "The network: mlp or transformer.") var model = "mlp"
+    @Option(help: "The network.") var model = NetworkKind.mlp
     @OptionGroup var ensembleOptions: EnsembleOptions
     @Option(help: "Maximum epochs (default: 300 for mlp, 60 for transformer; early stopping on a validation split ends sooner).") var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Samples per optimizer step (default 128).") var batchSize: Int?
     @Option(help: "The networks' peak learning rate (default 2e-3 for mlp, 1e-3 for transformer).") var learningRate: Float?
     @Option(help: "Points taken from each run's curve, evenly spaced and ending at the last (default 16).") var pointsPerRun: Int?
-    @Option(help: "The law the network predicts a residual over: chinchilla, chinchilla-gamma, chinchilla-gamma-tied (one exponent for N and D), auto (of the first two, the form that best extrapolates the frontier to the largest training size) or none.") var baseline = "auto"
+    @Option(help: "The law the network predicts a residual over: chinchilla, chinchilla-gamma, chinchilla-gamma-tied (one exponent for N and D), auto (of the first two, the form that best extrapolates the frontier to the largest training size) or none.") var baseline = BaselineChoice.auto
     @Flag(help: "Calibrate the interval of a source the checkpoint never trained on: leave each training source out in turn and train a one-member predictor on the rest (one more training per source; three sources or more).")
     var newSources = false
     @Option(help: "Checkpoint to write.") var out = "Checkpoints/trained.safetensors"
@@ -30,13 +30,11 @@ struct Train: ParsableCommand {
     @Flag(help: "Print training progress as lines on standard error (for logs; a terminal gets a progress bar).") var verbose = false
 
     func validate() throws {
-        guard Architecture.models.contains(model) else { throw ValidationError("--model \(model): expected mlp or transformer") }
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs \(epochs!): expected at least 1") }
         guard (batchSize ?? 1) >= 1 else { throw ValidationError("--batch-size \(batchSize!): expected at least 1") }
         guard (learningRate ?? 1) > 0 else { throw ValidationError("--learning-rate \(learningRate!): expected a positive rate") }
         guard (pointsPerRun ?? 1) >= 1 else { throw ValidationError("--points-per-run \(pointsPerRun!): expected at least 1") }
-        do { _ = try Split.parse(split) } catch let error as SplitError { throw ValidationError(error.message) }
-        guard Baseline.choices.contains(baseline) else { throw ValidationError("--baseline \(baseline): expected one of \(Baseline.choices.joined(separator: ", "))") }
+        do { _ = try Split.parse(split) } catch let error as BacktestError { throw ValidationError(error.message) }
         // A mistyped folder is an error, not a new directory tree made from the root.
         let folder = URL(fileURLWithPath: Paths.absolute(out)).deletingLastPathComponent().path
         var isFolder: ObjCBool = false
@@ -49,7 +47,7 @@ struct Train: ParsableCommand {
         let runs = try selection.runs(storeOptions)
         let sides: Split.Sides
         do { sides = try Split.parse(split, seed: seed, threshold: threshold, testSource: testSource).apply(runs) }
-        catch let error as SplitError { throw ValidationError(error.message) }
+        catch let error as BacktestError { throw ValidationError(error.message) }
         let (train, test) = (sides.train, sides.test)
         var options = ensembleOptions.applied(to: TrainingOptions(model: model))
         options.epochs = epochs ?? options.epochs
@@ -72,7 +70,7 @@ struct Train: ParsableCommand {
         try predictor.save(path: out)
         print(String(format: "trained on %d runs (%d samples) in %.1f s; validation MAE %.4f; saved %@",
                      train.count, predictor.record.samples, predictor.record.seconds, predictor.record.validationMAE, out))
-        print("baseline: \(predictor.baseline.selection ?? predictor.baseline.law)")
+        print("baseline: \(predictor.baseline.selection ?? predictor.baseline.law.rawValue)")
         if let level = predictor.calibration.newSourceDeviation {
             print(String(format: "a new source's loss level: deviation %.4f, from leaving each of the %d sources out", level, Set(train.map(\.source)).count))
         }

@@ -11,9 +11,49 @@ import Laws
 import Runs
 import Scoring
 
+/// The laws a baseline can be; the raw value is the name in checkpoints and options. Adding
+/// a law is adding a case here and its lines in `Baseline.predict` and `Baseline.fit`.
+public enum BaselineLaw: String, CaseIterable, Codable, Sendable {
+    case chinchilla
+    case chinchillaGamma = "chinchilla-gamma"
+    /// One exponent for N and D.
+    case chinchillaGammaTied = "chinchilla-gamma-tied"
+    /// No law: the networks predict the raw loss.
+    case none
+
+    /// The forms `auto` chooses between.
+    static let automatic: [BaselineLaw] = [.chinchilla, .chinchillaGamma]
+}
+
+/// What `--baseline` asks for: a law, or `auto`, the better of `BaselineLaw.automatic` at
+/// the largest training size.
+public enum BaselineChoice: Hashable, Sendable, CaseIterable, RawRepresentable {
+    case auto
+    case law(BaselineLaw)
+
+    public static var allCases: [BaselineChoice] { [.auto] + BaselineLaw.allCases.map(BaselineChoice.law) }
+
+    public init?(rawValue: String) {
+        if rawValue == "auto" {
+            self = .auto
+        } else if let law = BaselineLaw(rawValue: rawValue) {
+            self = .law(law)
+        } else {
+            return nil
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .auto: "auto"
+        case .law(let law): law.rawValue
+        }
+    }
+}
+
 public struct Baseline: Codable, Sendable {
-    /// One of `laws` (residuals over the fitted law) or "none" (the raw loss).
-    public var law: String
+    /// The law the residuals are over (`none`: the raw loss).
+    public var law: BaselineLaw
     public var parameters: [Double]
     /// The normalised target is (loss - baseline - mean) / deviation.
     public var mean: Double
@@ -24,20 +64,13 @@ public struct Baseline: Codable, Sendable {
     public var sources: [String: SourceLaw]?
 
     public struct SourceLaw: Codable, Sendable, Equatable {
-        public var law: String
+        public var law: BaselineLaw
         public var parameters: [Double]
         public var selection: String?
     }
 
     /// A source's own law needs this many healthy runs; smaller sources use the pooled law.
     static let minimumSourceRuns = 40
-
-    /// The laws a baseline can be, by name.
-    public static let laws = ["chinchilla", "chinchilla-gamma", "chinchilla-gamma-tied"]
-    /// The forms "auto" chooses between.
-    static let automatic = ["chinchilla", "chinchilla-gamma"]
-    /// What `--baseline` accepts.
-    public static let choices = laws + ["auto", "none"]
 
     /// The baseline loss for a run at a point: the law at (N, tokens seen), or 0.
     public func value(run: Run, context: StepContext) -> Double {
@@ -48,12 +81,12 @@ public struct Baseline: Codable, Sendable {
         return Self.predict(law: own?.law ?? law, own?.parameters ?? parameters, SizePoint(params: n, tokens: seen, loss: 1)) ?? 0
     }
 
-    public static func predict(law: String, _ parameters: [Double], _ point: SizePoint) -> Double? {
+    public static func predict(law: BaselineLaw, _ parameters: [Double], _ point: SizePoint) -> Double? {
         switch law {
-        case "chinchilla": return ChinchillaLaw().predict(parameters, point)
-        case "chinchilla-gamma": return ChinchillaGammaLaw().predict(parameters, point)
-        case "chinchilla-gamma-tied": return ChinchillaGammaTiedLaw().predict(parameters, point)
-        default: return nil
+        case .chinchilla: ChinchillaLaw().predict(parameters, point)
+        case .chinchillaGamma: ChinchillaGammaLaw().predict(parameters, point)
+        case .chinchillaGammaTied: ChinchillaGammaTiedLaw().predict(parameters, point)
+        case .none: nil
         }
     }
 
@@ -65,19 +98,19 @@ public struct Baseline: Codable, Sendable {
     }
 
     /// The coarse grids of starts: the predictor refits per member and per source on every
-    /// training, and Hoffmann's 5,400 starts change StepLaw's fit by 0.0005 in MAE.
-    public static func fit(law: String, runs: [Run]) throws -> [Double] {
+    /// training, and a full grid of starts changes the fit by little (docs/DESIGN.md, Laws).
+    public static func fit(law: BaselineLaw, runs: [Run]) throws -> [Double] {
         let coarse = cartesianGrid([[0, 0.5, 1], [4, 8, 12], [4, 8, 12], [0.3, 0.6], [0.3, 0.6]])
         switch law {
-        case "chinchilla":
+        case .chinchilla:
             return try LawFitting.fit(ChinchillaLaw(startingPoints: coarse), runs: runs).parameters
-        case "chinchilla-gamma":
+        case .chinchillaGamma:
             return try LawFitting.fit(ChinchillaGammaLaw(startingPoints: coarse.map { $0 + [0] } + coarse.map { $0 + [log(0.25)] }), runs: runs).parameters
-        case "chinchilla-gamma-tied":
+        case .chinchillaGammaTied:
             let tied = cartesianGrid([[0, 0.5, 1], [4, 8, 12], [4, 8, 12], [0.3, 0.6], [0, log(0.25)]])
             return try LawFitting.fit(ChinchillaGammaTiedLaw(startingPoints: tied), runs: runs).parameters
-        default:
-            throw LawError("baseline '\(law)': expected one of \(choices.joined(separator: ", "))")
+        case .none:
+            return []
         }
     }
 
@@ -85,19 +118,18 @@ public struct Baseline: Codable, Sendable {
     /// well it extrapolates the frontier: each law is fitted on the best run of every (N, D)
     /// below the largest size and scored (MAE) on the best runs of the largest; the better
     /// form is then fitted on all the runs. With fewer than three sizes it is Chinchilla.
-    /// "none" predicts the raw loss. (On StepLaw the frontier separates the forms: 429M from
-    /// 215M and 268M, MAE 0.0049 against Chinchilla's 0.0189; all runs do not, 0.0235 against
-    /// 0.0226 on each budget's mean, as their spread of learning rates swamps the difference.)
-    public static func fitted(_ choice: String, healthy: [Run]) throws -> Baseline {
+    /// "none" predicts the raw loss. The frontier, not all runs: the runs' spread of learning
+    /// rates swamps the difference between the forms (docs/DESIGN.md, Laws).
+    public static func fitted(_ choice: BaselineChoice, healthy: [Run]) throws -> Baseline {
         var pooled = try fittedOnOneSource(choice, healthy: healthy)
         let bySource = Dictionary(grouping: healthy, by: \.source).filter { $0.value.count >= minimumSourceRuns }
-        guard pooled.law != "none", bySource.count >= 2 else { return pooled }
+        guard pooled.law != .none, bySource.count >= 2 else { return pooled }
         // A source with fewer than three sizes cannot tell alpha from E and A: it borrows alpha
         // from plain Chinchilla on the source with the most sizes (ties: the most runs).
         let sizeCounts = bySource.mapValues { Set($0.compactMap(\.params)).count }
         let richest = bySource.keys.filter { sizeCounts[$0]! >= 3 }
             .max { (sizeCounts[$0]!, bySource[$0]!.count, $1) < (sizeCounts[$1]!, bySource[$1]!.count, $0) }
-        let borrowed = try richest.map { source in (source, try fit(law: "chinchilla", runs: bySource[source]!)[3]) }
+        let borrowed = try richest.map { source in (source, try fit(law: .chinchilla, runs: bySource[source]!)[3]) }
         var laws: [String: SourceLaw] = [:]
         for (source, runs) in bySource {
             if sizeCounts[source]! < 3 {
@@ -105,11 +137,11 @@ public struct Baseline: Codable, Sendable {
                 let law = ChinchillaFixedAlphaLaw(alpha: alpha)
                 guard let parameters = try? LawFitting.fit(law, runs: runs).parameters else { continue }
                 let origin = borrowed.map { "plain Chinchilla on \($0.0)" } ?? "Hoffmann et al."
-                laws[source] = SourceLaw(law: "chinchilla", parameters: law.chinchilla(parameters),
+                laws[source] = SourceLaw(law: .chinchilla, parameters: law.chinchilla(parameters),
                                          selection: String(format: "chinchilla with alpha %.3f from %@ (%d sizes here)", alpha, origin, sizeCounts[source]!))
                 continue
             }
-            guard let own = try? fittedOnOneSource(choice, healthy: runs), own.law != "none" else { continue }
+            guard let own = try? fittedOnOneSource(choice, healthy: runs), own.law != .none else { continue }
             laws[source] = SourceLaw(law: own.law, parameters: own.parameters, selection: own.selection)
         }
         pooled.sources = laws.isEmpty ? nil : laws
@@ -119,30 +151,31 @@ public struct Baseline: Codable, Sendable {
     /// Hoffmann et al.'s parameter exponent (approach 3), when no source can give one.
     static let hoffmannAlpha = 0.34
 
-    static func fittedOnOneSource(_ choice: String, healthy: [Run]) throws -> Baseline {
-        guard choice != "none", healthy.count >= 8 else { return Baseline(law: "none", parameters: [], mean: 0, deviation: 1) }
-        guard choice == "auto" else {
-            return Baseline(law: choice, parameters: try fit(law: choice, runs: healthy), mean: 0, deviation: 1)
+    static func fittedOnOneSource(_ choice: BaselineChoice, healthy: [Run]) throws -> Baseline {
+        guard choice != .law(.none), healthy.count >= 8 else { return Baseline(law: .none, parameters: [], mean: 0, deviation: 1) }
+        guard choice == .auto else {
+            guard case .law(let law) = choice else { fatalError("unreachable: auto is handled above") }
+            return Baseline(law: law, parameters: try fit(law: law, runs: healthy), mean: 0, deviation: 1)
         }
         let sizes = Set(healthy.compactMap(\.params)).sorted()
         let frontier = frontierRuns(healthy)
         guard sizes.count >= 3, let largest = sizes.last, frontier.count >= 8 else {
-            return Baseline(law: "chinchilla", parameters: try fit(law: "chinchilla", runs: healthy), mean: 0, deviation: 1,
+            return Baseline(law: .chinchilla, parameters: try fit(law: .chinchilla, runs: healthy), mean: 0, deviation: 1,
                             selection: "chinchilla: fewer than 3 sizes to choose on")
         }
         let inner = frontier.filter { $0.params! < largest }
         let held = frontier.filter { $0.params == largest }.compactMap { run in
             run.tokens.flatMap { tokens in run.finalLoss.map { SizePoint(params: largest, tokens: tokens, loss: $0) } }
         }
-        var scores: [(law: String, error: Double)] = []
-        for law in automatic {
+        var scores: [(law: BaselineLaw, error: Double)] = []
+        for law in BaselineLaw.automatic {
             guard let parameters = try? fit(law: law, runs: inner) else { continue }
             let predicted = held.compactMap { predict(law: law, parameters, $0) }
             if predicted.count == held.count { scores.append((law, Metrics.meanAbsoluteError(predicted, held.map(\.loss)))) }
         }
-        let best = scores.min { $0.error < $1.error }?.law ?? "chinchilla"
-        let note = scores.map { String(format: "%@ %.4f", $0.law, $0.error) }.joined(separator: ", ")
+        let best = scores.min { $0.error < $1.error }?.law ?? .chinchilla
+        let note = scores.map { String(format: "%@ %.4f", $0.law.rawValue, $0.error) }.joined(separator: ", ")
         return Baseline(law: best, parameters: try fit(law: best, runs: healthy), mean: 0, deviation: 1,
-                        selection: "\(best), by MAE on the largest training size's best runs per (N, D) (\(note))")
+                        selection: "\(best.rawValue), by MAE on the largest training size's best runs per (N, D) (\(note))")
     }
 }

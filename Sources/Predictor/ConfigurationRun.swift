@@ -21,8 +21,8 @@ public enum ConfigurationRun {
         if let steps {
             // A step means nothing without the tokens it stands for.
             guard batch != nil else {
-                throw IngestError(file: "configuration", field: ConfigKey.batchSizeTokens, problem: "steps asked for without a batch size",
-                                  expected: "batch_size_tokens (or batch_size_seqs and seq_len, or tokens with total_steps), or no steps: the final loss needs D alone")
+                throw PredictorError("configuration field '\(ConfigKey.batchSizeTokens)': steps asked for without a batch size (expected "
+                                     + "batch_size_tokens, or batch_size_seqs and seq_len, or tokens with total_steps; or no steps: the final loss needs D alone)")
             }
             curve = steps.sorted().map { step in CurvePoint(step: step, tokens: batch.map { step * $0 }, losses: [:]) }
         } else if let total = configuration.totalSteps {

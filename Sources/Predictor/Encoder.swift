@@ -114,10 +114,6 @@ public struct FeatureEncoder: Codable, Sendable {
     static let excluded: Set<String> = ["exp_name", "name", "id", "loss", "smooth loss", "smooth_loss", "figure_x", "figure_y",
                                         "split", "size_label", "hyper_id", "seed", "key", "model", "schedule_name", "rerun",
                                         "run_id", "code_commit", "code_repo"]
-    /// Derived inputs, computed from the configuration and the step.
-    static let derivedNames = ["derived.log_tokens_per_param", "derived.log_compute", "derived.progress", "derived.rate_ratio",
-                               "derived.log_forward_area", "derived.annealing_area", "derived.log_tokens_seen", "derived.log_step",
-                               "derived.log_aspect_ratio", "derived.log_ffn_ratio", "derived.log_head_width"]
     /// Shape fields, read through the ratios above instead of as numbers of their own.
     static let shapeKeys: Set<String> = [ConfigKey.dModel, ConfigKey.nLayers, ConfigKey.ffnDim, ConfigKey.nHeads]
     /// Distances from the optimum, in ln, for the hyperparameters an `OptimumLaw` covers.
@@ -149,7 +145,7 @@ public struct FeatureEncoder: Codable, Sendable {
             CategoricalFeature(key: $0, vocabulary: textValues[$0]!.sorted())
         }
         // Statistics over every (run, point) the encoder will see.
-        for name in keys + derivedNames + (encoder.optima ?? []).map({ optimumFeatureName($0.key) }) {
+        for name in keys + DerivedFeature.allCases.map(\.rawValue) + (encoder.optima ?? []).map({ optimumFeatureName($0.key) }) {
             var values: [Double] = []
             for (run, points) in zip(runs, contexts) {
                 for context in points {
@@ -170,31 +166,16 @@ public struct FeatureEncoder: Codable, Sendable {
     }
 
     /// Where a feature's value comes from, resolved from its name once per batch rather
-    /// than once per row (string matching was a tenth of ranking's time).
+    /// than once per row (matching names per row was a large share of ranking's time).
     enum FeatureSource {
-        case tokensPerParameter, compute, progress, rateRatio, forwardArea, annealingArea, tokensSeen, step
-        /// ln(numerator / denominator) of two configuration fields.
-        case ratio(String, String)
+        case derived(DerivedFeature)
         case optimum(OptimumLaw)
         case configuration(String)
     }
 
     func source(of name: String) -> FeatureSource {
         if let law = optima?.first(where: { FeatureEncoder.optimumFeatureName($0.key) == name }) { return .optimum(law) }
-        switch name {
-        case "derived.log_tokens_per_param": return .tokensPerParameter
-        case "derived.log_compute": return .compute
-        case "derived.progress": return .progress
-        case "derived.rate_ratio": return .rateRatio
-        case "derived.log_forward_area": return .forwardArea
-        case "derived.annealing_area": return .annealingArea
-        case "derived.log_tokens_seen": return .tokensSeen
-        case "derived.log_step": return .step
-        case "derived.log_aspect_ratio": return .ratio(ConfigKey.dModel, ConfigKey.nLayers)
-        case "derived.log_ffn_ratio": return .ratio(ConfigKey.ffnDim, ConfigKey.dModel)
-        case "derived.log_head_width": return .ratio(ConfigKey.dModel, ConfigKey.nHeads)
-        default: return .configuration(name)
-        }
+        return DerivedFeature(rawValue: name).map(FeatureSource.derived) ?? .configuration(name)
     }
 
     /// The sources of the numeric features, in order.
@@ -207,19 +188,8 @@ public struct FeatureEncoder: Codable, Sendable {
 
     /// The same with N and D read once per row by the caller (each is a dictionary lookup).
     func rawValue(_ source: FeatureSource, run: Run, context: StepContext, params n: Double?, tokens d: Double?) -> Double? {
-        func positiveLog(_ value: Double?) -> Double? { value.flatMap { $0 > 0 ? Foundation.log($0) : nil } }
         switch source {
-        case .tokensPerParameter: return n.flatMap { n in d.map { Foundation.log($0 / n) } }
-        case .compute: return n.flatMap { n in d.map { Foundation.log(6 * n * $0) } }
-        case .progress: return context.progress
-        case .rateRatio: return context.rateRatio
-        case .forwardArea: return positiveLog(context.forwardArea)
-        case .annealingArea: return context.annealingArea
-        case .tokensSeen: return positiveLog(context.tokensSeen)
-        case .step: return positiveLog(context.step)
-        case .ratio(let numerator, let denominator):
-            guard let top = run.number(numerator), let bottom = run.number(denominator), top > 0, bottom > 0 else { return nil }
-            return Foundation.log(top / bottom)
+        case .derived(let feature): return feature.value(run: run, context: context, params: n, tokens: d)
         case .optimum(let law):
             guard let n, let d, let value = run.number(law.key), value > 0 else { return nil }
             return Foundation.log(value / law.optimum(params: n, tokens: d))
@@ -251,8 +221,8 @@ public struct FeatureEncoder: Codable, Sendable {
     /// holding sizes out (Trainer.calibrate), so the distance is the one that procedure
     /// measures: size, per source. A StepLaw run past StepLaw's largest model is extrapolated
     /// even where another source trained larger ones (measured against every source together,
-    /// StepLaw's held-out size sat 0.22 from the range rather than 0.43, and the slope came
-    /// out twice too steep). A source the encoder never saw is measured against all of them.
+    /// a held-out size sat closer to the range than it was, and the slope came out too steep:
+    /// docs/DESIGN.md). A source the encoder never saw is measured against all of them.
     /// Inputs other than size outside the range are reported (inputReport), not counted here:
     /// no calibration measures what they cost.
     public func extrapolationDistance(run: Run) -> Double { extrapolationDistance(run: run, all: sizeRangeOfAll) }
@@ -314,6 +284,45 @@ public struct FeatureEncoder: Codable, Sendable {
     public func categories(run: Run) -> [Int] {
         categorical.map { feature in
             feature.key == "source" ? feature.index(of: run.source) : feature.index(of: run.configuration[feature.key]?.text)
+        }
+    }
+}
+
+/// The inputs computed from the configuration and the step, each named once with its
+/// computation; the raw value is the feature's name in checkpoints.
+enum DerivedFeature: String, CaseIterable {
+    case tokensPerParameter = "derived.log_tokens_per_param"
+    case compute = "derived.log_compute"
+    case progress = "derived.progress"
+    case rateRatio = "derived.rate_ratio"
+    case forwardArea = "derived.log_forward_area"
+    case annealingArea = "derived.annealing_area"
+    case tokensSeen = "derived.log_tokens_seen"
+    case step = "derived.log_step"
+    /// The model's shape: ln(d_model / n_layers), ln(ffn_dim / d_model), ln(d_model / n_heads).
+    case aspectRatio = "derived.log_aspect_ratio"
+    case ffnRatio = "derived.log_ffn_ratio"
+    case headWidth = "derived.log_head_width"
+
+    /// The value for a run at a point, with N and D read once per row by the caller; nil when missing.
+    func value(run: Run, context: StepContext, params n: Double?, tokens d: Double?) -> Double? {
+        func positiveLog(_ value: Double?) -> Double? { value.flatMap { $0 > 0 ? Foundation.log($0) : nil } }
+        func ratio(_ numerator: String, _ denominator: String) -> Double? {
+            guard let top = run.number(numerator), let bottom = run.number(denominator), top > 0, bottom > 0 else { return nil }
+            return Foundation.log(top / bottom)
+        }
+        switch self {
+        case .tokensPerParameter: return n.flatMap { n in d.map { Foundation.log($0 / n) } }
+        case .compute: return n.flatMap { n in d.map { Foundation.log(6 * n * $0) } }
+        case .progress: return context.progress
+        case .rateRatio: return context.rateRatio
+        case .forwardArea: return positiveLog(context.forwardArea)
+        case .annealingArea: return context.annealingArea
+        case .tokensSeen: return positiveLog(context.tokensSeen)
+        case .step: return positiveLog(context.step)
+        case .aspectRatio: return ratio(ConfigKey.dModel, ConfigKey.nLayers)
+        case .ffnRatio: return ratio(ConfigKey.ffnDim, ConfigKey.dModel)
+        case .headWidth: return ratio(ConfigKey.dModel, ConfigKey.nHeads)
         }
     }
 }

@@ -8,9 +8,13 @@ import Foundation
 import Layers
 import Tensors
 
+/// The networks a predictor can be; the raw value is the name in checkpoints and options.
+public enum NetworkKind: String, CaseIterable, Codable, Sendable {
+    case mlp, transformer
+}
+
 public struct Architecture: Codable, Sendable, Equatable {
-    /// "mlp" or "transformer".
-    public var model = "mlp"
+    public var model = NetworkKind.mlp
     /// mlp: the hidden widths.
     public var hidden = [256, 256, 256]
     /// mlp: the width of each category's embedding.
@@ -22,14 +26,12 @@ public struct Architecture: Codable, Sendable, Equatable {
     public var heads = 4
     public init() {}
 
-    public static let models = ["mlp", "transformer"]
-
     enum CodingKeys: String, CodingKey { case model, hidden, embeddingWidth, activation, width, layers, heads }
 
     /// Checkpoints written before the transformer existed have no width, layers or heads.
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        model = try container.decode(String.self, forKey: .model)
+        model = try container.decode(NetworkKind.self, forKey: .model)
         hidden = try container.decode([Int].self, forKey: .hidden)
         embeddingWidth = try container.decode(Int.self, forKey: .embeddingWidth)
         activation = try container.decode(Activation.self, forKey: .activation)
@@ -48,8 +50,8 @@ protocol PredictorModel: Layer {
 enum PredictorNetworks {
     static func make(encoder: FeatureEncoder, architecture: Architecture, using generator: inout SeededGenerator) -> any PredictorModel {
         switch architecture.model {
-        case "transformer": FieldTransformer(encoder: encoder, architecture: architecture, using: &generator)
-        default: PredictorNetwork(encoder: encoder, architecture: architecture, using: &generator)
+        case .transformer: FieldTransformer(encoder: encoder, architecture: architecture, using: &generator)
+        case .mlp: PredictorNetwork(encoder: encoder, architecture: architecture, using: &generator)
         }
     }
 }

@@ -52,10 +52,10 @@ extension Trainer {
             let predictor: Predictor
             do {
                 predictor = try train(runs: others, options: auxiliary, calibrating: true)
-            } catch let error as LawError {
+            } catch {
                 // A member that diverged is trained again on another seed, once; then the
                 // source is left out of the calibration, said, rather than the whole training lost.
-                progress?("new-source calibration: without \(source) the training failed (\(error.description.prefix(80))); another seed")
+                progress?("new-source calibration: without \(source) the training failed (\(String(describing: error).prefix(80))); another seed")
                 var retry = auxiliary
                 retry.seed = auxiliary.seed &+ 7_777
                 guard let second = try? train(runs: others, options: retry, calibrating: true) else {

@@ -41,8 +41,8 @@ public struct SourceAdaptation: Codable, Sendable, Equatable {
     }
 
     /// The largest slope a few runs may claim: a source whose loss moves more than 1.5 times,
-    /// or less than half, as much as predicted. Unbounded, three small runs of StepLaw set a
-    /// slope that missed its larger runs by 2.8 in loss (leave-one-source-out study).
+    /// or less than half, as much as predicted. Unbounded, three small runs can set a slope
+    /// that misses the larger runs badly (docs/DESIGN.md, New sources).
     static let maximumSlope = 0.5
 
     /// The ridges the forecasts choose among: from a free slope to the offset alone.
@@ -128,7 +128,7 @@ extension Predictor {
     public func adapted(to source: String, runs given: [Run]) throws -> Predictor {
         let runs = given.filter { $0.status != .diverged && ($0.finalLoss ?? 0) > 0 }
         guard runs.count >= Self.minimumAdaptationRuns else {
-            throw LawError("adapting to '\(source)' needs at least \(Self.minimumAdaptationRuns) runs with a final loss that did not diverge; "
+            throw PredictorError("adapting to '\(source)' needs at least \(Self.minimumAdaptationRuns) runs with a final loss that did not diverge; "
                            + "found \(runs.count) of \(given.count). Ingest more of its runs, or check them with `losscast runs list --source \(source)`")
         }
         // Smallest first (by 6ND, else D, else the name): the forecasts run from small to large.

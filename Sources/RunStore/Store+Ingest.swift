@@ -4,7 +4,6 @@
 import Foundation
 import GRDB
 import GRDBSQLite
-import Importers
 import Runs
 
 public struct IngestReport: Codable, Sendable {
@@ -68,8 +67,8 @@ final class StoreSink: RunSink {
     }
 
     /// Every point of a run, bound straight to the prepared statement: a curve is most of
-    /// what an ingest writes, and binding through GRDB's arguments was a third of the time
-    /// (`bash Tools/bench/ingest.sh`).
+    /// what an ingest writes, and binding through GRDB's arguments cost much of its time
+    /// (docs/DESIGN.md, Ingest; `bash Tools/bench/ingest.sh`).
     func insertPoints(_ run: Run, runKey: Int64) throws {
         let statement = insertPoint.sqliteStatement
         var losses = JSONText.LossWriter()
@@ -112,18 +111,18 @@ final class StoreSink: RunSink {
 }
 
 extension RunStore {
-    /// Ingests one planned file in one transaction. Throws (and stores nothing of the file)
-    /// on the first bad input.
-    public func ingest(_ plan: PlannedImport, progress: ((Int) -> Void)? = nil) throws -> IngestReport {
-        var report = IngestReport(file: plan.path, format: plan.importer.format, source: plan.source)
+    /// Ingests one file in one transaction. Throws (and stores nothing of the file) on the
+    /// first bad input.
+    public func ingest(_ plan: some RunFile, progress: ((Int) -> Void)? = nil) throws -> IngestReport {
+        var report = IngestReport(file: plan.path, format: plan.format, source: plan.source)
         let (bytesHash, size) = try RunStore.fileHash(plan.path)
         // The same bytes under another mapping are another ingest (a corrected mapping adds the
         // runs it reads differently); without a mapping the key is the bytes' hash alone.
-        let readingKey = [plan.importer.readingKey, plan.statedKey].compactMap { $0 }
+        let readingKey = plan.readingKey
         let hash = readingKey.isEmpty ? bytesHash : {
             var combined = ContentHash()
             combined.add(bytesHash)
-            combined.add(plan.importer.format)
+            combined.add(plan.format)
             for key in readingKey { combined.add(key) }
             return combined.hexDigest
         }()
@@ -135,10 +134,10 @@ extension RunStore {
             try db.execute(sql: """
                 INSERT INTO ingested_file (path, content_hash, size, format, source, ingested_at, runs_added, runs_duplicate, rejected)
                 VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0)
-                """, arguments: [plan.path, hash, size, plan.importer.format, plan.source, ISO8601DateFormatter().string(from: Date())])
+                """, arguments: [plan.path, hash, size, plan.format, plan.source, ISO8601DateFormatter().string(from: Date())])
             let fileKey = db.lastInsertedRowID
             let sink = try StoreSink(db: db, fileKey: fileKey, report: report)
-            try plan.importer.importFile(plan.path, source: plan.source, into: plan.stating(into: sink), progress: progress)
+            try plan.read(into: sink, progress: progress)
             report = sink.report
             report.diverged += try RunStore.markGroupDivergence(db, source: plan.source)
             try db.execute(sql: "UPDATE ingested_file SET runs_added = ?, runs_duplicate = ?, rejected = ? WHERE key = ?",
@@ -186,7 +185,7 @@ extension RunStore {
     /// A content hash of the file's bytes, read in chunks, and its size.
     static func fileHash(_ path: String) throws -> (String, Int) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw IngestError(file: path, problem: "cannot open the file", expected: "a readable file")
+            throw StoreError(path: path, problem: "cannot open the file", hint: "Check that it exists and is readable.")
         }
         defer { try? handle.close() }
         var hash = ContentHash()

@@ -28,7 +28,7 @@ public struct FieldCondition: Equatable, Sendable {
                 return FieldCondition(field: field, comparison: comparison, value: value)
             }
         }
-        throw IngestError(file: "--where", field: text, problem: "not a condition", expected: "FIELD<=NUMBER, FIELD>=NUMBER, FIELD<N, FIELD>N or FIELD=VALUE")
+        throw StoreError(path: "--where \(text)", problem: "not a condition", hint: "Expected FIELD<=NUMBER, FIELD>=NUMBER, FIELD<N, FIELD>N or FIELD=VALUE.")
     }
 }
 

@@ -1,6 +1,6 @@
 // A JSON value and its writer. Responses are built as JSONValue rather than through
-// JSONSerialization, which on Linux bridges every element through NSObject: a budget
-// report of 2,000 runs took 35 ms that way and takes well under 1 ms this way.
+// JSONSerialization, which on Linux bridges every element through NSObject and was many
+// times slower on a large budget report (docs/DESIGN.md, The simulator service).
 import Foundation
 
 enum JSONValue: Equatable {

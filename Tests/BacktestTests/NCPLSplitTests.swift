@@ -30,7 +30,7 @@ final class NCPLSplitTests: XCTestCase {
         let predictor = try Trainer.train(runs: train.filter { $0.finalLoss != nil }, options: options)
         let contexts = val.map { StepContext.contexts(for: $0) }
         let predictions = predictor.predict(zip(val, contexts).flatMap { run, points in points.map { (run: run, context: $0) } })
-        let law = try Baseline.fitted("chinchilla", healthy: train.filter { $0.status != .diverged && $0.params != nil && $0.tokens != nil })
+        let law = try Baseline.fitted(.law(.chinchilla), healthy: train.filter { $0.status != .diverged && $0.params != nil && $0.tokens != nil })
         let lawValues = zip(val, contexts).flatMap { run, points in points.map { law.value(run: run, context: $0) } }
         let report = try CurveBenchmark.score(runs: val, predictions: PredictionsFile(runs: val, values: predictions.map(\.loss)))
         let chinchilla = try CurveBenchmark.score(runs: val, predictions: PredictionsFile(runs: val, values: lawValues))

@@ -82,7 +82,9 @@ final class ConfigurationTests: XCTestCase {
         XCTAssertTrue(twice.problem.contains("second value"), twice.description)
         let notObject = try XCTUnwrap(refusal("[1, 2]"))
         XCTAssertTrue(notObject.problem.contains("a list"), notObject.description)
-        XCTAssertNotNil(refusal(#"{"params": 1e9, "#), "truncated JSON")
+        XCTAssertThrowsError(try Configuration.read(#"{"params": 1e9, "#, origin: "test"), "truncated JSON") { error in
+            XCTAssertTrue(error is ConfigurationFileError && "\(error)".hasPrefix("test: "), "\(error)")
+        }
         // A flag where a number goes, and a number where a flag goes.
         XCTAssertEqual(refusal(#"{"tokens": true}"#)?.field, "tokens")
         XCTAssertEqual(refusal(#"{"model": {"tied_embeddings": 1}}"#)?.field, "model.tied_embeddings")

@@ -112,6 +112,18 @@ final class RateScheduleTests: XCTestCase {
         XCTAssertEqual(area(wsd), warmupArea + peak * 800 + peak * (200 - 1) / 2, accuracy: 1e-12)
     }
 
+    /// Warmup then cosine to a floor, at points worked by hand (the schedule LossCast's own
+    /// training uses too, Predictor.Trainer).
+    func testWarmupCosineAtHandWorkedSteps() {
+        let schedule = RateSchedule(shape: .cosine, peak: 1, warmupSteps: 10, totalSteps: 110, finalRatio: 0.1)
+        XCTAssertEqual(schedule.rate(at: 1), 0.1, accuracy: 1e-12)    // 1/10 of the peak
+        XCTAssertEqual(schedule.rate(at: 10), 1, accuracy: 1e-12)     // the peak at the end of warmup
+        XCTAssertEqual(schedule.rate(at: 60), 0.55, accuracy: 1e-12)  // halfway: (1 + 0.1) / 2
+        XCTAssertEqual(schedule.rate(at: 35), 0.1 + 0.9 * 0.5 * (1 + cos(Double.pi * 0.25)), accuracy: 1e-12)
+        XCTAssertEqual(schedule.rate(at: 110), 0.1, accuracy: 1e-12)
+        XCTAssertEqual(schedule.rate(at: 500), 0.1, accuracy: 1e-12)  // the floor after the end
+    }
+
     /// One rule for total steps: a batch given as sequences x length sets the schedule's
     /// length as it sets the configuration's (the schedule read batch_size_tokens only, and
     /// had no length at all for such a recipe).

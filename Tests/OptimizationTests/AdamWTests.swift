@@ -47,14 +47,4 @@ final class AdamWTests: XCTestCase {
         XCTAssertEqual(clipGradientNorm([a, b], maxNorm: 10), 1, accuracy: 1e-5)  // below: unchanged
         assertClose(b.gradient!, Tensor([0.8]), rtol: 1e-5)
     }
-
-    func testWarmupCosineSchedule() {
-        let schedule = WarmupCosineSchedule(peak: 1, minimum: 0.1, warmupSteps: 10, totalSteps: 110)
-        XCTAssertEqual(schedule.learningRate(at: 0), 0.1, accuracy: 1e-7)   // 1/10 of peak
-        XCTAssertEqual(schedule.learningRate(at: 9), 1, accuracy: 1e-7)
-        XCTAssertEqual(schedule.learningRate(at: 10), 1, accuracy: 1e-7)    // cosine starts at peak
-        XCTAssertEqual(schedule.learningRate(at: 60), 0.55, accuracy: 1e-6) // halfway: (1 + 0.1) / 2
-        XCTAssertEqual(schedule.learningRate(at: 110), 0.1, accuracy: 1e-7)
-        XCTAssertEqual(schedule.learningRate(at: 35), Float(0.1 + 0.9 * 0.5 * (1 + cos(Double.pi * 0.25))), accuracy: 1e-6)
-    }
 }

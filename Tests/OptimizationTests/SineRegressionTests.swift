@@ -3,6 +3,7 @@ import Autograd
 import Foundation
 import Layers
 import Optimization
+import Runs
 import Tensors
 import XCTest
 
@@ -14,14 +15,14 @@ final class SineRegressionTests: XCTestCase {
         let model = MultilayerPerceptron(sizes: [1, 32, 32, 1], activation: .tanh, using: &generator)
         let optimizer = AdamW(parameters: model.parameters, learningRate: 0, weightDecay: 1e-4)
         let steps = 2500
-        let schedule = WarmupCosineSchedule(peak: 1e-2, minimum: 1e-5, warmupSteps: 100, totalSteps: steps)
+        let schedule = RateSchedule(shape: .cosine, peak: 1e-2, warmupSteps: 100, totalSteps: Double(steps), finalRatio: 1e-3)
         for step in 0..<steps {
             let x = Tensor.randomUniform(shape: [64, 1], lower: -3, upper: 3, using: &generator)
             let loss = meanSquaredError(model(Variable(x)), x.map { Foundation.sin($0) })
             optimizer.zeroGradients()
             loss.backward()
             clipGradientNorm(model.parameters, maxNorm: 1)
-            optimizer.learningRate = schedule.learningRate(at: step)
+            optimizer.learningRate = Float(schedule.rate(at: Double(step + 1)))
             optimizer.step()
         }
         let grid = (0...600).map { -3 + 6 * Double($0) / 600 }

@@ -32,7 +32,7 @@ final class TransformerTests: XCTestCase {
         }
         let encoder = FeatureEncoder.fit(runs: runs, contexts: runs.map { StepContext.contexts(for: $0) })
         var architecture = Architecture()
-        architecture.model = "transformer"
+        architecture.model = .transformer
         architecture.width = 16
         var generator = SeededGenerator(seed: 1)
         let network = PredictorNetworks.make(encoder: encoder, architecture: architecture, using: &generator)
@@ -52,7 +52,7 @@ final class TransformerTests: XCTestCase {
 
     func testTransformerOnStepLawBeatsChinchillaThroughACheckpoint() throws {
         let (fit, validation, large) = try PredictorTests.ncplSplit()
-        var options = TrainingOptions(model: "transformer")
+        var options = TrainingOptions(model: .transformer)
         options.epochs = 30
         options.calibratesExtrapolation = false  // no interval is asserted here
         let predictor = try Trainer.train(runs: fit, validation: validation, options: options)
@@ -68,7 +68,7 @@ final class TransformerTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: path) }
         try predictor.save(path: path)
         let loaded = try Predictor.load(path: path)
-        XCTAssertEqual(loaded.architecture.model, "transformer")
+        XCTAssertEqual(loaded.architecture.model, .transformer)
         XCTAssertEqual(loaded.predictFinal(large), predictions)
     }
 }

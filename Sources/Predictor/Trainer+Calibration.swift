@@ -1,0 +1,141 @@
+// The interval's calibration: its scale from validation runs the predicting members never
+// saw, and its widening with the distance outside the training sizes, from auxiliary
+// ensembles trained without the largest sizes (conformal: the least value that covers 90%).
+import Foundation
+import Runs
+
+extension Trainer {
+    /// The smallest value in [0, upper] for which `covers` holds (it must hold at `upper`), by bisection.
+    static func smallest(upTo upper: Double, _ covers: (Double) -> Bool) -> Double {
+        guard !covers(0) else { return 0 }
+        var low = 0.0, high = upper
+        for _ in 0..<50 {
+            let middle = (low + high) / 2
+            if covers(middle) { high = middle } else { low = middle }
+        }
+        return high
+    }
+
+    /// The interval's scale from runs the predicting members never saw (`checks`: the shared
+    /// validation runs with the ensemble, or each fold with its member), and its extrapolation
+    /// slope from auxiliary ensembles trained without the largest, then the smallest, training
+    /// size and scored on it.
+    static func calibrate(_ predictor: Predictor, fitRuns: [Run], checks: [(predictor: Predictor, runs: [Run])], options: TrainingOptions,
+                          progress: ((String) -> Void)?) throws -> Calibration {
+        // Each run's final point: the interval is promised on the final loss, and a curve's early
+        // points (errors several times larger) would set it for them and leave the finals
+        // over-covered (docs/DESIGN.md, The interval).
+        func healthyPoints(_ runs: [Run]) -> [(run: Run, context: StepContext, loss: Double)] {
+            runs.filter { $0.status != .diverged }.flatMap { run -> [(Run, StepContext, Double)] in
+                let contexts = StepContext.contexts(for: run)
+                guard let last = run.curve.indices.last, let loss = run.curve[last].losses[run.targetLoss] else { return [] }
+                return [(run, contexts[last], loss)]
+            }
+        }
+        /// Each point's distance outside the encoder's training range, computed once: the
+        /// bisections below evaluate coverage fifty times over the same points.
+        func distances(_ points: [(run: Run, context: StepContext, loss: Double)], _ encoder: FeatureEncoder) -> [Double] {
+            let all = encoder.sizeRangeOfAll
+            return points.map { encoder.extrapolationDistance(run: $0.run, all: all) }
+        }
+        func coverage(_ points: [(run: Run, context: StepContext, loss: Double)], _ predictions: [Prediction],
+                      _ distances: [Double], _ calibration: Calibration) -> Double {
+            let inside = zip(zip(points, predictions), distances).filter { pair, distance in
+                let (point, prediction) = pair
+                let network = prediction.deviation
+                return abs(point.loss - prediction.loss) <= Predictor.halfWidth90 * calibration.deviation(network: network, distance: distance, source: point.run.source)
+            }.count
+            return Double(inside) / Double(max(points.count, 1))
+        }
+        var calibration = Calibration()
+        predictor.calibration = Calibration()
+        var validation: [(run: Run, context: StepContext, loss: Double)] = [], checked: [Prediction] = []
+        for check in checks {
+            let points = healthyPoints(check.runs)
+            check.predictor.calibration = Calibration()
+            validation += points
+            checked += check.predictor.predict(points.map { ($0.run, $0.context) })
+        }
+        if validation.count >= 10 {
+            let away = distances(validation, predictor.encoder)
+            calibration.scale = smallest(upTo: 1000) { scale in
+                coverage(validation, checked, away, Calibration(scale: scale)) >= 0.9
+            }
+        }
+        // Extrapolation: hold out the largest size of the training runs, then the smallest,
+        // train an ensemble like the predictor's on the rest each time and pool the held-out
+        // points, so that the slope does not rest on one network's luck at one size.
+        let sizes = Set(fitRuns.compactMap(\.params)).sorted()
+        guard options.calibratesExtrapolation, sizes.count >= 3 else { return calibration }
+        var auxiliaryOptions = options
+        // The law "auto" chose for the full training set (the members' most frequent choice),
+        // not a choice remade on two sizes.
+        let chosen = Dictionary(grouping: predictor.baselines.map(\.law), by: { $0 })
+        auxiliaryOptions.baseline = .law(chosen.max { ($0.value.count, $1.key.rawValue) < ($1.value.count, $0.key.rawValue) }!.key)
+        // Three members on one shared split even for a cross-fitted predictor: cross-fitted
+        // auxiliaries predicted the held-out sizes better than the predictor then did the larger
+        // ones, so the slope came out too small, and they cost K members each.
+        if options.folds >= 2 {
+            auxiliaryOptions.folds = 0
+            auxiliaryOptions.ensemble = 3
+        }
+        var held: [(run: Run, context: StepContext, loss: Double)] = [], predictions: [Prediction] = [], away: [Double] = []
+        // One source: its largest size, then its smallest. Several sources: the largest size
+        // of each source with three sizes or more at once, in one auxiliary ensemble, as a
+        // larger run of any of them is what the predictor is asked about (NCPL's split holds
+        // out every source's largest), and the smallest of the smallest source says little
+        // about the others. A source with two sizes keeps both (held out, its one remaining
+        // size leaves its law's E and A undetermined) and holds out its longest runs instead
+        // (the top third of its ln D range). Without them it borrowed the slope of all held
+        // points, set by the worst-extrapolating source.
+        let heldBySource = Dictionary(grouping: fitRuns.filter { $0.params != nil }, by: \.source)
+            .compactMapValues { runs -> ((Run) -> Bool)? in Self.extrapolationHoldOut(runs) }
+        let holdOuts: [(name: String, isHeld: (Run) -> Bool)] = heldBySource.count >= 2
+            ? [("each source's largest N (or longest runs)", { run in run.params != nil && (heldBySource[run.source]?(run) ?? false) })]
+            : [sizes.last!, sizes.first!].map { (size: Double) in ("N = \(size)", { run in run.params == size }) }
+        for holdOut in holdOuts {
+            let inner = fitRuns.filter { !holdOut.isHeld($0) }, outer = healthyPoints(fitRuns.filter(holdOut.isHeld))
+            guard inner.count >= 8, outer.count >= 5 else { continue }
+            progress?("calibrating the interval: holding out \(holdOut.name)")
+            // Uncalibrated, so each prediction's deviation is the network's own.
+            let auxiliary = try train(runs: inner, options: auxiliaryOptions, calibrating: false)
+            held += outer
+            predictions += auxiliary.predict(outer.map { ($0.run, $0.context) })
+            away += distances(outer, auxiliary.encoder)
+        }
+        guard !held.isEmpty else { return calibration }
+        /// The least slope that covers 90% of the points (nil when even the largest does not).
+        func slope(_ indices: [Int]) -> Double? {
+            let (points, predicted, distance) = (indices.map { held[$0] }, indices.map { predictions[$0] }, indices.map { away[$0] })
+            guard coverage(points, predicted, distance, Calibration(scale: calibration.scale, extrapolationSlope: 1e3)) >= 0.9 else { return nil }
+            return smallest(upTo: 1e3) { slope in
+                coverage(points, predicted, distance, Calibration(scale: calibration.scale, extrapolationSlope: slope)) >= 0.9
+            }
+        }
+        calibration.extrapolationSlope = slope(Array(held.indices)) ?? 0
+        // Each source with its own held-out size gets its own slope: sources extrapolate
+        // unequally, and one pooled slope would set every interval by the worst source's.
+        var own: [String: Double] = [:]
+        for (source, indices) in Dictionary(grouping: held.indices, by: { held[$0].run.source }) where indices.count >= 20 {
+            own[source] = slope(indices)
+        }
+        if !own.isEmpty { calibration.sourceSlopes = own }
+        return calibration
+    }
+
+    /// Which of one source's runs the extrapolation calibration holds out: those of its largest
+    /// N when it has three sizes or more; with two, its longest runs, those in the top third of
+    /// its ln D range (token counts are not levels: a sweep's batch sizes move D by a batch);
+    /// nil when neither leaves something to extrapolate from.
+    static func extrapolationHoldOut(_ runs: [Run]) -> ((Run) -> Bool)? {
+        let sizes = Set(runs.compactMap(\.params)).sorted()
+        if sizes.count >= 3 {
+            let largest = sizes.last!
+            return { $0.params == largest }
+        }
+        let logTokens = runs.compactMap(\.tokens).filter { $0 > 0 }.map { Foundation.log($0) }
+        guard sizes.count == 2, let low = logTokens.min(), let high = logTokens.max(), high - low > 1 else { return nil }
+        let threshold = high - (high - low) / 3
+        return { run in run.tokens.map { $0 > 0 && Foundation.log($0) >= threshold } ?? false }
+    }
+}
