@@ -14,7 +14,7 @@ let package = Package(
         .executable(name: "losscast", targets: ["LossCastCLI"]),
         .executable(name: "losscast-bench", targets: ["LossCastBench"]),
         .library(name: "Tensors", targets: ["Tensors"]),
-        .library(name: "Autograd", targets: ["Autograd"]),
+        .library(name: "Autograd", targets: ["Autograd"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,7 +23,7 @@ let package = Package(
         // The simulator's HTTP service. Default traits off: no swift-configuration, no full Foundation.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0")
     ],
     targets: [
         // MARK: - System libraries
@@ -47,8 +47,12 @@ let package = Package(
         .target(name: "Runs", exclude: ["README.md"]),
         .target(name: "ConfigTree", dependencies: ["Runs", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
         .target(name: "Importers", dependencies: ["Runs", "ConfigTree"], exclude: ["README.md"]),
-        .target(name: "RunStore", dependencies: ["Runs", .product(name: "GRDB", package: "GRDB.swift"),
-                                                .product(name: "GRDBSQLite", package: "GRDB.swift")], exclude: ["README.md"]),
+        .target(
+            name: "RunStore",
+            dependencies: [
+                "Runs", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift")
+            ], exclude: ["README.md"]),
 
         // The classical scaling laws, fitted on runs.
         .target(name: "Laws", dependencies: ["Runs", "Scoring", "Randomness"], exclude: ["README.md"]),
@@ -61,15 +65,21 @@ let package = Package(
         .target(name: "SafeTensors", dependencies: ["Tensors"], exclude: ["README.md"]),
 
         // The predictor, and how it is evaluated against the laws.
-        .target(name: "Predictor", dependencies: ["Runs", "Laws", "Scoring", "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors"],
-                exclude: ["README.md"]),
+        .target(
+            name: "Predictor", dependencies: ["Runs", "Laws", "Scoring", "Tensors", "Autograd", "Layers", "Optimization", "SafeTensors"],
+            exclude: ["README.md"]),
         .target(name: "Backtest", dependencies: ["Runs", "Laws", "Scoring", "Predictor", "Plots", "Randomness"], exclude: ["README.md"]),
 
         // What uses predictions: the simulator and its HTTP service, costs, the research campaign.
         .target(name: "Simulator", dependencies: ["Runs", "Predictor", "Randomness", "ConfigTree"], exclude: ["README.md"]),
-        .target(name: "SimulatorService", dependencies: ["Simulator", "Runs", .product(name: "Hummingbird", package: "hummingbird"),
-                                                          .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
-                exclude: ["README.md", "openapi.yaml"]),
+        .target(
+            name: "SimulatorService",
+            dependencies: [
+                "Simulator", "Runs", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio")
+            ],
+            exclude: ["README.md", "openapi.yaml"]),
         .target(name: "Costs", dependencies: ["Runs", "Scoring", "Randomness"], exclude: ["README.md"]),
         .target(name: "Campaign", dependencies: ["Randomness", "Runs", "Plots", "ConfigTree"], exclude: ["README.md"]),
 
@@ -79,7 +89,7 @@ let package = Package(
             dependencies: [
                 "Tensors", "Plots", "Runs", "Importers", "RunStore", "Laws", "Predictor",
                 "Simulator", "SimulatorService", "Backtest", "Campaign", "ConfigTree", "Costs", "Scoring",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser")
             ],
             exclude: ["README.md"]
         ),
@@ -94,19 +104,30 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Tensors", "Autograd"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorsTests", dependencies: ["Tensors", "TestSupport"]),
         .testTarget(name: "AutogradTests", dependencies: ["Tensors", "Autograd", "TestSupport"]),
-        .testTarget(name: "OptimizationTests",
-                    dependencies: ["Tensors", "Autograd", "Layers", "Optimization", "Runs", "TestSupport"]),
+        .testTarget(
+            name: "OptimizationTests",
+            dependencies: ["Tensors", "Autograd", "Layers", "Optimization", "Runs", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["Tensors", "SafeTensors", "TestSupport"]),
         .testTarget(name: "IngestionTests", dependencies: ["Runs", "ConfigTree", "Importers", "RunStore", "TestSupport"]),
         .testTarget(name: "LawsTests", dependencies: ["Runs", "Importers", "Scoring", "Laws", "TestSupport"]),
-        .testTarget(name: "PredictorTests", dependencies: ["Runs", "Importers", "Laws", "Scoring", "Predictor", "SafeTensors", "Tensors", "Autograd", "Layers",
-                                                    "TestSupport"]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Runs", "Importers", "RunStore", "Laws", "Scoring", "Predictor", "TestSupport"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "SimulatorService", "Runs", "TestSupport",
-                                                                    .product(name: "Yams", package: "Yams")]),
+        .testTarget(
+            name: "PredictorTests",
+            dependencies: [
+                "Runs", "Importers", "Laws", "Scoring", "Predictor", "SafeTensors", "Tensors", "Autograd", "Layers",
+                "TestSupport"
+            ]),
+        .testTarget(
+            name: "BacktestTests",
+            dependencies: ["Backtest", "Runs", "Importers", "RunStore", "Laws", "Scoring", "Predictor", "TestSupport"]),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: [
+                "Simulator", "SimulatorService", "Runs", "TestSupport",
+                .product(name: "Yams", package: "Yams")
+            ]),
         .testTarget(name: "CostsTests", dependencies: ["Costs", "Scoring", "TestSupport"]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "ConfigTree", "Randomness", "Runs"]),
-        .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"]),
+        .testTarget(name: "LossCastCLITests", dependencies: ["Tensors", "TestSupport", "LossCastCLI"])
     ],
     swiftLanguageModes: [.v5]
 )

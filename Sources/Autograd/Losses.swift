@@ -7,12 +7,15 @@ import Tensors
 
 /// The per-element loss and its derivatives with respect to (at most two) inputs, folded
 /// into a weighted mean. `terms(i)` returns (loss, d/d input 0, d/d input 1) for element i.
-private func weightedMean(inputs: [Variable], weights: Tensor?, name: String,
-                          terms: (Int) -> (Float, Float, Float)) -> Variable {
+private func weightedMean(
+    inputs: [Variable], weights: Tensor?, name: String,
+    terms: (Int) -> (Float, Float, Float)
+) -> Variable {
     let count = inputs[0].value.count
     for input in inputs {
-        precondition(input.shape == inputs[0].shape,
-                     "\(name): inputs have shapes \(inputs.map(\.shape))")
+        precondition(
+            input.shape == inputs[0].shape,
+            "\(name): inputs have shapes \(inputs.map(\.shape))")
     }
     if let weights {
         precondition(weights.shape == inputs[0].shape, "\(name): weights \(weights.shape) vs \(inputs[0].shape)")
@@ -64,8 +67,10 @@ public func huberLoss(_ prediction: Variable, _ target: Tensor, delta: Float = 1
 
 /// Gaussian negative log-likelihood with a mean head and a log-variance head s:
 /// 0.5 (log 2 pi + s + (y - mu)^2 e^-s); d/dmu = -(y - mu) e^-s, d/ds = 0.5 (1 - (y - mu)^2 e^-s).
-public func gaussianNegativeLogLikelihood(mean: Variable, logVariance: Variable, target: Tensor,
-                                          weights: Tensor? = nil) -> Variable {
+public func gaussianNegativeLogLikelihood(
+    mean: Variable, logVariance: Variable, target: Tensor,
+    weights: Tensor? = nil
+) -> Variable {
     let mu = mean.value.scalars, s = logVariance.value.scalars, y = target.scalars
     precondition(target.shape == mean.shape, "target \(target.shape) vs mean \(mean.shape)")
     let logTwoPi = Float(Foundation.log(2 * Double.pi))

@@ -6,8 +6,10 @@
 // A rank-3+ `a` against a matrix folds its leading axes into rows, as the forward does.
 import Tensors
 
-public func matmul(_ a: Variable, _ b: Variable,
-                   transposeA: Bool = false, transposeB: Bool = false) -> Variable {
+public func matmul(
+    _ a: Variable, _ b: Variable,
+    transposeA: Bool = false, transposeB: Bool = false
+) -> Variable {
     let output = Tensor.matmul(a.value, b.value, transposeA: transposeA, transposeB: transposeB)
     return Variable(value: output, parents: [a, b]) { gradient in
         let folded = a.value.rank > 2 && b.value.rank == 2

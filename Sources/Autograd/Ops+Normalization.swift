@@ -31,8 +31,9 @@ extension Variable {
     ///   where g = dy * gain.
     public func layerNorm(gain: Variable, bias: Variable, epsilon: Float = 1e-5) -> Variable {
         let width = shape.last!
-        precondition(gain.shape == [width] && bias.shape == [width],
-                     "layerNorm gain and bias must be (\(width)), got \(gain.shape) and \(bias.shape)")
+        precondition(
+            gain.shape == [width] && bias.shape == [width],
+            "layerNorm gain and bias must be (\(width)), got \(gain.shape) and \(bias.shape)")
         let rows = value.count / width
         var normalized = value
         var inverseDeviation = [Float](repeating: 0, count: rows)

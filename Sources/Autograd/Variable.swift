@@ -62,16 +62,18 @@ public final class Variable {
     /// Adds `incoming` to this variable's gradient (the `+=` of micrograd).
     func accumulate(_ incoming: Tensor) {
         guard requiresGradient else { return }
-        precondition(incoming.shape == value.shape,
-                     "gradient of shape \(incoming.shape) for a value of shape \(value.shape)")
+        precondition(
+            incoming.shape == value.shape,
+            "gradient of shape \(incoming.shape) for a value of shape \(value.shape)")
         if gradient == nil { gradient = incoming } else { gradient! += incoming }
     }
 
     /// Back-propagates from this variable, which must be a scalar unless `seed` is given.
     public func backward(seed: Tensor? = nil) {
         let start = seed ?? Tensor(ones: value.shape)
-        precondition(seed != nil || value.count == 1,
-                     "backward() from a non-scalar of shape \(value.shape) needs a seed")
+        precondition(
+            seed != nil || value.count == 1,
+            "backward() from a non-scalar of shape \(value.shape) needs a seed")
         let order = topologicalOrder()
         accumulate(start)
         for node in order.reversed() {

@@ -29,8 +29,10 @@ public struct BacktestResult: Sendable {
 }
 
 public enum Backtester {
-    public static func run(runs: [Run], split: Split, models: [BacktestModel], maximumPoints: Int = 64,
-                           progress: ((String) -> Void)? = nil) throws -> BacktestResult {
+    public static func run(
+        runs: [Run], split: Split, models: [BacktestModel], maximumPoints: Int = 64,
+        progress: ((String) -> Void)? = nil
+    ) throws -> BacktestResult {
         let sides = try split.apply(runs.filter { $0.finalLoss != nil })
         guard !sides.test.isEmpty else { throw BacktestError("the split leaves no test runs") }
         let points = sides.test.map { scoredPoints($0, maximum: maximumPoints) }
@@ -41,14 +43,19 @@ public enum Backtester {
             do {
                 try model.fit(train: sides.train)
             } catch {
-                results.append(.init(name: model.name, limitation: model.limitation, failure: (error as? LocalizedError)?.errorDescription ?? "\(error)", seconds: Date().timeIntervalSince(start),
-                                     predictions: points.map { $0.map { _ in nil } }, finalScores: nil, pointScores: nil,
-                                     finalBySize: [], finalBySource: [], covered: 0))
+                results.append(
+                    .init(
+                        name: model.name, limitation: model.limitation, failure: (error as? LocalizedError)?.errorDescription ?? "\(error)",
+                        seconds: Date().timeIntervalSince(start),
+                        predictions: points.map { $0.map { _ in nil } }, finalScores: nil, pointScores: nil,
+                        finalBySize: [], finalBySource: [], covered: 0))
                 continue
             }
             let predictions = zip(sides.test, points).map { model.predict(run: $0, points: $1) }
-            results.append(score(model: model, test: sides.test, points: points, predictions: predictions,
-                                 seconds: Date().timeIntervalSince(start)))
+            results.append(
+                score(
+                    model: model, test: sides.test, points: points, predictions: predictions,
+                    seconds: Date().timeIntervalSince(start)))
         }
         return BacktestResult(split: sides.description, trainRuns: sides.train.count, test: sides.test, points: points, models: results)
     }
@@ -64,11 +71,14 @@ public enum Backtester {
             let predictions = zip(test, points).map { model.predict(run: $0, points: $1) }
             return score(model: model, test: test, points: points, predictions: predictions, seconds: Date().timeIntervalSince(start))
         }
-        return BacktestResult(split: "none: \(test.count) runs scored as they are", trainRuns: 0, test: test, points: points, models: results)
+        return BacktestResult(
+            split: "none: \(test.count) runs scored as they are", trainRuns: 0, test: test, points: points, models: results)
     }
 
-    static func score(model: BacktestModel, test: [Run], points: [[TestPoint]], predictions: [[PointPrediction?]],
-                      seconds: Double) -> BacktestResult.ModelResult {
+    static func score(
+        model: BacktestModel, test: [Run], points: [[TestPoint]], predictions: [[PointPrediction?]],
+        seconds: Double
+    ) -> BacktestResult.ModelResult {
         var final: [(run: Run, item: Scores.Item)] = []
         var all: [Scores.Item] = []
         for (runIndex, run) in test.enumerated() {
@@ -83,8 +93,9 @@ public enum Backtester {
             .compactMap { size, group in Scores.of(group.map(\.item)).map { (size, $0) } }
         let bySource = Dictionary(grouping: final, by: { $0.run.source }).sorted { $0.key < $1.key }
             .compactMap { source, group in Scores.of(group.map(\.item)).map { (source, $0) } }
-        return .init(name: model.name, limitation: model.limitation, failure: nil, seconds: seconds, predictions: predictions,
-                     finalScores: Scores.of(final.map(\.item)), pointScores: Scores.of(all), finalBySize: bySize, finalBySource: bySource,
-                     covered: all.count)
+        return .init(
+            name: model.name, limitation: model.limitation, failure: nil, seconds: seconds, predictions: predictions,
+            finalScores: Scores.of(final.map(\.item)), pointScores: Scores.of(all), finalBySize: bySize, finalBySource: bySource,
+            covered: all.count)
     }
 }

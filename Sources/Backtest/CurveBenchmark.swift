@@ -35,8 +35,9 @@ public struct PredictionsFile: Codable, Sendable {
     /// One entry per run from values at every point of every run's curve, in curve order
     /// (`values.count` is the runs' total point count), with 90% intervals when given.
     public init(runs: [Run], values: [Double], intervals: [(lower: Double, upper: Double)]? = nil) {
-        precondition(values.count == runs.reduce(0) { $0 + $1.curve.count } && (intervals?.count ?? values.count) == values.count,
-                     "one value per point of the runs' curves")
+        precondition(
+            values.count == runs.reduce(0) { $0 + $1.curve.count } && (intervals?.count ?? values.count) == values.count,
+            "one value per point of the runs' curves")
         var position = 0
         self.runs = runs.map { run in
             var entry = Entry(runID: run.name, predictions: [:], intervals: intervals == nil ? nil : [:])
@@ -64,7 +65,8 @@ public struct PredictionsFile: Codable, Sendable {
             throw BacktestError("\(path): cannot read the predictions file (expected a JSON file written by `losscast predict --runs`)")
         }
         do { return try JSONDecoder().decode(PredictionsFile.self, from: data) } catch {
-            throw BacktestError("\(path): not a predictions file (\(error)); expected {\"runs\": [{\"run_id\": ..., \"predictions\": {\"STEP\": loss}}]}")
+            throw BacktestError(
+                "\(path): not a predictions file (\(error)); expected {\"runs\": [{\"run_id\": ..., \"predictions\": {\"STEP\": loss}}]}")
         }
     }
 }
@@ -109,7 +111,9 @@ public enum CurveBenchmark {
     }
 
     /// Scores a predictions file against the runs (by name, the benchmark's run_id).
-    public static func score(runs: [Run], predictions file: PredictionsFile, fileName: String = "predictions") throws -> CurveBenchmarkReport {
+    public static func score(runs: [Run], predictions file: PredictionsFile, fileName: String = "predictions") throws
+        -> CurveBenchmarkReport
+    {
         let byID = Dictionary(file.runs.map { ($0.runID, $0) }, uniquingKeysWith: { first, _ in first })
         struct Point { var source: String; var predicted: Double; var actual: Double; var interval: [Double]? }
         func inside(_ points: [Point]) -> Double {
@@ -126,7 +130,9 @@ public enum CurveBenchmark {
                 guard let step = point.step, let actual = point.losses[run.targetLoss] else { continue }
                 let key = PredictionsFile.key(step)
                 guard let predicted = entry.predictions[key], predicted.isFinite else {
-                    throw BacktestError("\(fileName): no finite prediction at step \(key) of run '\(run.name)' (expected a prediction at every step of the run's losses.json)")
+                    throw BacktestError(
+                        "\(fileName): no finite prediction at step \(key) of run '\(run.name)' (expected a prediction at every step of the run's losses.json)"
+                    )
                 }
                 last = Point(source: run.source, predicted: predicted, actual: actual, interval: entry.intervals?[key])
                 all.append(last!)
@@ -145,17 +151,22 @@ public enum CurveBenchmark {
             let sourcePoints = all.filter { $0.source == source }
             let coverage: Double? = intervals.isEmpty ? nil : inside(intervals)
             let width: Double? = intervals.isEmpty ? nil : Metrics.quantile(intervals.map { $0.interval![1] - $0.interval![0] }, 0.5)
-            let score: Double? = intervals.isEmpty ? nil : Metrics.intervalScore(lower: intervals.map { $0.interval![0] },
-                                                                                 upper: intervals.map { $0.interval![1] }, actual: intervals.map(\.actual))
+            let score: Double? =
+                intervals.isEmpty
+                ? nil
+                : Metrics.intervalScore(
+                    lower: intervals.map { $0.interval![0] },
+                    upper: intervals.map { $0.interval![1] }, actual: intervals.map(\.actual))
             let bias = zip(predictedFinal, actualFinal).reduce(0.0) { $0 + $1.0 - $1.1 } / Double(group.count)
             let sourceHuber = sourcePoints.reduce(0.0) { $0 + huber($1.predicted, $1.actual) } / Double(sourcePoints.count)
             let spearman = group.count >= 2 ? Metrics.spearman(predictedFinal, actualFinal) : 0
-            sources.append(CurveBenchmarkReport.SourceScores(
-                source: source, runs: group.count,
-                finalMAE: Metrics.meanAbsoluteError(predictedFinal, actualFinal),
-                finalRMSE: Metrics.rootMeanSquaredError(predictedFinal, actualFinal),
-                finalSpearman: spearman, finalBias: bias, finalCoverage: coverage, medianIntervalWidth: width, intervalScore: score,
-                regretPercent: regret?.picked, randomRegretPercent: regret?.random, groups: regret?.groups ?? 0, huber: sourceHuber))
+            sources.append(
+                CurveBenchmarkReport.SourceScores(
+                    source: source, runs: group.count,
+                    finalMAE: Metrics.meanAbsoluteError(predictedFinal, actualFinal),
+                    finalRMSE: Metrics.rootMeanSquaredError(predictedFinal, actualFinal),
+                    finalSpearman: spearman, finalBias: bias, finalCoverage: coverage, medianIntervalWidth: width, intervalScore: score,
+                    regretPercent: regret?.picked, randomRegretPercent: regret?.random, groups: regret?.groups ?? 0, huber: sourceHuber))
         }
         return CurveBenchmarkReport(
             runs: finals.count, points: all.count,

@@ -54,7 +54,11 @@ public enum BacktestModelKind: String, CaseIterable, Sendable {
         case .chinchilla: ChinchillaModel(law: .chinchilla)
         case .chinchillaGamma: ChinchillaModel(law: .chinchillaGamma)
         case .mpl: MultiPowerModel()
-        case .mlp, .transformer: NeuralModel(options: { var chosen = options; chosen.architecture.model = network!; return chosen }(), name: rawValue)
+        case .mlp, .transformer:
+            NeuralModel(
+                options: {
+                    var chosen = options; chosen.architecture.model = network!; return chosen
+                }(), name: rawValue)
         }
     }
 
@@ -62,7 +66,8 @@ public enum BacktestModelKind: String, CaseIterable, Sendable {
     public static func parse(_ list: String) throws -> [BacktestModelKind] {
         try list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty }.map { name in
             guard let kind = BacktestModelKind(rawValue: name) else {
-                throw BacktestError("--models: unknown model '\(name)'; expected some of \(allCases.map(\.rawValue).joined(separator: ", "))")
+                throw BacktestError(
+                    "--models: unknown model '\(name)'; expected some of \(allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return kind
         }
@@ -80,15 +85,20 @@ public func scoredPoints(_ run: Run, maximum: Int = 64) -> [TestPoint] {
         return (run.curve[index].step ?? .infinity) > warmup || index == run.curve.count - 1
     }
     guard let last = candidates.last else { return [] }
-    let chosen = candidates.count <= maximum ? candidates
-        : Array(Set((0..<maximum).map { candidates[Int((Double($0 + 1) / Double(maximum) * Double(candidates.count - 1)).rounded())] })).sorted()
+    let chosen =
+        candidates.count <= maximum
+        ? candidates
+        : Array(Set((0..<maximum).map { candidates[Int((Double($0 + 1) / Double(maximum) * Double(candidates.count - 1)).rounded())] }))
+            .sorted()
     return chosen.map { TestPoint(index: $0, actual: run.curve[$0].losses[run.targetLoss]!, isFinal: $0 == last) }
 }
 
 public final class ChinchillaModel: BacktestModel {
     public let law: BaselineLaw
     public var name: String { law.rawValue }
-    public var limitation: String? { "it sees only N and D: it gives every run of an (N, D) group the same loss, so it cannot rank learning rates or batch sizes" }
+    public var limitation: String? {
+        "it sees only N and D: it gives every run of an (N, D) group the same loss, so it cannot rank learning rates or batch sizes"
+    }
     var parameters: [Double] = []
 
     /// Fitted from the coarse grid the predictor's baseline uses, as accurate as Hoffmann's
@@ -98,8 +108,12 @@ public final class ChinchillaModel: BacktestModel {
     }
 
     public func fit(train: [Run]) throws {
-        let healthy = train.filter { $0.status != .diverged && Split.size($0) != nil && ($0.tokens ?? $0.curve.last?.tokens) != nil && ($0.finalLoss ?? 0) > 0 }
-        guard healthy.count >= 5 else { throw BacktestError("\(name): needs 5 or more healthy training runs with N and D; found \(healthy.count)") }
+        let healthy = train.filter {
+            $0.status != .diverged && Split.size($0) != nil && ($0.tokens ?? $0.curve.last?.tokens) != nil && ($0.finalLoss ?? 0) > 0
+        }
+        guard healthy.count >= 5 else {
+            throw BacktestError("\(name): needs 5 or more healthy training runs with N and D; found \(healthy.count)")
+        }
         // N as the splits read it (the non-embedding count or the shape's when N is not logged).
         let sized = healthy.map { run -> Run in
             var copy = run
@@ -110,12 +124,13 @@ public final class ChinchillaModel: BacktestModel {
         parameters = try Baseline.fit(law: law, runs: sized)
     }
 
-
     public func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
         guard let params = Split.size(run) else { return points.map { _ in nil } }
         return points.map { point in
             guard let tokens = run.curve[point.index].tokens ?? (point.isFinal ? run.tokens : nil), tokens > 0 else { return nil }
-            return Baseline.predict(law: law, parameters, SizePoint(params: params, tokens: tokens, loss: point.actual)).map { PointPrediction(loss: $0) }
+            return Baseline.predict(law: law, parameters, SizePoint(params: params, tokens: tokens, loss: point.actual)).map {
+                PointPrediction(loss: $0)
+            }
         }
     }
 }

@@ -45,10 +45,15 @@ public struct NewSourceStudy {
 
     /// Runs the study on `runs`, each source with `minimumRuns` healthy runs or more left out
     /// in turn (at least three such sources), adapting from the k smallest for each k in `ks`.
-    public static func run(_ runs: [Run], options: TrainingOptions, ks: [Int], minimumRuns: Int = 5,
-                           progress: ((String) -> Void)? = nil) throws -> NewSourceStudy {
+    public static func run(
+        _ runs: [Run], options: TrainingOptions, ks: [Int], minimumRuns: Int = 5,
+        progress: ((String) -> Void)? = nil
+    ) throws -> NewSourceStudy {
         let held = try Trainer.leaveOneSourceOut(runs, options: options, minimumRuns: minimumRuns, progress: progress)
-        guard !held.isEmpty else { throw BacktestError("leave-one-source-out needs three sources or more with \(minimumRuns) healthy runs each (N, D, a final loss)") }
+        guard !held.isEmpty else {
+            throw BacktestError(
+                "leave-one-source-out needs three sources or more with \(minimumRuns) healthy runs each (N, D, a final loss)")
+        }
         var results: [Source] = []
         for (index, source) in held.enumerated() {
             var others = held
@@ -58,12 +63,16 @@ public struct NewSourceStudy {
             let adaptations = try ks.compactMap { k in
                 try adapt(source, k: k, options: options, progress: progress)
             }
-            results.append(Source(source: source.source, runs: source.runs.count,
-                                  zeroShotMAE: Metrics.meanAbsoluteError(predictions.map(\.loss), source.actual), levelDeviation: level,
-                                  coverage: coverage(predictions, source.actual), medianWidth: Metrics.quantile(predictions.map { $0.upper - $0.lower }, 0.5),
-                                  intervalScore: Metrics.intervalScore(lower: predictions.map(\.lower), upper: predictions.map(\.upper), actual: source.actual),
-                                  flaggedNew: Double(predictions.filter { $0.newSource == true }.count) / Double(predictions.count),
-                                  adaptations: adaptations))
+            results.append(
+                Source(
+                    source: source.source, runs: source.runs.count,
+                    zeroShotMAE: Metrics.meanAbsoluteError(predictions.map(\.loss), source.actual), levelDeviation: level,
+                    coverage: coverage(predictions, source.actual),
+                    medianWidth: Metrics.quantile(predictions.map { $0.upper - $0.lower }, 0.5),
+                    intervalScore: Metrics.intervalScore(
+                        lower: predictions.map(\.lower), upper: predictions.map(\.upper), actual: source.actual),
+                    flaggedNew: Double(predictions.filter { $0.newSource == true }.count) / Double(predictions.count),
+                    adaptations: adaptations))
         }
         return NewSourceStudy(sources: results)
     }
@@ -89,7 +98,9 @@ public struct NewSourceStudy {
         if k >= 5 {
             let law = ChinchillaModel()
             if (try? law.fit(train: given)) != nil {
-                let predicted = tested.map { run in law.predict(run: run, points: [TestPoint(index: run.curve.count - 1, actual: run.finalLoss!, isFinal: true)])[0]?.loss }
+                let predicted = tested.map { run in
+                    law.predict(run: run, points: [TestPoint(index: run.curve.count - 1, actual: run.finalLoss!, isFinal: true)])[0]?.loss
+                }
                 if predicted.allSatisfy({ $0 != nil }) { chinchilla = Metrics.meanAbsoluteError(predicted.map { $0! }, actual) }
             }
         }
@@ -104,8 +115,9 @@ public struct NewSourceStudy {
                 scratch = Metrics.meanAbsoluteError(predictor.predictFinal(tested).map(\.loss), actual)
             }
         }
-        return Adaptation(given: k, tested: tested.count, zeroShotMAE: Metrics.meanAbsoluteError(zeroShot.map(\.loss), actual),
-                          adaptedMAE: Metrics.meanAbsoluteError(adapted.map(\.loss), actual), chinchillaMAE: chinchilla, scratchMAE: scratch,
-                          adaptedCoverage: coverage(adapted, actual), adaptedWidth: Metrics.quantile(adapted.map { $0.upper - $0.lower }, 0.5))
+        return Adaptation(
+            given: k, tested: tested.count, zeroShotMAE: Metrics.meanAbsoluteError(zeroShot.map(\.loss), actual),
+            adaptedMAE: Metrics.meanAbsoluteError(adapted.map(\.loss), actual), chinchillaMAE: chinchilla, scratchMAE: scratch,
+            adaptedCoverage: coverage(adapted, actual), adaptedWidth: Metrics.quantile(adapted.map { $0.upper - $0.lower }, 0.5))
     }
 }

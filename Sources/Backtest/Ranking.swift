@@ -33,7 +33,7 @@ public enum Ranking {
         var actual: Double
         var lr: Double
         var batchTokens: Double
-        var predictions: [PointPrediction?]   // per model
+        var predictions: [PointPrediction?]  // per model
     }
 
     /// StepLaw's optimum: (lr*, batch* in tokens).
@@ -46,9 +46,12 @@ public enum Ranking {
         var members: [Member] = []
         for (runIndex, run) in backtest.test.enumerated() {
             guard let finalIndex = backtest.points[runIndex].firstIndex(where: \.isFinal), let lr = run.number(ConfigKey.lr),
-                  let batch = run.number(ConfigKey.batchSizeTokens), let actual = run.finalLoss else { continue }
-            members.append(Member(run: run, actual: actual, lr: lr, batchTokens: batch,
-                                  predictions: backtest.models.map { $0.predictions[runIndex][finalIndex] }))
+                let batch = run.number(ConfigKey.batchSizeTokens), let actual = run.finalLoss
+            else { continue }
+            members.append(
+                Member(
+                    run: run, actual: actual, lr: lr, batchTokens: batch,
+                    predictions: backtest.models.map { $0.predictions[runIndex][finalIndex] }))
         }
         let grouped = Dictionary(grouping: members) { "\($0.run.source)|\($0.run.params ?? 0)|\($0.run.tokens ?? 0)" }
         let groups = grouped.values.filter { group in
@@ -69,19 +72,23 @@ public enum Ranking {
             lawRegrets.append((pick.actual - best, (pick.actual - best) / best * 100))
             if pick.actual == best { lawHits += 1 }
         }
-        rows.append(RankingRow(method: "steplaw-law", groups: lawRegrets.count, meanRegret: mean(lawRegrets.map(\.0)),
-                               meanRegretPercent: mean(lawRegrets.map(\.1)), medianRegretPercent: median(lawRegrets.map(\.1)),
-                               top3HitRate: nil, meanSpearman: nil,
-                               note: "picks one configuration (nearest lr*, batch* in log space); cannot rank the rest"))
+        rows.append(
+            RankingRow(
+                method: "steplaw-law", groups: lawRegrets.count, meanRegret: mean(lawRegrets.map(\.0)),
+                meanRegretPercent: mean(lawRegrets.map(\.1)), medianRegretPercent: median(lawRegrets.map(\.1)),
+                top3HitRate: nil, meanSpearman: nil,
+                note: "picks one configuration (nearest lr*, batch* in log space); cannot rank the rest"))
         // Random: the expected regret of a uniform pick.
         let random = groups.map { group -> (Double, Double, Double) in
             let best = group.map(\.actual).min()!
             let regret = group.map { $0.actual - best }.reduce(0, +) / Double(group.count)
             return (regret, regret / best * 100, min(3.0, Double(group.count)) / Double(group.count))
         }
-        rows.append(RankingRow(method: "random", groups: random.count, meanRegret: mean(random.map(\.0)), meanRegretPercent: mean(random.map(\.1)),
-                               medianRegretPercent: median(random.map(\.1)), top3HitRate: mean(random.map(\.2)), meanSpearman: 0,
-                               note: "expected values of a uniform pick"))
+        rows.append(
+            RankingRow(
+                method: "random", groups: random.count, meanRegret: mean(random.map(\.0)), meanRegretPercent: mean(random.map(\.1)),
+                medianRegretPercent: median(random.map(\.1)), top3HitRate: mean(random.map(\.2)), meanSpearman: 0,
+                note: "expected values of a uniform pick"))
         return RankingResult(groups: groups.count, runs: groups.map(\.count).reduce(0, +), riskAdjusted: riskAdjusted, rows: rows)
     }
 
@@ -95,7 +102,8 @@ public enum Ranking {
             if losses.max()! - losses.min()! < 1e-12 { constant += 1; continue }
             func score(_ prediction: PointPrediction) -> Double {
                 guard riskAdjusted else { return prediction.loss }
-                return RiskRule.score(loss: prediction.loss, upper: prediction.upper, divergenceProbability: prediction.divergenceProbability)
+                return RiskRule.score(
+                    loss: prediction.loss, upper: prediction.upper, divergenceProbability: prediction.divergenceProbability)
             }
             let values = scored.map { score($0.1) }
             let order = scored.indices.sorted { values[$0] < values[$1] }
@@ -107,12 +115,14 @@ public enum Ranking {
             if healthy.count >= 3 { spearmans.append(Metrics.spearman(healthy.map(\.1.loss), healthy.map(\.0.actual))) }
         }
         if used > 0 && constant == used {
-            return RankingRow(method: name, groups: used, meanRegret: nil, meanRegretPercent: nil, medianRegretPercent: nil, top3HitRate: nil,
-                              meanSpearman: nil, note: "gives every configuration of a group the same loss: it cannot rank within a group")
+            return RankingRow(
+                method: name, groups: used, meanRegret: nil, meanRegretPercent: nil, medianRegretPercent: nil, top3HitRate: nil,
+                meanSpearman: nil, note: "gives every configuration of a group the same loss: it cannot rank within a group")
         }
-        return RankingRow(method: name, groups: regrets.count, meanRegret: mean(regrets.map(\.0)), meanRegretPercent: mean(regrets.map(\.1)),
-                          medianRegretPercent: median(regrets.map(\.1)), top3HitRate: regrets.isEmpty ? nil : Double(hits) / Double(regrets.count),
-                          meanSpearman: mean(spearmans), note: used < groups.count ? "predicts \(used) of \(groups.count) groups" : nil)
+        return RankingRow(
+            method: name, groups: regrets.count, meanRegret: mean(regrets.map(\.0)), meanRegretPercent: mean(regrets.map(\.1)),
+            medianRegretPercent: median(regrets.map(\.1)), top3HitRate: regrets.isEmpty ? nil : Double(hits) / Double(regrets.count),
+            meanSpearman: mean(spearmans), note: used < groups.count ? "predicts \(used) of \(groups.count) groups" : nil)
     }
 
     static func distance(_ member: Member, _ optimum: (lr: Double, batchTokens: Double)) -> Double {

@@ -27,19 +27,22 @@ public struct Scores: Codable, Sendable {
         guard !healthy.isEmpty else { return nil }
         let predicted = healthy.map(\.prediction.loss), actual = healthy.map(\.actual)
         let intervals = healthy.compactMap { item in item.prediction.lower.flatMap { lower in item.prediction.upper.map { (lower, $0) } } }
-        let coverage = intervals.count == healthy.count
+        let coverage =
+            intervals.count == healthy.count
             ? Metrics.coverage(lower: intervals.map(\.0), upper: intervals.map(\.1), actual: actual) : nil
         let scored = items.filter { $0.prediction.divergenceProbability != nil }
         let labels = scored.map(\.diverged)
-        let auc = scored.count == items.count && labels.contains(true) && labels.contains(false)
+        let auc =
+            scored.count == items.count && labels.contains(true) && labels.contains(false)
             ? Metrics.rocAUC(scores: scored.map { $0.prediction.divergenceProbability! }, labels: labels) : nil
         let ranked = healthy.count >= 2
-        return Scores(points: healthy.count, meanAbsoluteError: Metrics.meanAbsoluteError(predicted, actual),
-                      rootMeanSquaredError: Metrics.rootMeanSquaredError(predicted, actual),
-                      meanRelativeError: Metrics.meanRelativeError(predicted, actual),
-                      rSquared: ranked ? Metrics.rSquared(predicted, actual) : .nan,
-                      spearman: ranked ? Metrics.spearman(predicted, actual) : .nan,
-                      kendall: ranked ? Metrics.kendall(predicted, actual) : .nan,
-                      coverage90: coverage, divergenceAUC: auc)
+        return Scores(
+            points: healthy.count, meanAbsoluteError: Metrics.meanAbsoluteError(predicted, actual),
+            rootMeanSquaredError: Metrics.rootMeanSquaredError(predicted, actual),
+            meanRelativeError: Metrics.meanRelativeError(predicted, actual),
+            rSquared: ranked ? Metrics.rSquared(predicted, actual) : .nan,
+            spearman: ranked ? Metrics.spearman(predicted, actual) : .nan,
+            kendall: ranked ? Metrics.kendall(predicted, actual) : .nan,
+            coverage90: coverage, divergenceAUC: auc)
     }
 }

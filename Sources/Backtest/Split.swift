@@ -34,7 +34,9 @@ public struct Split: Sendable {
     public var field: String?
     public var levels = 1
 
-    public init(kind: SplitKind, seed: UInt64 = 0, threshold: Double? = nil, testSource: String? = nil, field: String? = nil, levels: Int = 1) {
+    public init(
+        kind: SplitKind, seed: UInt64 = 0, threshold: Double? = nil, testSource: String? = nil, field: String? = nil, levels: Int = 1
+    ) {
         self.kind = kind
         self.seed = seed
         self.threshold = threshold
@@ -54,7 +56,9 @@ public struct Split: Sendable {
             return Split(kind: .top, seed: seed, field: parts[1], levels: levels)
         }
         guard let kind = SplitKind(rawValue: text), kind != .top else {
-            throw BacktestError("--split \(text): expected \(SplitKind.allCases.filter { $0 != .top }.map(\.rawValue).joined(separator: ", ")) or top:FIELD:K (e.g. top:flops:2)")
+            throw BacktestError(
+                "--split \(text): expected \(SplitKind.allCases.filter { $0 != .top }.map(\.rawValue).joined(separator: ", ")) or top:FIELD:K (e.g. top:flops:2)"
+            )
         }
         return Split(kind: kind, seed: seed, threshold: threshold, testSource: testSource)
     }
@@ -104,32 +108,46 @@ public struct Split: Sendable {
             var order = Array(runs.indices)
             generator.shuffle(&order)
             let test = Set(order.prefix(runs.count / 5))
-            return Sides(train: runs.indices.filter { !test.contains($0) }.map { runs[$0] }, test: test.sorted().map { runs[$0] },
-                         description: "random: a seeded 20% of runs (seed \(seed)) held out")
+            return Sides(
+                train: runs.indices.filter { !test.contains($0) }.map { runs[$0] }, test: test.sorted().map { runs[$0] },
+                description: "random: a seeded 20% of runs (seed \(seed)) held out")
         case .bySize:
             let sizes = Set(runs.compactMap(Self.size)).sorted()
             guard sizes.count >= 2 else { throw BacktestError("by-size needs runs of 2 or more sizes; found \(sizes.count)") }
             let cut = threshold ?? sizes[max(1, sizes.count - 2)]
             let train = runs.filter { (Self.size($0) ?? .infinity) < cut }, test = runs.filter { (Self.size($0) ?? 0) >= cut }
-            guard !train.isEmpty, !test.isEmpty else { throw BacktestError("by-size at N >= \(format(cut)) leaves an empty side (sizes: \(sizes.map(format).joined(separator: ", ")))") }
+            guard !train.isEmpty, !test.isEmpty else {
+                throw BacktestError(
+                    "by-size at N >= \(format(cut)) leaves an empty side (sizes: \(sizes.map(format).joined(separator: ", ")))")
+            }
             return Sides(train: train, test: test, description: "by-size: train on N < \(format(cut)), test on N >= \(format(cut))")
         case .byCompute:
             let computes = runs.compactMap(Self.compute)
             guard let largest = computes.max() else { throw BacktestError("by-compute needs runs with params and tokens") }
             let train = runs.filter { (Self.compute($0) ?? .infinity) <= largest / 10 * (1 + Self.levelTolerance) }
-            guard let trainMax = train.compactMap(Self.compute).max() else { throw BacktestError("by-compute: no run has a tenth of the largest compute") }
+            guard let trainMax = train.compactMap(Self.compute).max() else {
+                throw BacktestError("by-compute: no run has a tenth of the largest compute")
+            }
             let test = runs.filter { (Self.compute($0) ?? 0) >= 10 * trainMax / (1 + Self.levelTolerance) }
             guard !test.isEmpty else { throw BacktestError("by-compute: no run has 10x the compute of the training runs") }
-            return Sides(train: train, test: test,
-                         description: String(format: "by-compute: train on C <= %.3g FLOPs (C_max/10), test on C >= %.3g (10x every training run)", trainMax, 10 * trainMax))
+            return Sides(
+                train: train, test: test,
+                description: String(
+                    format: "by-compute: train on C <= %.3g FLOPs (C_max/10), test on C >= %.3g (10x every training run)", trainMax,
+                    10 * trainMax))
         case .bySource:
             let sources = Set(runs.map(\.source)).sorted()
-            guard let testSource else { throw BacktestError("by-source needs the source to test (--test-source); sources: \(sources.joined(separator: ", "))") }
+            guard let testSource else {
+                throw BacktestError("by-source needs the source to test (--test-source); sources: \(sources.joined(separator: ", "))")
+            }
             let test = runs.filter { $0.source == testSource }, train = runs.filter { $0.source != testSource }
             guard !test.isEmpty, !train.isEmpty else {
-                throw BacktestError("by-source with test source '\(testSource)' leaves an empty side; sources: \(sources.joined(separator: ", "))")
+                throw BacktestError(
+                    "by-source with test source '\(testSource)' leaves an empty side; sources: \(sources.joined(separator: ", "))")
             }
-            return Sides(train: train, test: test, description: "by-source: train on \(Set(train.map(\.source)).sorted().joined(separator: ", ")), test on \(testSource)")
+            return Sides(
+                train: train, test: test,
+                description: "by-source: train on \(Set(train.map(\.source)).sorted().joined(separator: ", ")), test on \(testSource)")
         case .top:
             let field = self.field ?? "flops"
             let values = runs.compactMap { Self.value(field, of: $0) }.sorted()
@@ -137,15 +155,20 @@ public struct Split: Sendable {
             var starts: [Double] = []
             for value in values where starts.last.map({ value > $0 + abs($0) * Self.levelTolerance }) ?? true { starts.append(value) }
             guard starts.count > levels else {
-                throw BacktestError("top:\(field):\(levels) needs more than \(levels) level(s) of '\(field)'; the runs have \(starts.count)"
-                                 + (starts.isEmpty ? " (no run has it: flops, params, tokens or a configuration field)" : ""))
+                throw BacktestError(
+                    "top:\(field):\(levels) needs more than \(levels) level(s) of '\(field)'; the runs have \(starts.count)"
+                        + (starts.isEmpty ? " (no run has it: flops, params, tokens or a configuration field)" : ""))
             }
             let cut = starts[starts.count - levels]
             let train = runs.filter { Self.value(field, of: $0).map { $0 < cut } ?? false }
             let test = runs.filter { Self.value(field, of: $0).map { $0 >= cut } ?? false }
             let without = runs.count - train.count - test.count
-            return Sides(train: train, test: test, description: String(format: "top:%@:%d: test on the %d largest level(s) of %@ (>= %.4g), train on the %d below", field, levels, levels, field, cut, starts.count - levels)
-                         + (without > 0 ? "; \(without) run(s) without \(field) left out" : ""))
+            return Sides(
+                train: train, test: test,
+                description: String(
+                    format: "top:%@:%d: test on the %d largest level(s) of %@ (>= %.4g), train on the %d below", field, levels, levels,
+                    field, cut, starts.count - levels)
+                    + (without > 0 ? "; \(without) run(s) without \(field) left out" : ""))
         }
     }
 }

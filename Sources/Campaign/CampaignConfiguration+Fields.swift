@@ -18,8 +18,9 @@ extension CampaignConfiguration {
         schedule("experiment_design_speedup", \.experimentDesignSpeedup, "speedup of experiment design by effective compute, log-log"),
         schedule("software_design_speedup", \.softwareDesignSpeedup, "speedup of software design by effective compute, log-log"),
         schedule("software_programming_speedup", \.softwareProgrammingSpeedup, "speedup of programming by effective compute, log-log"),
-        schedule("experiment_monitoring_efficiency", \.experimentMonitoringEfficiency,
-                 "runtime multiplier by effective compute, log-linear"),
+        schedule(
+            "experiment_monitoring_efficiency", \.experimentMonitoringEfficiency,
+            "runtime multiplier by effective compute, log-linear"),
         schedule("experiment_analysis_speedup", \.experimentAnalysisSpeedup, "speedup of analysis by effective compute, log-log"),
         schedule("research_taste", \.researchTaste, "fraction of the pool looked at before choosing, by effective compute, log-linear"),
         number("initial_research_taste", \.initialResearchTaste, "taste at the start and throughout without automation"),
@@ -47,7 +48,9 @@ extension CampaignConfiguration {
         flag("priority_counts_runtime", \.priorityCountsRuntime, "priority divides the gain by the duration with runtime"),
         number("estimate_noise", \.estimateNoise, "sd of the log-normal error with which teams see a gain; 0: exactly"),
         flag("reference_time_steps_back", \.referenceTimeStepsBack, "reference quirk: the clock may go back to the earliest free team"),
-        flag("reference_drops_last_batch", \.referenceDropsLastBatch, "reference quirk: chosen experiments left when the pool empties never run"),
+        flag(
+            "reference_drops_last_batch", \.referenceDropsLastBatch,
+            "reference quirk: chosen experiments left when the pool empties never run")
     ]
 
     // MARK: Reading
@@ -99,7 +102,7 @@ extension CampaignConfiguration {
             ("software_design_speedup", softwareDesignSpeedup), ("software_programming_speedup", softwareProgrammingSpeedup),
             ("experiment_monitoring_efficiency", experimentMonitoringEfficiency),
             ("experiment_analysis_speedup", experimentAnalysisSpeedup), ("research_taste", researchTaste),
-            ("experiments_per_team", experimentsPerTeam),
+            ("experiments_per_team", experimentsPerTeam)
         ]
         for (name, schedule) in schedules {
             if let problem = schedule.problem() { throw fail(name, problem) }
@@ -108,18 +111,24 @@ extension CampaignConfiguration {
             ("runtime_weeks_p5", runtimeWeeksP5), ("runtime_weeks_p95", runtimeWeeksP95),
             ("efficiency_gain_p5", efficiencyGainP5), ("efficiency_gain_p95", efficiencyGainP95),
             ("initial_research_taste", initialResearchTaste), ("stop_effective_compute", stopEffectiveCompute),
-            ("stop_algorithmic_efficiency", stopAlgorithmicEfficiency),
+            ("stop_algorithmic_efficiency", stopAlgorithmicEfficiency)
         ]
         for (name, value) in positive where !(value > 0 && value.isFinite) { throw fail(name, "must be a positive number, is \(value)") }
         if runtimeWeeksP95 <= runtimeWeeksP5 { throw fail("runtime_weeks_p95", "must be above runtime_weeks_p5 (\(runtimeWeeksP5))") }
-        if efficiencyGainP95 <= efficiencyGainP5 { throw fail("efficiency_gain_p95", "must be above efficiency_gain_p5 (\(efficiencyGainP5))") }
-        for (name, distribution) in [("experiment_design_weeks", experimentDesignWeeks), ("software_design_weeks", softwareDesignWeeks),
-                                     ("software_programming_weeks", softwareProgrammingWeeks),
-                                     ("experiment_analysis_weeks", experimentAnalysisWeeks)]
+        if efficiencyGainP95 <= efficiencyGainP5 {
+            throw fail("efficiency_gain_p95", "must be above efficiency_gain_p5 (\(efficiencyGainP5))")
+        }
+        for (name, distribution) in [
+            ("experiment_design_weeks", experimentDesignWeeks), ("software_design_weeks", softwareDesignWeeks),
+            ("software_programming_weeks", softwareProgrammingWeeks),
+            ("experiment_analysis_weeks", experimentAnalysisWeeks)
+        ]
         where !(distribution.mu.isFinite && distribution.sigma >= 0 && distribution.sigma.isFinite) {
             throw fail(name, "needs a finite mu and a sigma >= 0")
         }
-        if !(0...1).contains(runtimeSwapFraction) { throw fail("runtime_swap_fraction", "must be between 0 and 1, is \(runtimeSwapFraction)") }
+        if !(0...1).contains(runtimeSwapFraction) {
+            throw fail("runtime_swap_fraction", "must be between 0 and 1, is \(runtimeSwapFraction)")
+        }
         if !(1...1_000_000).contains(experiments) { throw fail("experiments", "must be 1 to 1,000,000, is \(experiments)") }
         if !(1...10_000).contains(teams) { throw fail("teams", "must be 1 to 10,000, is \(teams)") }
         if prioritizationCadence < 1 { throw fail("prioritization_cadence", "must be at least 1, is \(prioritizationCadence)") }
@@ -141,8 +150,10 @@ extension CampaignConfiguration {
 
     /// YAML with a comment line per field: what `--print-config` prints, ready to edit.
     public func yaml() -> String {
-        var lines = ["# losscast campaign configuration; every field, with the reference model's defaults.",
-                     "# Schedules are lists of [key, value] points."]
+        var lines = [
+            "# losscast campaign configuration; every field, with the reference model's defaults.",
+            "# Schedules are lists of [key, value] points."
+        ]
         for field in Self.fields {
             lines.append("# \(field.help)")
             lines.append("\(field.name): \(Self.flow(field.write(self)))")
@@ -181,72 +192,95 @@ private func number(_ name: String, _ path: WritableKeyPath<CampaignConfiguratio
 }
 
 private func integer(_ name: String, _ path: WritableKeyPath<CampaignConfiguration, Int>, _ help: String) -> CampaignConfiguration.Field {
-    .init(name: name, help: help, read: { configuration, value in
-        let number = try expectNumber(value)
-        guard number == number.rounded(), abs(number) < 1e15 else { throw CampaignConfigurationError("expected a whole number, got \(number)") }
-        configuration[keyPath: path] = Int(number)
-    }, write: { .number(Double($0[keyPath: path])) })
+    .init(
+        name: name, help: help,
+        read: { configuration, value in
+            let number = try expectNumber(value)
+            guard number == number.rounded(), abs(number) < 1e15 else {
+                throw CampaignConfigurationError("expected a whole number, got \(number)")
+            }
+            configuration[keyPath: path] = Int(number)
+        }, write: { .number(Double($0[keyPath: path])) })
 }
 
 private func flag(_ name: String, _ path: WritableKeyPath<CampaignConfiguration, Bool>, _ help: String) -> CampaignConfiguration.Field {
-    .init(name: name, help: help, read: { configuration, value in
-        guard case .bool(let flag) = value else { throw CampaignConfigurationError("expected true or false, got \(value.kind)") }
-        configuration[keyPath: path] = flag
-    }, write: { .bool($0[keyPath: path]) })
+    .init(
+        name: name, help: help,
+        read: { configuration, value in
+            guard case .bool(let flag) = value else { throw CampaignConfigurationError("expected true or false, got \(value.kind)") }
+            configuration[keyPath: path] = flag
+        }, write: { .bool($0[keyPath: path]) })
 }
 
-private func choice(_ name: String, _ path: WritableKeyPath<CampaignConfiguration, CampaignConfiguration.TasteRule>,
-                    _ help: String) -> CampaignConfiguration.Field {
+private func choice(
+    _ name: String, _ path: WritableKeyPath<CampaignConfiguration, CampaignConfiguration.TasteRule>,
+    _ help: String
+) -> CampaignConfiguration.Field {
     let names = CampaignConfiguration.TasteRule.allCases.map(\.rawValue)
-    return .init(name: name, help: help, read: { configuration, value in
-        guard case .string(let text) = value, let rule = CampaignConfiguration.TasteRule(rawValue: text) else {
-            throw CampaignConfigurationError("expected one of \(names.joined(separator: ", ")), got \(value.kind)")
-        }
-        configuration[keyPath: path] = rule
-    }, write: { .string($0[keyPath: path].rawValue) })
+    return .init(
+        name: name, help: help,
+        read: { configuration, value in
+            guard case .string(let text) = value, let rule = CampaignConfiguration.TasteRule(rawValue: text) else {
+                throw CampaignConfigurationError("expected one of \(names.joined(separator: ", ")), got \(value.kind)")
+            }
+            configuration[keyPath: path] = rule
+        }, write: { .string($0[keyPath: path].rawValue) })
 }
 
-private func lognormal(_ name: String, _ path: WritableKeyPath<CampaignConfiguration, Lognormal>, _ help: String) -> CampaignConfiguration.Field {
-    .init(name: name, help: help, read: { configuration, value in
-        guard case .object(let entries) = value else { throw CampaignConfigurationError("expected {\"mu\": ..., \"sigma\": ...}, got \(value.kind)") }
-        var distribution = configuration[keyPath: path]
-        for entry in entries {
-            switch entry.key {
-            case "mu": distribution.mu = try expectNumber(entry.value)
-            case "sigma": distribution.sigma = try expectNumber(entry.value)
-            default: throw CampaignConfigurationError("unknown key '\(entry.key)'\(NearMatch.hint(for: entry.key, in: ["mu", "sigma"])); expected mu and sigma")
+private func lognormal(_ name: String, _ path: WritableKeyPath<CampaignConfiguration, Lognormal>, _ help: String)
+    -> CampaignConfiguration.Field
+{
+    .init(
+        name: name, help: help,
+        read: { configuration, value in
+            guard case .object(let entries) = value else {
+                throw CampaignConfigurationError("expected {\"mu\": ..., \"sigma\": ...}, got \(value.kind)")
             }
-        }
-        configuration[keyPath: path] = distribution
-    }, write: { .object([.init("mu", .number($0[keyPath: path].mu)), .init("sigma", .number($0[keyPath: path].sigma))]) })
+            var distribution = configuration[keyPath: path]
+            for entry in entries {
+                switch entry.key {
+                case "mu": distribution.mu = try expectNumber(entry.value)
+                case "sigma": distribution.sigma = try expectNumber(entry.value)
+                default:
+                    throw CampaignConfigurationError(
+                        "unknown key '\(entry.key)'\(NearMatch.hint(for: entry.key, in: ["mu", "sigma"])); expected mu and sigma")
+                }
+            }
+            configuration[keyPath: path] = distribution
+        }, write: { .object([.init("mu", .number($0[keyPath: path].mu)), .init("sigma", .number($0[keyPath: path].sigma))]) })
 }
 
 /// A schedule from a list of [key, value] points, or an object whose keys are numbers.
-private func schedule(_ name: String, _ path: WritableKeyPath<CampaignConfiguration, Schedule>, _ help: String) -> CampaignConfiguration.Field {
-    .init(name: name, help: help, read: { configuration, value in
-        var points: [(Double, Double)] = []
-        switch value {
-        case .list(let items):
-            for item in items {
-                guard case .list(let pair) = item, pair.count == 2 else {
-                    throw CampaignConfigurationError("expected points [key, value], got \(CampaignConfiguration.flow(item).prefix(60))")
+private func schedule(_ name: String, _ path: WritableKeyPath<CampaignConfiguration, Schedule>, _ help: String)
+    -> CampaignConfiguration.Field
+{
+    .init(
+        name: name, help: help,
+        read: { configuration, value in
+            var points: [(Double, Double)] = []
+            switch value {
+            case .list(let items):
+                for item in items {
+                    guard case .list(let pair) = item, pair.count == 2 else {
+                        throw CampaignConfigurationError("expected points [key, value], got \(CampaignConfiguration.flow(item).prefix(60))")
+                    }
+                    points.append((try expectNumber(pair[0]), try expectNumber(pair[1])))
                 }
-                points.append((try expectNumber(pair[0]), try expectNumber(pair[1])))
+            case .object(let entries):
+                for entry in entries {
+                    guard let key = Double(entry.key) else { throw CampaignConfigurationError("key '\(entry.key)' is not a number") }
+                    points.append((key, try expectNumber(entry.value)))
+                }
+            default:
+                throw CampaignConfigurationError("expected a list of [key, value] points, got \(value.kind)")
             }
-        case .object(let entries):
-            for entry in entries {
-                guard let key = Double(entry.key) else { throw CampaignConfigurationError("key '\(entry.key)' is not a number") }
-                points.append((key, try expectNumber(entry.value)))
-            }
-        default:
-            throw CampaignConfigurationError("expected a list of [key, value] points, got \(value.kind)")
-        }
-        let interpolation = configuration[keyPath: path].interpolation
-        let schedule = Schedule(points, interpolation)
-        if let problem = schedule.problem() { throw CampaignConfigurationError(problem) }
-        configuration[keyPath: path] = schedule
-    }, write: { configuration in
-        let schedule = configuration[keyPath: path]
-        return .list(zip(schedule.keys, schedule.values).map { .list([.number($0), .number($1)]) })
-    })
+            let interpolation = configuration[keyPath: path].interpolation
+            let schedule = Schedule(points, interpolation)
+            if let problem = schedule.problem() { throw CampaignConfigurationError(problem) }
+            configuration[keyPath: path] = schedule
+        },
+        write: { configuration in
+            let schedule = configuration[keyPath: path]
+            return .list(zip(schedule.keys, schedule.values).map { .list([.number($0), .number($1)]) })
+        })
 }

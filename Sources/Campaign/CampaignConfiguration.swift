@@ -42,8 +42,10 @@ public struct CampaignConfiguration: Sendable, Equatable {
         [(9e25, 1), (1e27, 1.05), (1e28, 2), (1e30, 4), (3e31, 7), (1e33, 20), (1e35, 80)], .logLog)
     /// The fraction of the pool a team looks at before choosing.
     public var researchTaste = Schedule(
-        [(9e25, 0.0025), (1e27, 0.003), (1e28, 0.005), (1e30, 0.01), (3e31, 0.02), (1e33, 0.04), (1e35, 0.06), (2e37, 0.08),
-         (1e40, 0.1)], .logLinear)
+        [
+            (9e25, 0.0025), (1e27, 0.003), (1e28, 0.005), (1e30, 0.01), (3e31, 0.02), (1e33, 0.04), (1e35, 0.06), (2e37, 0.08),
+            (1e40, 0.1)
+        ], .logLinear)
     /// Taste where there is no automation, and at the start.
     public var initialResearchTaste = 0.0025
     /// Experiments in their runtime at once, per team, by algorithmic efficiency.

@@ -8,7 +8,8 @@ public enum CampaignReport {
     /// them), one row each: year, then every property.
     public static func csv(_ trace: CampaignTrace) -> String {
         var lines = [(["year"] + CampaignProperty.allCases.map(\.rawValue)).joined(separator: ",")]
-        let rows: [CampaignState] = trace.events.isEmpty
+        let rows: [CampaignState] =
+            trace.events.isEmpty
             ? zip(trace.years, trace.grid).compactMap { year, state in state.map { CampaignState(year: year, values: $0.values) } }
             : trace.events
         for row in rows {
@@ -24,20 +25,24 @@ public enum CampaignReport {
             let low = band.p10.map { String(format: "%.2f", $0) } ?? "-", high = band.p90.map { String(format: "%.2f", $0) } ?? "never"
             return String(format: "%.2f [%@, %@]", median, low, high)
         }
-        let header = "".padding(toLength: 22, withPad: " ", startingAt: 0) + runs.map { $0.name.padding(toLength: 30, withPad: " ", startingAt: 0) }.joined()
+        let header =
+            "".padding(toLength: 22, withPad: " ", startingAt: 0)
+            + runs.map { $0.name.padding(toLength: 30, withPad: " ", startingAt: 0) }.joined()
         var lines = ["year AE first reaches (median [p10, p90] over \(runs.first?.summary.simulations ?? 0) simulations)", header]
         for decade in [1, 3, 6, 9, 12] {
             let key = "1e\(decade)"
-            lines.append("  AE \(key)".padding(toLength: 22, withPad: " ", startingAt: 0)
-                + runs.map { cell($0.summary.milestones[key]).padding(toLength: 30, withPad: " ", startingAt: 0) }.joined())
+            lines.append(
+                "  AE \(key)".padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + runs.map { cell($0.summary.milestones[key]).padding(toLength: 30, withPad: " ", startingAt: 0) }.joined())
         }
         lines.append("AE doubling time in years, by calendar year")
         let spans = Set(runs.flatMap { $0.summary.doublingTimes.keys }).sorted()
         for span in spans {
-            lines.append("  \(span)".padding(toLength: 22, withPad: " ", startingAt: 0)
-                + runs.map { run in
-                    run.summary.doublingTimes[span].map { cell($0) } ?? "-"
-                }.map { $0.padding(toLength: 30, withPad: " ", startingAt: 0) }.joined())
+            lines.append(
+                "  \(span)".padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + runs.map { run in
+                        run.summary.doublingTimes[span].map { cell($0) } ?? "-"
+                    }.map { $0.padding(toLength: 30, withPad: " ", startingAt: 0) }.joined())
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -62,32 +67,37 @@ public enum CampaignReport {
 
         var compute = LinePlot(title: "Effective and physical compute", xLabel: "year", yLabel: "FLOP")
         compute.logY = true
-        compute.series = runs.map { series(.effectiveCompute, "effective, \($0.name)", $0.traces) }
+        compute.series =
+            runs.map { series(.effectiveCompute, "effective, \($0.name)", $0.traces) }
             + runs.prefix(1).map { series(.physicalCompute, "physical", $0.traces, dashed: true) }
         figures["compute.svg"] = compute
 
         if let automated = runs.last {
             var speedups = LinePlot(title: "Speedups, \(automated.name)", xLabel: "year", yLabel: "speedup")
             speedups.logY = true
-            speedups.series = [(CampaignProperty.experimentDesignSpeedup, "experiment design"), (.softwareDesignSpeedup, "software design"),
-                               (.softwareProgrammingSpeedup, "programming"), (.experimentAnalysisSpeedup, "analysis")]
-                .map { series($0.0, $0.1, automated.traces) }
+            speedups.series = [
+                (CampaignProperty.experimentDesignSpeedup, "experiment design"), (.softwareDesignSpeedup, "software design"),
+                (.softwareProgrammingSpeedup, "programming"), (.experimentAnalysisSpeedup, "analysis")
+            ]
+            .map { series($0.0, $0.1, automated.traces) }
             figures["speedups.svg"] = speedups
         }
 
-        var doubling = LinePlot(title: "AE doubling time by calendar year (median, 10th-90th percentile)", xLabel: "year",
-                                yLabel: "doubling time (years)")
+        var doubling = LinePlot(
+            title: "AE doubling time by calendar year (median, 10th-90th percentile)", xLabel: "year",
+            yLabel: "doubling time (years)")
         doubling.series = runs.map { run in
             let summary = CampaignRunSummary(run.traces)
             let spans = summary.doublingSpans.compactMap { span -> (Double, Band)? in
                 guard let start = Double(span.prefix(4)), let band = summary.doublingTimes[span] else { return nil }
                 return (start + 0.5, band)
             }
-            return LinePlot.Series(name: run.name, points: spans.compactMap { x, band in band.median.map { (x: x, y: $0) } },
-                                   band: spans.compactMap { x, band in
-                                       guard let low = band.p10, let high = band.p90 else { return nil }
-                                       return (x, low, high)
-                                   })
+            return LinePlot.Series(
+                name: run.name, points: spans.compactMap { x, band in band.median.map { (x: x, y: $0) } },
+                band: spans.compactMap { x, band in
+                    guard let low = band.p10, let high = band.p90 else { return nil }
+                    return (x, low, high)
+                })
         }
         figures["doubling_time.svg"] = doubling
         return figures

@@ -11,8 +11,10 @@ public enum CampaignRunner {
 
     /// Runs `simulations` simulations of each configuration; `progress` is called with the
     /// number finished so far (from any thread, serially).
-    public static func run(_ configurations: [CampaignConfiguration], simulations: Int, seed: UInt64, gridStep: Double = 0.05,
-                           recordEvents: Bool = false, progress: ((Int) -> Void)? = nil) -> [[CampaignTrace]] {
+    public static func run(
+        _ configurations: [CampaignConfiguration], simulations: Int, seed: UInt64, gridStep: Double = 0.05,
+        recordEvents: Bool = false, progress: ((Int) -> Void)? = nil
+    ) -> [[CampaignTrace]] {
         let total = configurations.count * simulations
         var results = [CampaignTrace?](repeating: nil, count: total)
         let lock = NSLock()
@@ -21,8 +23,9 @@ public enum CampaignRunner {
             let slots = buffer
             DispatchQueue.concurrentPerform(iterations: total) { job in
                 let configuration = configurations[job / simulations], index = job % simulations
-                let trace = CampaignSimulation.run(configuration, seed: Self.seed(seed, simulation: index), gridStep: gridStep,
-                                                   recordEvents: recordEvents)
+                let trace = CampaignSimulation.run(
+                    configuration, seed: Self.seed(seed, simulation: index), gridStep: gridStep,
+                    recordEvents: recordEvents)
                 lock.lock()
                 slots[job] = trace
                 done += 1

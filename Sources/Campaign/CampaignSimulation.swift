@@ -77,8 +77,10 @@ public struct CampaignSimulation {
     }
 
     /// Runs to a stop condition. `gridStep` is the spacing in years of the recorded grid.
-    public static func run(_ configuration: CampaignConfiguration, seed: UInt64, gridStep: Double = 0.05,
-                           recordEvents: Bool = false) -> CampaignTrace {
+    public static func run(
+        _ configuration: CampaignConfiguration, seed: UInt64, gridStep: Double = 0.05,
+        recordEvents: Bool = false
+    ) -> CampaignTrace {
         var simulation = CampaignSimulation(configuration, seed: seed)
         return simulation.run(gridStep: gridStep, recordEvents: recordEvents)
     }
@@ -108,8 +110,9 @@ public struct CampaignSimulation {
         if reason == .year {
             while gridIndex < years.count { grid[gridIndex] = state; gridIndex += 1 }
         }
-        return CampaignTrace(years: years, grid: grid, milestones: milestones, stopReason: reason, finalState: state, events: events,
-                             clockStepsBack: clockStepsBack)
+        return CampaignTrace(
+            years: years, grid: grid, milestones: milestones, stopReason: reason, finalState: state, events: events,
+            clockStepsBack: clockStepsBack)
     }
 
     func state() -> CampaignState {
@@ -117,7 +120,7 @@ public struct CampaignSimulation {
         let values: [Double] = [
             algorithmicEfficiency, effectiveCompute, physicalCompute, speedups.experimentDesign, speedups.softwareDesign,
             speedups.softwareProgramming, speedups.monitoringEfficiency, speedups.experimentAnalysis, speedups.taste,
-            Double(started), Double(finished), Double(running),
+            Double(started), Double(finished), Double(running)
         ]
         return CampaignState(year: year, values: values)
     }
@@ -231,8 +234,9 @@ public struct CampaignSimulation {
     mutating func growPool() {
         guard configuration.poolGrowthPerDoubling > 0 else { return }
         while physicalCompute >= nextGrowthCompute {
-            pool += ExperimentPool.draw(configuration.poolGrowthPerDoubling, configuration, generator: &poolGenerator,
-                                        noise: &noiseGenerator)
+            pool += ExperimentPool.draw(
+                configuration.poolGrowthPerDoubling, configuration, generator: &poolGenerator,
+                noise: &noiseGenerator)
             nextGrowthCompute *= 2
         }
     }

@@ -20,7 +20,8 @@ public enum CampaignProperty: String, CaseIterable, Sendable {
     public var logarithmic: Bool {
         switch self {
         case .algorithmicEfficiency, .effectiveCompute, .physicalCompute, .experimentDesignSpeedup, .softwareDesignSpeedup,
-             .softwareProgrammingSpeedup, .experimentAnalysisSpeedup: true
+            .softwareProgrammingSpeedup, .experimentAnalysisSpeedup:
+            true
         default: false
         }
     }

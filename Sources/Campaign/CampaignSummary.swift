@@ -57,7 +57,8 @@ public struct CampaignRunSummary: Sendable, Codable, Equatable {
         for span in Self.calendarSpans(traces) {
             let times = traces.compactMap { trace -> Double? in
                 guard let start = trace.algorithmicEfficiency(atGridIndex: span.start),
-                      let end = trace.algorithmicEfficiency(atGridIndex: span.end) else { return nil }
+                    let end = trace.algorithmicEfficiency(atGridIndex: span.end)
+                else { return nil }
                 return end > start ? log(2) / log(end / start) : .infinity
             }
             if !times.isEmpty { doublingTimes[span.name] = Band(times) }

@@ -33,8 +33,10 @@ enum ExperimentPool {
     /// `count` experiments. `generator` draws the experiments themselves; `noise` draws the
     /// teams' estimation errors, a separate stream so that runs that differ only in the
     /// estimate noise share the same pool.
-    static func draw(_ count: Int, _ configuration: CampaignConfiguration, generator: inout SeededGenerator,
-                     noise: inout SeededGenerator) -> [Experiment] {
+    static func draw(
+        _ count: Int, _ configuration: CampaignConfiguration, generator: inout SeededGenerator,
+        noise: inout SeededGenerator
+    ) -> [Experiment] {
         let gains = (0..<count).map { _ in configuration.efficiencyGain.sample(&generator) }
         let runtimes = (0..<count).map { _ in configuration.runtimeWeeks.sample(&generator) }
         // The experiment with the i-th smallest gain gets the i-th shortest runtime.

@@ -36,8 +36,10 @@ public struct TasteStudy: Sendable, Codable {
     enum CodingKeys: String, CodingKey { case predictorSpearman = "predictor_spearman", variants, savings }
 
     /// Runs the study for a predictor whose within-group Spearman correlation is `spearman`.
-    public static func run(_ configuration: CampaignConfiguration, spearman: Double, simulations: Int, seed: UInt64,
-                           progress: ((Int) -> Void)? = nil) -> TasteStudy {
+    public static func run(
+        _ configuration: CampaignConfiguration, spearman: Double, simulations: Int, seed: UInt64,
+        progress: ((Int) -> Void)? = nil
+    ) -> TasteStudy {
         let gainSigma = configuration.efficiencyGain.sigma
         let noises = [Double.infinity, TasteNoise.noise(spearman: spearman, gainSigma: gainSigma), 0]
         let configurations = noises.map { noise -> CampaignConfiguration in
@@ -48,9 +50,10 @@ public struct TasteStudy: Sendable, Codable {
         let traces = CampaignRunner.run(configurations, simulations: simulations, seed: seed, progress: progress)
         let names = ["uninformed", "predictor", "oracle"]
         let variants = zip(names, zip(noises, traces)).map { name, pair in
-            Variant(name: name, estimateNoise: pair.0.isFinite ? pair.0 : nil,
-                    spearman: pair.0.isFinite ? TasteNoise.spearman(noise: pair.0, gainSigma: gainSigma) : 0,
-                    summary: CampaignRunSummary(pair.1))
+            Variant(
+                name: name, estimateNoise: pair.0.isFinite ? pair.0 : nil,
+                spearman: pair.0.isFinite ? TasteNoise.spearman(noise: pair.0, gainSigma: gainSigma) : 0,
+                summary: CampaignRunSummary(pair.1))
         }
         let savings = (1...12).map { decade -> Saving in
             func differences(_ later: [CampaignTrace], _ earlier: [CampaignTrace]) -> [Double] {
@@ -59,8 +62,9 @@ public struct TasteStudy: Sendable, Codable {
                     return yearA - yearB
                 }
             }
-            return Saving(milestone: "1e\(decade)", savedAgainstUninformed: Band(differences(traces[0], traces[1])),
-                          lostAgainstOracle: Band(differences(traces[1], traces[2])))
+            return Saving(
+                milestone: "1e\(decade)", savedAgainstUninformed: Band(differences(traces[0], traces[1])),
+                lostAgainstOracle: Band(differences(traces[1], traces[2])))
         }
         return TasteStudy(predictorSpearman: spearman, variants: variants, savings: savings)
     }

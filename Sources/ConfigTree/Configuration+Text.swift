@@ -15,7 +15,8 @@ extension Configuration {
                 node = try ConfigurationFile.parse(textOrPath, origin: origin)
             }
         } catch let error as ConfigurationFileError {
-            throw ConfigurationFileError("\(origin): \(error.message) (expected a JSON object such as {\"params\": 1e9, \"tokens\": 2e10}, or a YAML file)")
+            throw ConfigurationFileError(
+                "\(origin): \(error.message) (expected a JSON object such as {\"params\": 1e9, \"tokens\": 2e10}, or a YAML file)")
         }
         return try read(node, origin: origin, strictness: strictness)
     }

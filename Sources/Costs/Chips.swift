@@ -59,9 +59,12 @@ public struct ChipCatalog: Sendable {
             guard let name = row["Hardware name"], !name.isEmpty else { continue }
             var peak: [NumberFormat: Double] = [:]
             for format in NumberFormat.allCases { peak[format] = EpochTable.number(row[format.column]).flatMap { $0 > 0 ? $0 : nil } }
-            chips.append(Chip(name: name, manufacturer: row["Manufacturer"] ?? "", releaseDate: row["Release date"].flatMap(CalendarDay.init(parsing:)),
-                              thermalDesignPower: EpochTable.number(row["TDP (W)"]).flatMap { $0 > 0 ? $0 : nil },
-                              peak: peak, int8: EpochTable.number(row["INT8 performance (OP/s)"])))
+            chips.append(
+                Chip(
+                    name: name, manufacturer: row["Manufacturer"] ?? "",
+                    releaseDate: row["Release date"].flatMap(CalendarDay.init(parsing:)),
+                    thermalDesignPower: EpochTable.number(row["TDP (W)"]).flatMap { $0 > 0 ? $0 : nil },
+                    peak: peak, int8: EpochTable.number(row["INT8 performance (OP/s)"])))
         }
         return ChipCatalog(chips: chips)
     }
@@ -76,16 +79,20 @@ public struct ChipCatalog: Sendable {
         let holding = chips.values.filter { chip in words.allSatisfy { chip.name.lowercased().contains($0) } }
         if holding.count == 1 { return holding[0] }
         let near = nearNames(to: name, holding: holding)
-        throw CostError(field: field, problem: holding.count > 1 ? "'\(name)' names \(holding.count) chips" : "no chip named '\(name)' in Epoch's chip table",
-                        hint: near.isEmpty ? "give a name from \(Self.fileName), e.g. 'NVIDIA H100 SXM5 80GB'"
-                                           : "did you mean " + near.map { "'\($0)'" }.joined(separator: ", ") + "?")
+        throw CostError(
+            field: field,
+            problem: holding.count > 1 ? "'\(name)' names \(holding.count) chips" : "no chip named '\(name)' in Epoch's chip table",
+            hint: near.isEmpty
+                ? "give a name from \(Self.fileName), e.g. 'NVIDIA H100 SXM5 80GB'"
+                : "did you mean " + near.map { "'\($0)'" }.joined(separator: ", ") + "?")
     }
 
     /// Up to five names: those holding every word (ML chips first: the ones with a tensor
     /// figure), else the closest by edit distance.
     func nearNames(to name: String, holding: [Chip]) -> [String] {
         if !holding.isEmpty {
-            return holding.sorted { ($0.peak[.bf16] == nil ? 1 : 0, $0.name) < ($1.peak[.bf16] == nil ? 1 : 0, $1.name) }.prefix(5).map(\.name)
+            return holding.sorted { ($0.peak[.bf16] == nil ? 1 : 0, $0.name) < ($1.peak[.bf16] == nil ? 1 : 0, $1.name) }.prefix(5).map(
+                \.name)
         }
         if let nearest = NearMatch.nearest(to: name, in: chips.keys, limit: 6) { return [nearest] }
         let words = name.lowercased().split(separator: " ").filter { $0.count >= 3 }

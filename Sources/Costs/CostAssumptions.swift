@@ -29,7 +29,7 @@ public struct CostAssumptions: Sendable {
     /// US industrial electricity prices, $/kWh, 2010-2025 (the paper's table).
     public static let energyPrices: [Int: Double] = [
         2010: 0.0677, 2011: 0.0682, 2012: 0.0667, 2013: 0.0689, 2014: 0.0710, 2015: 0.0691, 2016: 0.0676, 2017: 0.0688,
-        2018: 0.0692, 2019: 0.0681, 2020: 0.0667, 2021: 0.0718, 2022: 0.0832, 2023: 0.0806, 2024: 0.0771, 2025: 0.0826,
+        2018: 0.0692, 2019: 0.0681, 2020: 0.0667, 2021: 0.0718, 2022: 0.0832, 2023: 0.0806, 2024: 0.0771, 2025: 0.0826
     ]
 
     /// Committed-use discounts off on-demand, by vendor; `otherVendor` for the rest (the
@@ -40,12 +40,12 @@ public struct CostAssumptions: Sendable {
         "Google Cloud": [.onDemand: 0, .oneYear: 0.37, .threeYear: 0.56],
         "Microsoft Azure": [.onDemand: 0, .oneYear: 0.25, .threeYear: 0.49],
         "Lambda Labs": [.onDemand: 0, .oneYear: 0.34, .threeYear: 0.56],
-        otherVendor: [.onDemand: 0, .oneYear: 0.34, .threeYear: 0.56],
+        otherVendor: [.onDemand: 0, .oneYear: 0.34, .threeYear: 0.56]
     ]
 
     /// Prices per TPU the paper estimates from comparable GPUs (Google sells none).
     public static let tpuEquivalentPrices: [String: Double] = [
-        "Google TPU v1": 5463, "Google TPU v2": 5054, "Google TPU v3": 5276, "Google TPU v4": 5167,
+        "Google TPU v1": 5463, "Google TPU v2": 5054, "Google TPU v3": 5276, "Google TPU v4": 5167
     ]
 
     /// A server's cost over its chips' (CPUs, memory, intra-node network).
@@ -77,8 +77,9 @@ public struct CostAssumptions: Sendable {
         if let energyPrice { return energyPrice }
         guard let price = Self.energyPrices[year] else {
             let years = Self.energyPrices.keys.sorted()
-            throw CostError(field: "--start", problem: "no electricity price for \(year) (the table covers \(years.first!)-\(years.last!))",
-                            hint: "give a date in those years, or --energy-price DOLLARS_PER_KWH")
+            throw CostError(
+                field: "--start", problem: "no electricity price for \(year) (the table covers \(years.first!)-\(years.last!))",
+                hint: "give a date in those years, or --energy-price DOLLARS_PER_KWH")
         }
         return price
     }

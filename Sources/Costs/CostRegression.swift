@@ -29,7 +29,7 @@ public struct CostRegression: Sendable {
         ("fine-tunes a base model", 1),
         ("organization (industry, academia)", 2),
         ("parameters (log10)", 2),
-        ("TPU", 1),
+        ("TPU", 1)
     ]
 
     public var rows: [Row]
@@ -42,25 +42,34 @@ public struct CostRegression: Sendable {
         var rows: [Row] = []
         for system in systems {
             guard let cost = system.epochCost, cost > 0, let compute = system.compute, compute > 0, let published = system.published,
-                  seen.insert(system.model).inserted else { continue }
+                seen.insert(system.model).inserted
+            else { continue }
             // A fine-tune's cost is of the fine-tuning: its own compute where the table gives it.
             let planned = system.baseModel != nil ? (system.finetuneCompute.flatMap { $0 > 0 ? $0 : nil } ?? compute) : compute
             var perFLOP = (value: 0.0, missing: 1.0)
             if let name = system.hardware, !name.contains(","), let chip = try? model.chips.chip(named: name, field: "Training hardware"),
-               let estimate = try? model.estimate(TrainingPlan(flop: planned, chip: chip, chips: 1, utilization: model.assumptions.utilization,
-                                                               start: published, organization: system.organization)),
-               let dollars = estimate.dollars(.cloud(.onDemand)) ?? estimate.dollars(.amortized), dollars > 0 {
+                let estimate = try? model.estimate(
+                    TrainingPlan(
+                        flop: planned, chip: chip, chips: 1, utilization: model.assumptions.utilization,
+                        start: published, organization: system.organization)),
+                let dollars = estimate.dollars(.cloud(.onDemand)) ?? estimate.dollars(.amortized), dollars > 0
+            {
                 perFLOP = (log10(dollars / planned) + 17, 0)
             }
             let kinds = system.organizationKind?.lowercased() ?? ""
             let parameters = system.parameters.flatMap { $0 > 0 ? log10($0) - 9 : nil }
             let tpu = system.hardware?.contains("TPU") == true
-            let features = [log10(planned) - 22, perFLOP.value, perFLOP.missing, published.fractionalYear - 2020,
-                            system.baseModel != nil ? 1 : 0, kinds.contains("industry") ? 1 : 0, kinds.contains("academia") ? 1 : 0,
-                            parameters ?? 0, parameters == nil ? 1 : 0, tpu ? 1 : 0]
+            let features = [
+                log10(planned) - 22, perFLOP.value, perFLOP.missing, published.fractionalYear - 2020,
+                system.baseModel != nil ? 1 : 0, kinds.contains("industry") ? 1 : 0, kinds.contains("academia") ? 1 : 0,
+                parameters ?? 0, parameters == nil ? 1 : 0, tpu ? 1 : 0
+            ]
             let chipHours = system.quantity.flatMap { count in system.hours.map { count * $0 } }.flatMap { $0 > 0 ? log10($0) : nil }
-            rows.append(Row(model: system.model, features: features, logCompute: log10(compute), afterTraining: [chipHours ?? 0, chipHours == nil ? 1 : 0],
-                            logCost: log10(cost)))
+            rows.append(
+                Row(
+                    model: system.model, features: features, logCompute: log10(compute),
+                    afterTraining: [chipHours ?? 0, chipHours == nil ? 1 : 0],
+                    logCost: log10(cost)))
         }
         self.rows = rows
     }
@@ -86,7 +95,9 @@ public struct CostRegression: Sendable {
         for fold in 0..<folds {
             let held = Set(order.indices.filter { $0 % folds == fold }.map { order[$0] })
             let training = rows.indices.filter { !held.contains($0) }
-            guard let coefficients = LeastSquares.solve(training.map { inputs[$0] }, training.map { rows[$0].logCost }, ridge: ridge) else { return .nan }
+            guard let coefficients = LeastSquares.solve(training.map { inputs[$0] }, training.map { rows[$0].logCost }, ridge: ridge) else {
+                return .nan
+            }
             for index in held { predictions[index] = zip(inputs[index], coefficients).reduce(0.0) { $0 + $1.0 * $1.1 } }
         }
         let targets = rows.map(\.logCost)

@@ -44,14 +44,16 @@ public enum EpochSystems {
         return table.rows.compactMap { row in
             guard let model = row["Model"], !model.isEmpty else { return nil }
             func text(_ key: String) -> String? { row[key].flatMap { $0.isEmpty ? nil : $0 } }
-            return SystemRecord(model: model, organization: row["Organization"] ?? "", published: text("Publication date").flatMap(CalendarDay.init(parsing:)),
-                                hardware: text("Training hardware"), quantity: EpochTable.number(row["Hardware quantity"]),
-                                hours: EpochTable.number(row["Training time (hours)"]), compute: EpochTable.number(row["Training compute (FLOP)"]),
-                                utilization: EpochTable.number(row["Hardware utilization (MFU)"]), baseModel: text("Base model"),
-                                finetuneCompute: EpochTable.number(row["Finetune compute (FLOP)"]),
-                                epochCost: EpochTable.number(row["Training compute cost (2023 USD)"]), parameters: EpochTable.number(row["Parameters"]),
-                                datasetSize: EpochTable.number(row["Training dataset size (datapoints)"]),
-                                organizationKind: text("Organization categorization"), computeRank: EpochTable.number(row["Compute rank when published"]))
+            return SystemRecord(
+                model: model, organization: row["Organization"] ?? "",
+                published: text("Publication date").flatMap(CalendarDay.init(parsing:)),
+                hardware: text("Training hardware"), quantity: EpochTable.number(row["Hardware quantity"]),
+                hours: EpochTable.number(row["Training time (hours)"]), compute: EpochTable.number(row["Training compute (FLOP)"]),
+                utilization: EpochTable.number(row["Hardware utilization (MFU)"]), baseModel: text("Base model"),
+                finetuneCompute: EpochTable.number(row["Finetune compute (FLOP)"]),
+                epochCost: EpochTable.number(row["Training compute cost (2023 USD)"]), parameters: EpochTable.number(row["Parameters"]),
+                datasetSize: EpochTable.number(row["Training dataset size (datapoints)"]),
+                organizationKind: text("Organization categorization"), computeRank: EpochTable.number(row["Compute rank when published"]))
         }
     }
 }
@@ -63,11 +65,14 @@ extension CostModel {
     /// database does not give these (and its compute) for, trained on several kinds of chip, or fine-tuned.
     public func estimate(system: SystemRecord, dollars: DollarBasis) throws -> CostEstimate? {
         guard system.baseModel == nil, let name = system.hardware, !name.contains(","), let quantity = system.quantity, quantity >= 1,
-              let hours = system.hours, hours > 0, let flop = system.compute, let start = system.trainingStart, let published = system.published,
-              let chip = try? chips.chip(named: name, field: "Training hardware") else { return nil }
+            let hours = system.hours, hours > 0, let flop = system.compute, let start = system.trainingStart,
+            let published = system.published,
+            let chip = try? chips.chip(named: name, field: "Training hardware")
+        else { return nil }
         // Chip-hours are count x time; the FLOP only give the utilization this implies.
-        let plan = TrainingPlan(flop: flop, chip: chip, chips: Int(quantity.rounded()), hours: hours, start: start, organization: system.organization,
-                                vendor: Self.cloudVendor(organization: system.organization))
+        let plan = TrainingPlan(
+            flop: flop, chip: chip, chips: Int(quantity.rounded()), hours: hours, start: start, organization: system.organization,
+            vendor: Self.cloudVendor(organization: system.organization))
         var costed = self
         // The paper prices electricity in the year of publication.
         costed.assumptions.energyPrice = CostAssumptions.energyPrices[published.year]
@@ -76,7 +81,9 @@ extension CostModel {
 
     /// The cloud an organization rents from, as the paper assigns them (else the default).
     static func cloudVendor(organization: String) -> String? {
-        let vendors = [("google", "Google Cloud"), ("deepmind", "Google Cloud"), ("microsoft", "Microsoft Azure"), ("openai", "Microsoft Azure")]
+        let vendors = [
+            ("google", "Google Cloud"), ("deepmind", "Google Cloud"), ("microsoft", "Microsoft Azure"), ("openai", "Microsoft Azure")
+        ]
         for part in organization.lowercased().split(separator: ",") {
             if let vendor = vendors.first(where: { part.contains($0.0) }) { return vendor.1 }
         }

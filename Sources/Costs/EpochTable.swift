@@ -9,18 +9,22 @@ struct EpochTable {
 
     init(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CostError(field: (path as NSString).lastPathComponent, problem: "no such file at \(path)",
-                            hint: "give --epoch-data the folder of Epoch's tables (../shared/datasets/epoch_training_costs)")
+            throw CostError(
+                field: (path as NSString).lastPathComponent, problem: "no such file at \(path)",
+                hint: "give --epoch-data the folder of Epoch's tables (../shared/datasets/epoch_training_costs)")
         }
         let reader = try CSVReader(path: path)
         let header = reader.header.map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }
         var rows: [[String: String]] = []
         while let row = try reader.nextRow() {
             guard row.count == header.count else {
-                throw CostError(field: (path as NSString).lastPathComponent,
-                                problem: "line \(reader.rowLine) has \(row.count) fields where the header has \(header.count)")
+                throw CostError(
+                    field: (path as NSString).lastPathComponent,
+                    problem: "line \(reader.rowLine) has \(row.count) fields where the header has \(header.count)")
             }
-            rows.append(Dictionary(zip(header, row.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }), uniquingKeysWith: { first, _ in first }))
+            rows.append(
+                Dictionary(
+                    zip(header, row.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }), uniquingKeysWith: { first, _ in first }))
         }
         self.path = path
         self.rows = rows

@@ -23,7 +23,8 @@ public struct GrowthTrend: Sendable, Equatable {
             return total + error * error
         }
         let standardError = (residual / (count - 2) / sxx).squareRoot()
-        return GrowthTrend(perYear: pow(10, slope), interval: pow(10, slope - 1.96 * standardError)...pow(10, slope + 1.96 * standardError),
-                           points: usable.count)
+        return GrowthTrend(
+            perYear: pow(10, slope), interval: pow(10, slope - 1.96 * standardError)...pow(10, slope + 1.96 * standardError),
+            points: usable.count)
     }
 }

@@ -51,7 +51,8 @@ public struct HardwareEstimator: Sendable {
         var utilizationRows: [[Double]] = [], utilizations: [Double] = [], chipRows: [[Double]] = [], counts: [Double] = []
         for system in systems {
             guard let name = system.hardware, !name.contains(","), let chip = chips.chips[name], let peak = chip.peakFLOPs(nil)?.flops,
-                  let flop = system.compute, flop > 0, let published = system.published else { continue }
+                let flop = system.compute, flop > 0, let published = system.published
+            else { continue }
             let row = features(year: published.fractionalYear, flop: flop, isTPU: chip.isTPU)
             if let count = system.quantity, count >= 1 {
                 chipRows.append(row)
@@ -66,7 +67,9 @@ public struct HardwareEstimator: Sendable {
                 utilizations.append(utilization)
             }
         }
-        guard let utilizationFit = LogLinearFit.fit(utilizationRows, utilizations), let chipsFit = LogLinearFit.fit(chipRows, counts) else { return nil }
+        guard let utilizationFit = LogLinearFit.fit(utilizationRows, utilizations), let chipsFit = LogLinearFit.fit(chipRows, counts) else {
+            return nil
+        }
         return HardwareEstimator(utilizationFit: utilizationFit, chipsFit: chipsFit)
     }
 

@@ -13,10 +13,14 @@ public struct PriceIndex: Sendable {
         let table = try EpochTable(path: directory + "/" + fileName)
         var monthly: [String: Double] = [:]
         for row in table.rows {
-            guard let date = row["observation_date"], date.count >= 7, let value = EpochTable.number(row["PCU518210518210"]) else { continue }
+            guard let date = row["observation_date"], date.count >= 7, let value = EpochTable.number(row["PCU518210518210"]) else {
+                continue
+            }
             monthly[String(date.prefix(7))] = value
         }
-        guard !monthly.isEmpty else { throw CostError(field: fileName, problem: "no index values", hint: "expected observation_date,PCU518210518210 rows") }
+        guard !monthly.isEmpty else {
+            throw CostError(field: fileName, problem: "no index values", hint: "expected observation_date,PCU518210518210 rows")
+        }
         return PriceIndex(monthly: monthly)
     }
 

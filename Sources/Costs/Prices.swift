@@ -61,11 +61,15 @@ public struct PriceTable: Sendable {
     public static func load(directory: String) throws -> PriceTable {
         let table = try EpochTable(path: directory + "/" + fileName)
         let records = table.rows.compactMap { row -> PriceRecord? in
-            guard let date = row["Price date"].flatMap(CalendarDay.init(parsing:)), let hardware = row["Hardware model"], !hardware.isEmpty else { return nil }
+            guard let date = row["Price date"].flatMap(CalendarDay.init(parsing:)), let hardware = row["Hardware model"], !hardware.isEmpty
+            else { return nil }
             var perChipHour: [Commitment: Double] = [:]
-            for commitment in Commitment.allCases { perChipHour[commitment] = EpochTable.number(row[commitment.column]).flatMap { $0 > 0 ? $0 : nil } }
-            return PriceRecord(date: date, hardware: hardware, vendor: row["Vendor"] ?? "", perChipHour: perChipHour,
-                               purchase: EpochTable.number(row["Price (hardware purchase)"]).flatMap { $0 > 0 ? $0 : nil }, notes: row["Notes"] ?? "")
+            for commitment in Commitment.allCases {
+                perChipHour[commitment] = EpochTable.number(row[commitment.column]).flatMap { $0 > 0 ? $0 : nil }
+            }
+            return PriceRecord(
+                date: date, hardware: hardware, vendor: row["Vendor"] ?? "", perChipHour: perChipHour,
+                purchase: EpochTable.number(row["Price (hardware purchase)"]).flatMap { $0 > 0 ? $0 : nil }, notes: row["Notes"] ?? "")
         }
         return PriceTable(records: records)
     }
@@ -82,27 +86,34 @@ public struct PriceTable: Sendable {
     /// The price per chip-hour of renting `hardware` around `date` on `commitment`: the
     /// preferred vendor first (Google Cloud only for a TPU), then the big clouds, then the
     /// rest; the wanted commitment first, then 3-year, 1-year and on-demand prices converted.
-    public func cloudPrice(hardware: String, date: CalendarDay, commitment: Commitment, vendor preferred: String?,
-                           discounts: [String: [Commitment: Double]]) -> Quote? {
+    public func cloudPrice(
+        hardware: String, date: CalendarDay, commitment: Commitment, vendor preferred: String?,
+        discounts: [String: [Commitment: Double]]
+    ) -> Quote? {
         let isTPU = hardware.contains("TPU")
         var vendors: [String] = isTPU ? ["Google Cloud"] : [preferred ?? Self.priorityVendors[0]]
         if !isTPU {
             var seen = Set(vendors)
-            for vendor in Self.priorityVendors + records.map(\.vendor) where !vendor.isEmpty && seen.insert(vendor).inserted { vendors.append(vendor) }
+            for vendor in Self.priorityVendors + records.map(\.vendor) where !vendor.isEmpty && seen.insert(vendor).inserted {
+                vendors.append(vendor)
+            }
         }
         let names = Self.family(hardware)
         for quoted in [commitment] + [Commitment.threeYear, .oneYear, .onDemand].filter({ $0 != commitment }) {
             for vendor in vendors {
                 let priced = records.filter { $0.vendor == vendor && $0.perChipHour[quoted] != nil }
-                let matching = priced.filter { $0.hardware == hardware }.isEmpty ? priced.filter { names.contains($0.hardware) } : priced.filter { $0.hardware == hardware }
+                let matching =
+                    priced.filter { $0.hardware == hardware }.isEmpty
+                    ? priced.filter { names.contains($0.hardware) } : priced.filter { $0.hardware == hardware }
                 guard let record = Self.closest(matching, to: date) else { continue }
                 var dollars = record.perChipHour[quoted]!
                 if quoted != commitment {
                     let discount = discounts[vendor] ?? discounts[CostAssumptions.otherVendor]!
                     dollars *= (1 - discount[commitment]!) / (1 - discount[quoted]!)
                 }
-                return Quote(dollars: dollars, vendor: vendor, hardware: record.hardware, date: record.date,
-                             convertedFrom: quoted == commitment ? nil : quoted)
+                return Quote(
+                    dollars: dollars, vendor: vendor, hardware: record.hardware, date: record.date,
+                    convertedFrom: quoted == commitment ? nil : quoted)
             }
         }
         return nil
@@ -119,7 +130,7 @@ public struct PriceTable: Sendable {
         let families: [String: [String]] = [
             "V100": ["NVIDIA Tesla V100 DGXS 16 GB", "NVIDIA Tesla V100 DGXS 32 GB", "NVIDIA Tesla V100S PCIe 32 GB", "NVIDIA V100"],
             "A100": ["NVIDIA A100 PCIe", "NVIDIA A100 SXM4 40 GB", "NVIDIA A100 SXM4 80 GB", "NVIDIA A100"],
-            "H100": ["NVIDIA H100 PCIe", "NVIDIA H100 SXM5 80GB", "NVIDIA H100 SXM5", "NVIDIA H100"],
+            "H100": ["NVIDIA H100 PCIe", "NVIDIA H100 SXM5 80GB", "NVIDIA H100 SXM5", "NVIDIA H100"]
         ]
         for (key, members) in families where hardware.contains(key) && hardware.hasPrefix("NVIDIA") { return Set(members + [hardware]) }
         return [hardware]
@@ -136,17 +147,24 @@ public struct PriceTable: Sendable {
         if chip.isTPU {
             // Google sells no TPUs: the paper's equivalent prices, bought at release.
             guard let price = CostAssumptions.tpuEquivalentPrices[chip.name], let release = chip.releaseDate else { return nil }
-            return Quote(dollars: price * assumptions.serverOverhead(chip.name), vendor: "equivalent price (Cottier et al.)", hardware: chip.name,
-                         date: release, convertedFrom: nil)
+            return Quote(
+                dollars: price * assumptions.serverOverhead(chip.name), vendor: "equivalent price (Cottier et al.)", hardware: chip.name,
+                date: release, convertedFrom: nil)
         }
         let alias = Self.purchaseAliases.first { chip.name.contains($0) }
-        let listed = records.filter { record in record.purchase != nil && (alias.map { record.hardware.contains($0) } ?? (record.hardware == chip.name)) }
-            .sorted { ($0.date, $0.hardware) < ($1.date, $1.hardware) }
+        let listed = records.filter { record in
+            record.purchase != nil && (alias.map { record.hardware.contains($0) } ?? (record.hardware == chip.name))
+        }
+        .sorted { ($0.date, $0.hardware) < ($1.date, $1.hardware) }
         guard let record = listed.first(where: { $0.notes.contains("DGX") }) ?? listed.first else { return nil }
         var price = record.purchase!
         if record.notes.lowercased().contains("single-unit") { price *= assumptions.serverOverhead(chip.name) }
         var acquired = record.date
-        if let release = chip.releaseDate, acquired < release + assumptions.daysFromReleaseToPurchase { acquired = release + assumptions.daysFromReleaseToPurchase }
-        return Quote(dollars: price, vendor: record.vendor.isEmpty ? "purchase" : record.vendor, hardware: record.hardware, date: acquired, convertedFrom: nil)
+        if let release = chip.releaseDate, acquired < release + assumptions.daysFromReleaseToPurchase {
+            acquired = release + assumptions.daysFromReleaseToPurchase
+        }
+        return Quote(
+            dollars: price, vendor: record.vendor.isEmpty ? "purchase" : record.vendor, hardware: record.hardware, date: acquired,
+            convertedFrom: nil)
     }
 }

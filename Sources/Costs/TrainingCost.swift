@@ -21,8 +21,10 @@ public struct TrainingPlan: Sendable {
     /// The cloud vendor to price first (else Amazon Web Services; Google Cloud for TPUs).
     public var vendor: String?
 
-    public init(flop: Double, chip: Chip, chips: Int?, utilization: Double? = nil, hours: Double? = nil, format: NumberFormat? = nil,
-                start: CalendarDay, organization: String? = nil, vendor: String? = nil) {
+    public init(
+        flop: Double, chip: Chip, chips: Int?, utilization: Double? = nil, hours: Double? = nil, format: NumberFormat? = nil,
+        start: CalendarDay, organization: String? = nil, vendor: String? = nil
+    ) {
         self.flop = flop
         self.chip = chip
         self.chips = chips
@@ -101,8 +103,10 @@ public struct CostModel: Sendable {
     /// The utilization and chip count learned from Epoch's systems; nil: the paper's median MFU.
     public var estimator: HardwareEstimator?
 
-    public init(chips: ChipCatalog, prices: PriceTable, index: PriceIndex, assumptions: CostAssumptions = CostAssumptions(),
-                estimator: HardwareEstimator? = nil) {
+    public init(
+        chips: ChipCatalog, prices: PriceTable, index: PriceIndex, assumptions: CostAssumptions = CostAssumptions(),
+        estimator: HardwareEstimator? = nil
+    ) {
         self.chips = chips
         self.prices = prices
         self.index = index
@@ -113,11 +117,14 @@ public struct CostModel: Sendable {
     /// Epoch's tables from one folder (../shared/datasets/epoch_training_costs), with the
     /// estimator learned from its database of systems unless `estimating` is false (reading
     /// the database is most of the load's second: skip it when MFU and chips are given).
-    public static func load(directory: String, assumptions: CostAssumptions = CostAssumptions(), estimating: Bool = true) throws -> CostModel {
+    public static func load(directory: String, assumptions: CostAssumptions = CostAssumptions(), estimating: Bool = true) throws
+        -> CostModel
+    {
         let chips = try ChipCatalog.load(directory: directory)
         let estimator = estimating ? HardwareEstimator.fit(systems: try EpochSystems.load(directory: directory), chips: chips) : nil
-        return CostModel(chips: chips, prices: try PriceTable.load(directory: directory), index: try PriceIndex.load(directory: directory),
-                         assumptions: assumptions, estimator: estimator)
+        return CostModel(
+            chips: chips, prices: try PriceTable.load(directory: directory), index: try PriceIndex.load(directory: directory),
+            assumptions: assumptions, estimator: estimator)
     }
 
     /// Training FLOP of a dense transformer: 6 N D.
@@ -125,20 +132,34 @@ public struct CostModel: Sendable {
 
     /// The plan's cost. `pricedAt` is the month whose dollars the nominal figures count in
     /// (the start's by default; the paper counts from publication); `dollars` the target.
-    public func estimate(_ plan: TrainingPlan, dollars basis: DollarBasis = .year(2023), pricedAt: CalendarDay? = nil) throws -> CostEstimate {
-        guard plan.flop.isFinite, plan.flop > 0 else { throw CostError(field: "flop", problem: "\(plan.flop) is not a positive number of FLOP", hint: "give params and tokens (6 N D), or --flop") }
-        if let chips = plan.chips, chips <= 0 { throw CostError(field: "--chips", problem: "\(chips) chips", hint: "give a positive count, e.g. --chips 1024") }
+    public func estimate(_ plan: TrainingPlan, dollars basis: DollarBasis = .year(2023), pricedAt: CalendarDay? = nil) throws
+        -> CostEstimate
+    {
+        guard plan.flop.isFinite, plan.flop > 0 else {
+            throw CostError(
+                field: "flop", problem: "\(plan.flop) is not a positive number of FLOP", hint: "give params and tokens (6 N D), or --flop")
+        }
+        if let chips = plan.chips, chips <= 0 {
+            throw CostError(field: "--chips", problem: "\(chips) chips", hint: "give a positive count, e.g. --chips 1024")
+        }
         if let utilization = plan.utilization, !(utilization > 0 && utilization <= 1) {
             throw CostError(field: "--mfu", problem: "\(utilization) is not a utilization", hint: "give a fraction in (0, 1], e.g. 0.4")
         }
-        if let hours = plan.hours, !(hours.isFinite && hours > 0) { throw CostError(field: "--hours", problem: "\(hours) hours", hint: "give a positive wall-clock time") }
+        if let hours = plan.hours, !(hours.isFinite && hours > 0) {
+            throw CostError(field: "--hours", problem: "\(hours) hours", hint: "give a positive wall-clock time")
+        }
         guard let (peak, format) = plan.chip.peakFLOPs(plan.format) else {
-            throw CostError(field: "--format", problem: "Epoch's table gives no \(plan.format?.rawValue ?? "BF16, TF32 or FP32") FLOP/s for \(plan.chip.name)",
-                            hint: "give another --format (\(NumberFormat.allCases.filter { plan.chip.peak[$0] != nil }.map(\.rawValue).joined(separator: ", ")))")
+            throw CostError(
+                field: "--format",
+                problem: "Epoch's table gives no \(plan.format?.rawValue ?? "BF16, TF32 or FP32") FLOP/s for \(plan.chip.name)",
+                hint:
+                    "give another --format (\(NumberFormat.allCases.filter { plan.chip.peak[$0] != nil }.map(\.rawValue).joined(separator: ", ")))"
+            )
         }
         if let span = prices.span, plan.start < CalendarDay(year: 2010, month: 1, day: 1) || plan.start > span.upperBound + 365 {
-            throw CostError(field: "--start", problem: "\(plan.start) is outside the price data (\(span.lowerBound) to \(span.upperBound))",
-                            hint: "give a date from 2010 to a year after the last price")
+            throw CostError(
+                field: "--start", problem: "\(plan.start) is outside the price data (\(span.lowerBound) to \(span.upperBound))",
+                hint: "give a date from 2010 to a year after the last price")
         }
         var assumed: [String] = [], estimated: [String: Estimated] = [:]
         // The utilization: given, else learned from Epoch's systems, else the paper's median.
@@ -148,7 +169,8 @@ public struct CostModel: Sendable {
         } else if let learned = estimator?.utilization(flop: plan.flop, chip: plan.chip, date: plan.start) {
             utilizationGuess = learned
         } else {
-            utilizationGuess = Estimated(value: assumptions.utilization, lower: assumptions.utilization, upper: assumptions.utilization, systems: 33)
+            utilizationGuess = Estimated(
+                value: assumptions.utilization, lower: assumptions.utilization, upper: assumptions.utilization, systems: 33)
         }
         func chipSeconds(_ utilization: Double) -> Double { plan.flop / (peak * utilization) }
         let seconds: Double, utilization: Double, chips: Int
@@ -160,11 +182,13 @@ public struct CostModel: Sendable {
             } else {
                 // As many chips as reach the FLOP in the time at the utilization (rounded up).
                 chips = max(1, Int((chipSeconds(utilizationGuess.value) / seconds).rounded(.up)))
-                estimated["chips"] = Estimated(value: Double(chips), lower: max(1, (chipSeconds(utilizationGuess.upper) / seconds).rounded(.up)),
-                                               upper: max(1, (chipSeconds(utilizationGuess.lower) / seconds).rounded(.up)), systems: utilizationGuess.systems)
+                estimated["chips"] = Estimated(
+                    value: Double(chips), lower: max(1, (chipSeconds(utilizationGuess.upper) / seconds).rounded(.up)),
+                    upper: max(1, (chipSeconds(utilizationGuess.lower) / seconds).rounded(.up)), systems: utilizationGuess.systems)
                 if plan.utilization == nil { estimated["utilization"] = utilizationGuess }
                 let count = estimated["chips"]!
-                estimated["chip-hours"] = Estimated(value: Double(chips) * hours, lower: count.lower * hours, upper: count.upper * hours, systems: count.systems)
+                estimated["chip-hours"] = Estimated(
+                    value: Double(chips) * hours, lower: count.lower * hours, upper: count.upper * hours, systems: count.systems)
             }
             utilization = plan.flop / (Double(chips) * peak * seconds)
         } else {
@@ -175,45 +199,58 @@ public struct CostModel: Sendable {
                 chips = Int(learned.value)
                 estimated["chips"] = learned
             } else {
-                throw CostError(field: "--chips", problem: "no chip count, and no systems to estimate one from", hint: "give --chips N or --hours H")
+                throw CostError(
+                    field: "--chips", problem: "no chip count, and no systems to estimate one from", hint: "give --chips N or --hours H")
             }
             seconds = chipSeconds(utilization) / Double(chips)
             if plan.utilization == nil {
                 estimated["utilization"] = utilizationGuess
-                estimated["hours"] = Estimated(value: seconds / 3600, lower: chipSeconds(utilizationGuess.upper) / Double(chips) / 3600,
-                                               upper: chipSeconds(utilizationGuess.lower) / Double(chips) / 3600, systems: utilizationGuess.systems)
-                estimated["chip-hours"] = Estimated(value: chipSeconds(utilization) / 3600, lower: chipSeconds(utilizationGuess.upper) / 3600,
-                                                    upper: chipSeconds(utilizationGuess.lower) / 3600, systems: utilizationGuess.systems)
+                estimated["hours"] = Estimated(
+                    value: seconds / 3600, lower: chipSeconds(utilizationGuess.upper) / Double(chips) / 3600,
+                    upper: chipSeconds(utilizationGuess.lower) / Double(chips) / 3600, systems: utilizationGuess.systems)
+                estimated["chip-hours"] = Estimated(
+                    value: chipSeconds(utilization) / 3600, lower: chipSeconds(utilizationGuess.upper) / 3600,
+                    upper: chipSeconds(utilizationGuess.lower) / 3600, systems: utilizationGuess.systems)
             }
         }
         if estimated["utilization"] != nil {
-            assumed.append(utilizationGuess.systems == 33 && estimator == nil
-                           ? "utilization \(assumptions.utilization) (the median of the 33 systems in Epoch's table reporting one)"
-                           : String(format: "utilization %.3f (90%%: %.3f-%.3f), learned from %d systems in Epoch's database of the date, scale and chip kind",
-                                    utilizationGuess.value, utilizationGuess.lower, utilizationGuess.upper, utilizationGuess.systems))
+            assumed.append(
+                utilizationGuess.systems == 33 && estimator == nil
+                    ? "utilization \(assumptions.utilization) (the median of the 33 systems in Epoch's table reporting one)"
+                    : String(
+                        format:
+                            "utilization %.3f (90%%: %.3f-%.3f), learned from %d systems in Epoch's database of the date, scale and chip kind",
+                        utilizationGuess.value, utilizationGuess.lower, utilizationGuess.upper, utilizationGuess.systems))
         }
         if let count = estimated["chips"] {
-            assumed.append(String(format: "%d chips (90%%: %.0f-%.0f), %@", chips, count.lower, count.upper,
-                                  plan.hours != nil ? "to reach the FLOP in the hours given" : "learned from \(count.systems) systems of the scale and date"))
+            assumed.append(
+                String(
+                    format: "%d chips (90%%: %.0f-%.0f), %@", chips, count.lower, count.upper,
+                    plan.hours != nil
+                        ? "to reach the FLOP in the hours given" : "learned from \(count.systems) systems of the scale and date"))
         }
         let chipHours = Double(chips) * seconds / 3600
         let pricedAt = pricedAt ?? plan.start
-        let target: Double = switch basis {
-        case .year(let year): index.value(year: year)
-        case .month(let month): index.value(at: month)
-        }
+        let target: Double =
+            switch basis {
+            case .year(let year): index.value(year: year)
+            case .month(let month): index.value(at: month)
+            }
         let adjust = target / index.value(at: pricedAt)
-        let dollarsOf: String = switch basis {
-        case .year(let year): "\(year)"
-        case .month(let month): String(month.description.prefix(7))
-        }
+        let dollarsOf: String =
+            switch basis {
+            case .year(let year): "\(year)"
+            case .month(let month): String(month.description.prefix(7))
+            }
 
         // Energy: the chips' TDP raised to the server's, at the training draw, times PUE.
         var energyKWh: Double?, energyCost: Double?
         let tdp = plan.chip.thermalDesignPower ?? (plan.chip.name.contains("TPU v4") ? 373 : nil)
         if let tdp {
             let fraction = plan.chip.isTPU ? assumptions.tpuPowerFraction : assumptions.gpuPowerFraction
-            let kilowatts = tdp / 1000 * assumptions.serverPowerRatio(plan.chip.name) * fraction * assumptions.powerUsageEffectiveness(organization: plan.organization)
+            let kilowatts =
+                tdp / 1000 * assumptions.serverPowerRatio(plan.chip.name) * fraction
+                * assumptions.powerUsageEffectiveness(organization: plan.organization)
             energyKWh = kilowatts * chipHours
             energyCost = energyKWh! * (try assumptions.energyPrice(year: plan.start.year))
         } else {
@@ -223,8 +260,11 @@ public struct CostModel: Sendable {
         var cloud: [String: CostEstimate.CloudCost] = [:]
         let contract = plan.start + (-assumptions.daysFromContractToTraining)
         for commitment in Commitment.allCases {
-            guard let quote = prices.cloudPrice(hardware: plan.chip.name, date: contract, commitment: commitment, vendor: plan.vendor,
-                                                discounts: CostAssumptions.discounts) else { continue }
+            guard
+                let quote = prices.cloudPrice(
+                    hardware: plan.chip.name, date: contract, commitment: commitment, vendor: plan.vendor,
+                    discounts: CostAssumptions.discounts)
+            else { continue }
             let nominal = quote.dollars * chipHours
             cloud[commitment.rawValue] = .init(quote: quote, cost: Dollars(nominal: nominal, adjusted: nominal * adjust))
         }
@@ -239,17 +279,19 @@ public struct CostModel: Sendable {
             let hardware = perChipHour * chipHours
             let interconnect = hardware * assumptions.interconnectFraction / (1 - assumptions.interconnectFraction)
             let total = hardware + interconnect + (energyCost ?? 0)
-            amortized = .init(purchase: purchase, valueAtStart: value, hardware: hardware, interconnect: interconnect, energy: energyCost ?? 0,
-                              total: Dollars(nominal: total, adjusted: total * adjust))
+            amortized = .init(
+                purchase: purchase, valueAtStart: value, hardware: hardware, interconnect: interconnect, energy: energyCost ?? 0,
+                total: Dollars(nominal: total, adjusted: total * adjust))
             let upfront = Double(chips) * purchase.dollars / (1 - assumptions.interconnectFraction)
             acquisition = Dollars(nominal: upfront, adjusted: upfront * adjust)
         } else {
             assumed.append("no purchase price for \(plan.chip.name) in \(PriceTable.fileName): no amortized or acquisition cost")
         }
         if cloud.isEmpty { assumed.append("no cloud price for \(plan.chip.name) in \(PriceTable.fileName)") }
-        return CostEstimate(flop: plan.flop, chip: plan.chip.name, chips: chips, peakFLOPs: peak, format: format, utilization: utilization,
-                            seconds: seconds, chipHours: chipHours, energyKWh: energyKWh, energyCost: energyCost, cloud: cloud,
-                            amortized: amortized, acquisition: acquisition, dollarsOf: dollarsOf, assumed: assumed, estimated: estimated)
+        return CostEstimate(
+            flop: plan.flop, chip: plan.chip.name, chips: chips, peakFLOPs: peak, format: format, utilization: utilization,
+            seconds: seconds, chipHours: chipHours, energyKWh: energyKWh, energyCost: energyCost, cloud: cloud,
+            amortized: amortized, acquisition: acquisition, dollarsOf: dollarsOf, assumed: assumed, estimated: estimated)
     }
 }
 
@@ -264,7 +306,9 @@ extension CostEstimate {
         scaled.seconds *= factor
         scaled.chipHours *= factor
         for key in ["hours", "chip-hours"] {
-            scaled.estimated[key] = estimated[key].map { Estimated(value: $0.value * factor, lower: $0.lower * factor, upper: $0.upper * factor, systems: $0.systems) }
+            scaled.estimated[key] = estimated[key].map {
+                Estimated(value: $0.value * factor, lower: $0.lower * factor, upper: $0.upper * factor, systems: $0.systems)
+            }
         }
         scaled.energyKWh = energyKWh.map { $0 * factor }
         scaled.energyCost = energyCost.map { $0 * factor }

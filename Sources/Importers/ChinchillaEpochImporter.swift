@@ -13,18 +13,21 @@ public struct ChinchillaEpochImporter: Importer {
             let params = try Validation.number(record["Model Size"], file: path, line: line, field: "Model Size")
             let compute = try Validation.number(record["Training FLOP"], file: path, line: line, field: "Training FLOP")
             guard params > 0 else {
-                throw IngestError(file: path, line: line, field: "Model Size", problem: "N is \(params)", expected: "a positive parameter count")
+                throw IngestError(
+                    file: path, line: line, field: "Model Size", problem: "N is \(params)", expected: "a positive parameter count")
             }
-            let loss = try Validation.loss(try Validation.number(record["loss"], file: path, line: line, field: "loss"),
-                                           file: path, line: line, field: "loss")
+            let loss = try Validation.loss(
+                try Validation.number(record["loss"], file: path, line: line, field: "loss"),
+                file: path, line: line, field: "loss")
             let configuration: [String: ConfigValue] = [
                 ConfigKey.params: .number(params), ConfigKey.tokens: .number(compute / (6 * params)),
                 "training_flop": .number(compute), "figure_x": .number(Double(record["x"] ?? "") ?? .nan),
-                "figure_y": .number(Double(record["y"] ?? "") ?? .nan),
+                "figure_y": .number(Double(record["y"] ?? "") ?? .nan)
             ].filter { $0.value.number.map { !$0.isNaN } ?? true }
-            try emit(sink, source: source, name: "point at line \(line)", configuration: configuration,
-                     curve: [CurvePoint(tokens: compute / (6 * params), losses: ["loss": loss])], targetLoss: "loss",
-                     convention: .total, provenance: Provenance(file: path, line: line, importer: format))
+            try emit(
+                sink, source: source, name: "point at line \(line)", configuration: configuration,
+                curve: [CurvePoint(tokens: compute / (6 * params), losses: ["loss": loss])], targetLoss: "loss",
+                convention: .total, provenance: Provenance(file: path, line: line, importer: format))
         }
     }
 }

@@ -57,8 +57,9 @@ final class StatedFieldsSink: RunSink {
         var assumed = provenance.assumed ?? [:]
         for key in missing.keys { assumed[key] = "stated at ingest" }
         provenance.assumed = assumed
-        var stated = Run(source: run.source, name: run.name, configuration: configuration, curve: run.curve, targetLoss: run.targetLoss,
-                         parameterConvention: run.parameterConvention, provenance: provenance)
+        var stated = Run(
+            source: run.source, name: run.name, configuration: configuration, curve: run.curve, targetLoss: run.targetLoss,
+            parameterConvention: run.parameterConvention, provenance: provenance)
         if run.status == .diverged && stated.status != .diverged {  // a verdict from the importer's own rules stands
             stated.status = run.status
             stated.statusReason = run.statusReason
@@ -70,11 +71,14 @@ final class StatedFieldsSink: RunSink {
 }
 
 public enum Detection {
-    public static let formats = ["steplaw", "steplaw-moe", "olmo-ladder", "multipowerlaw", "gadre-models", "gadre-grid",
-                                 "chinchilla-epoch", "sldbench-data-constrained", "sldbench-vocab", "sldbench-moe",
-                                 "sldbench-domain-mixture", "sldbench-lr", "epoch-notable", "csv", "jsonl", "wandb", "run-folders"]
+    public static let formats = [
+        "steplaw", "steplaw-moe", "olmo-ladder", "multipowerlaw", "gadre-models", "gadre-grid",
+        "chinchilla-epoch", "sldbench-data-constrained", "sldbench-vocab", "sldbench-moe",
+        "sldbench-domain-mixture", "sldbench-lr", "epoch-notable", "csv", "jsonl", "wandb", "run-folders"
+    ]
 
-    public static func importer(format: String, mapping: Mapping?, target: String?, stated: [String: ConfigValue] = [:]) throws -> Importer {
+    public static func importer(format: String, mapping: Mapping?, target: String?, stated: [String: ConfigValue] = [:]) throws -> Importer
+    {
         switch format {
         case "steplaw": return StepLawImporter(moe: false)
         case "steplaw-moe": return StepLawImporter(moe: true)
@@ -88,8 +92,9 @@ public enum Detection {
         case "run-folders": return RunFolderImporter()
         case "csv", "jsonl":
             guard let mapping else {
-                throw IngestError(file: "--mapping", problem: "the \(format) format needs a mapping file",
-                                  expected: "--mapping FILE (JSON or YAML)" + (format == "jsonl" ? ", or --format wandb for a W&B history export" : ""))
+                throw IngestError(
+                    file: "--mapping", problem: "the \(format) format needs a mapping file",
+                    expected: "--mapping FILE (JSON or YAML)" + (format == "jsonl" ? ", or --format wandb for a W&B history export" : ""))
             }
             return MappedTableImporter(mapping: mapping, table: TableFormat(rawValue: format)!)
         default:
@@ -127,8 +132,10 @@ public enum Detection {
     }
 
     /// What to import for each path given on the command line.
-    public static func plan(paths: [String], format: String?, mapping: Mapping?, source: String?, target: String?,
-                            stated: [String: ConfigValue] = [:]) throws -> [PlannedImport] {
+    public static func plan(
+        paths: [String], format: String?, mapping: Mapping?, source: String?, target: String?,
+        stated: [String: ConfigValue] = [:]
+    ) throws -> [PlannedImport] {
         var plans: [PlannedImport] = []
         for path in paths {
             var isFolder: ObjCBool = false
@@ -149,7 +156,8 @@ public enum Detection {
                 // A device or a pipe (/dev/zero) never ends: hashing or reading it would hang.
                 let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
                 guard (try? FileManager.default.attributesOfItem(atPath: resolved))?[.type] as? FileAttributeType == .typeRegular else {
-                    throw IngestError(file: path, problem: "not a regular file (a device, pipe or socket)", expected: "a log file or a folder of logs")
+                    throw IngestError(
+                        file: path, problem: "not a regular file (a device, pipe or socket)", expected: "a log file or a folder of logs")
                 }
                 files = [path]
             }
@@ -157,8 +165,12 @@ public enum Detection {
                 let importer: Importer
                 if RunFolderImporter.isRunConfig(file) && (format == nil || format == "run-folders") {
                     importer = RunFolderImporter()
-                } else if format == "run-folders" || file.hasSuffix("/" + RunFolderImporter.lossesName) && RunFolderImporter.isRunConfig(
-                    URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(RunFolderImporter.configName).path) {
+                } else if format == "run-folders"
+                    || file.hasSuffix("/" + RunFolderImporter.lossesName)
+                        && RunFolderImporter.isRunConfig(
+                            URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(RunFolderImporter.configName).path
+                        )
+                {
                     continue  // read with its config.json, or not part of a run folder
                 } else if let format {
                     importer = try Detection.importer(format: format, mapping: mapping, target: target, stated: stated)
@@ -169,18 +181,25 @@ public enum Detection {
                 } else if file.hasSuffix(".jsonl") {
                     importer = WandbImporter(target: target)
                 } else if file.lowercased().hasSuffix(".parquet") {
-                    throw IngestError(file: file, problem: "a Parquet file, which LossCast does not read (no Parquet library among its dependencies)",
-                                      expected: "the table as CSV or JSON lines, e.g. pandas.read_parquet(FILE).to_csv(OUT, index=False) or .to_json(OUT, orient='records', lines=True), with --mapping")
+                    throw IngestError(
+                        file: file, problem: "a Parquet file, which LossCast does not read (no Parquet library among its dependencies)",
+                        expected:
+                            "the table as CSV or JSON lines, e.g. pandas.read_parquet(FILE).to_csv(OUT, index=False) or .to_json(OUT, orient='records', lines=True), with --mapping"
+                    )
                 } else if isFolder.boolValue {
                     continue  // a folder walk skips what it does not recognise
                 } else if file.hasSuffix(".csv") {
                     throw IngestError(file: file, problem: "a CSV of unknown layout", expected: "--mapping FILE describing its columns")
                 } else {
-                    throw IngestError(file: file, problem: "not a format LossCast recognises",
-                                      expected: "--format one of \(formats.joined(separator: ", "))")
+                    throw IngestError(
+                        file: file, problem: "not a format LossCast recognises",
+                        expected: "--format one of \(formats.joined(separator: ", "))")
                 }
-                let runSource = source ?? (importer is OLMoLadderImporter ? OLMoLadderImporter.source(for: file)
-                    : importer is RunFolderImporter ? RunFolderImporter.source(for: file) : importer.defaultSource)
+                let runSource =
+                    source
+                    ?? (importer is OLMoLadderImporter
+                        ? OLMoLadderImporter.source(for: file)
+                        : importer is RunFolderImporter ? RunFolderImporter.source(for: file) : importer.defaultSource)
                 plans.append(PlannedImport(path: file, importer: importer, source: runSource, stated: stated))
             }
         }

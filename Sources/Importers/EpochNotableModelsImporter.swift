@@ -13,13 +13,15 @@ public struct EpochNotableModelsImporter: Importer {
             let optional = { (field: String) -> Double? in
                 guard let raw = record[field], !raw.isEmpty else { return nil }
                 guard let value = Double(raw.replacingOccurrences(of: ",", with: "")), value.isFinite, value >= 0 else {
-                    throw IngestError(file: path, line: line, field: field, problem: "'\(raw.prefix(40))' is not a number",
-                                      expected: "a non-negative number or nothing")
+                    throw IngestError(
+                        file: path, line: line, field: field, problem: "'\(raw.prefix(40))' is not a number",
+                        expected: "a non-negative number or nothing")
                 }
                 return value
             }
-            var resource = ResourceRecord(model: record["Model"] ?? "line \(line)",
-                                          provenance: Provenance(file: path, line: line, importer: format))
+            var resource = ResourceRecord(
+                model: record["Model"] ?? "line \(line)",
+                provenance: Provenance(file: path, line: line, importer: format))
             resource.domain = record["Domain"].flatMap { $0.isEmpty ? nil : $0 }
             resource.organization = record["Organization"].flatMap { $0.isEmpty ? nil : $0 }
             resource.publicationDate = record["Publication date"].flatMap { $0.isEmpty ? nil : $0 }

@@ -26,18 +26,22 @@ public struct GadreModelsImporter: Importer {
             if rows[name] == nil { order.append(name) }
             rows[name, default: []].append((record, line))
         }
-        let used: Set<String> = ["name", "params", "params_no_embed", "tokens", "lr", "wd", "warmup_steps", "lr_cooldown_end",
-                                 "global_bs_seqs", "seq_len", "beta2", "val_data", "loss", "eval_tokens", "dataset"]
+        let used: Set<String> = [
+            "name", "params", "params_no_embed", "tokens", "lr", "wd", "warmup_steps", "lr_cooldown_end",
+            "global_bs_seqs", "seq_len", "beta2", "val_data", "loss", "eval_tokens", "dataset"
+        ]
         for name in order {
             let group = rows[name]!
             let (first, line) = group[0]
             let number = { (field: String) in try Validation.optionalNumber(first[field], file: path, line: line, field: field) }
             var configuration = remainingFields(first, excluding: used)
             var note: String? = nil
-            for (column, key) in [("params", ConfigKey.params), ("params_no_embed", ConfigKey.paramsNonEmbedding),
-                                  ("tokens", ConfigKey.tokens), ("lr", ConfigKey.lr), ("wd", ConfigKey.weightDecay),
-                                  ("warmup_steps", ConfigKey.warmupSteps), ("lr_cooldown_end", ConfigKey.minLR),
-                                  ("seq_len", ConfigKey.seqLen), ("beta2", ConfigKey.beta2)] {
+            for (column, key) in [
+                ("params", ConfigKey.params), ("params_no_embed", ConfigKey.paramsNonEmbedding),
+                ("tokens", ConfigKey.tokens), ("lr", ConfigKey.lr), ("wd", ConfigKey.weightDecay),
+                ("warmup_steps", ConfigKey.warmupSteps), ("lr_cooldown_end", ConfigKey.minLR),
+                ("seq_len", ConfigKey.seqLen), ("beta2", ConfigKey.beta2)
+            ] {
                 if let value = try number(column) { configuration[key] = .number(value) }
             }
             if let dataset = first["dataset"] { configuration[ConfigKey.dataset] = .text(dataset) }
@@ -55,12 +59,14 @@ public struct GadreModelsImporter: Importer {
             var losses: [String: Double] = [:]
             for (record, rowLine) in group {
                 let value = try Validation.number(record["loss"], file: path, line: rowLine, field: "loss")
-                losses[GadreModelsImporter.lossName(record["val_data"]!)] = try Validation.loss(value, file: path, line: rowLine, field: "loss")
+                losses[GadreModelsImporter.lossName(record["val_data"]!)] = try Validation.loss(
+                    value, file: path, line: rowLine, field: "loss")
             }
-            try emit(sink, source: source, name: name, configuration: configuration,
-                     curve: [CurvePoint(tokens: configuration[ConfigKey.tokens]?.number, losses: losses)],
-                     targetLoss: GadreModelsImporter.target, convention: .total,
-                     provenance: Provenance(file: path, line: line, importer: format, note: note))
+            try emit(
+                sink, source: source, name: name, configuration: configuration,
+                curve: [CurvePoint(tokens: configuration[ConfigKey.tokens]?.number, losses: losses)],
+                targetLoss: GadreModelsImporter.target, convention: .total,
+                provenance: Provenance(file: path, line: line, importer: format, note: note))
         }
     }
 }
@@ -74,8 +80,10 @@ public struct GadreGridImporter: Importer {
         try forEachRecord(path, required: ["key", "model", "lr", "tokens", "loss"], progress: progress) { record, line in
             let number = { (field: String) in try Validation.optionalNumber(record[field], file: path, line: line, field: field) }
             var configuration = remainingFields(record, excluding: ["key", "lr", "wd", "tokens", "warmup_steps", "lr_cooldown_end", "loss"])
-            for (column, key) in [("lr", ConfigKey.lr), ("wd", ConfigKey.weightDecay), ("tokens", ConfigKey.tokens),
-                                  ("warmup_steps", ConfigKey.warmupSteps), ("lr_cooldown_end", ConfigKey.minLR)] {
+            for (column, key) in [
+                ("lr", ConfigKey.lr), ("wd", ConfigKey.weightDecay), ("tokens", ConfigKey.tokens),
+                ("warmup_steps", ConfigKey.warmupSteps), ("lr_cooldown_end", ConfigKey.minLR)
+            ] {
                 if let value = try number(column) { configuration[key] = .number(value) }
             }
             // "d=1024_l=12_h=16": width, depth and heads.
@@ -89,11 +97,13 @@ public struct GadreGridImporter: Importer {
                 default: break
                 }
             }
-            let loss = try Validation.loss(try Validation.number(record["loss"], file: path, line: line, field: "loss"),
-                                           file: path, line: line, field: "loss")
-            try emit(sink, source: source, name: record["key"]!, configuration: configuration,
-                     curve: [CurvePoint(tokens: configuration[ConfigKey.tokens]?.number, losses: ["loss": loss])],
-                     targetLoss: "loss", convention: .unknown, provenance: Provenance(file: path, line: line, importer: format))
+            let loss = try Validation.loss(
+                try Validation.number(record["loss"], file: path, line: line, field: "loss"),
+                file: path, line: line, field: "loss")
+            try emit(
+                sink, source: source, name: record["key"]!, configuration: configuration,
+                curve: [CurvePoint(tokens: configuration[ConfigKey.tokens]?.number, losses: ["loss": loss])],
+                targetLoss: "loss", convention: .unknown, provenance: Provenance(file: path, line: line, importer: format))
         }
     }
 }

@@ -22,12 +22,15 @@ extension Importer {
 }
 
 /// Reads every record of a CSV, handing each to `body` with its line.
-func forEachRecord(_ path: String, required: [String], progress: ((Int) -> Void)? = nil,
-                   _ body: ([String: String], Int) throws -> Void) throws {
+func forEachRecord(
+    _ path: String, required: [String], progress: ((Int) -> Void)? = nil,
+    _ body: ([String: String], Int) throws -> Void
+) throws {
     let reader = try CSVReader(path: path)
     for column in required where !reader.header.contains(column) {
-        throw IngestError(file: path, line: 1, field: column, problem: "the column is missing",
-                          expected: "columns \(required.joined(separator: ", "))")
+        throw IngestError(
+            file: path, line: 1, field: column, problem: "the column is missing",
+            expected: "columns \(required.joined(separator: ", "))")
     }
     var count = 0
     while let record = try reader.nextRecord() {
@@ -44,9 +47,11 @@ func forEachRecord(_ path: String, required: [String], progress: ((Int) -> Void)
 /// needed (the encoder's progress); that is recorded too, but not written into the
 /// configuration: as a field, total steps became a network input that is clamped beyond the
 /// training range, which cost accuracy (docs/DESIGN.md, Ingest).
-func emit(_ sink: RunSink, source: String, name: String, configuration: [String: ConfigValue],
-          curve: [CurvePoint], targetLoss: String, convention: ParameterConvention, provenance: Provenance,
-          pointLines: [Int]? = nil) throws {
+func emit(
+    _ sink: RunSink, source: String, name: String, configuration: [String: ConfigValue],
+    curve: [CurvePoint], targetLoss: String, convention: ParameterConvention, provenance: Provenance,
+    pointLines: [Int]? = nil
+) throws {
     var configuration = configuration, provenance = provenance
     var assumed = provenance.assumed ?? [:]
     if configuration[ConfigKey.tokens] == nil, let tokens = curve.last?.tokens, tokens > 0 {
@@ -57,8 +62,9 @@ func emit(_ sink: RunSink, source: String, name: String, configuration: [String:
         assumed[ConfigKey.totalSteps] = String(format: "%.0f, the last logged step (the log states no total)", step)
     }
     provenance.assumed = assumed.isEmpty ? nil : assumed
-    let run = Run(source: source, name: name, configuration: configuration, curve: curve, targetLoss: targetLoss,
-                  parameterConvention: convention, provenance: provenance)
+    let run = Run(
+        source: source, name: name, configuration: configuration, curve: curve, targetLoss: targetLoss,
+        parameterConvention: convention, provenance: provenance)
     try Validation.check(run, pointLines: pointLines)
     try sink.add(run)
 }

@@ -39,13 +39,15 @@ public struct MappedTableImporter: Importer {
         let reader = try table.open(path)
         let mapping = try self.mapping.resolved(header: reader.header, file: path)
         for (field, column) in mapping.namedColumns where !reader.header.contains(column) {
-            throw IngestError(file: mapping.path, field: field, problem: "names column '\(column)', which \(path) does not have",
-                              expected: "one of \(reader.header.prefix(12).joined(separator: ", "))")
+            throw IngestError(
+                file: mapping.path, field: field, problem: "names column '\(column)', which \(path) does not have",
+                expected: "one of \(reader.header.prefix(12).joined(separator: ", "))")
         }
         let lossColumns = mapping.losses ?? reader.header.filter { $0.lowercased().contains("loss") }
         if mapping.layout == .wide && lossColumns.isEmpty {
-            throw IngestError(file: mapping.path, field: "losses", problem: "no loss columns named, and none in \(path) has 'loss' in its name",
-                              expected: "losses: [COLUMN, ...]")
+            throw IngestError(
+                file: mapping.path, field: "losses", problem: "no loss columns named, and none in \(path) has 'loss' in its name",
+                expected: "losses: [COLUMN, ...]")
         }
         let defaultTarget = mapping.layout == .wide ? lossColumns[0] : nil
         var finished = Set<String>()
@@ -57,9 +59,10 @@ public struct MappedTableImporter: Importer {
             var configuration = open.configuration
             for (key, value) in mapping.constants where configuration[key] == nil { configuration[key] = value }
             let target = targetLoss ?? open.points.first?.losses.keys.sorted().first ?? "loss"
-            try emit(sink, source: source, name: open.name, configuration: configuration, curve: open.points,
-                     targetLoss: target, convention: mapping.parameterConvention,
-                     provenance: Provenance(file: path, line: open.line, importer: format), pointLines: open.lines)
+            try emit(
+                sink, source: source, name: open.name, configuration: configuration, curve: open.points,
+                targetLoss: target, convention: mapping.parameterConvention,
+                provenance: Provenance(file: path, line: open.line, importer: format), pointLines: open.lines)
             finished.insert(open.key)
             current = nil
         }
@@ -74,8 +77,9 @@ public struct MappedTableImporter: Importer {
             if current?.key != key {
                 try flush()
                 if finished.contains(key) {
-                    throw IngestError(file: path, line: line, field: runField, problem: "run '\(key)' appears again after other runs",
-                                      expected: "each run's rows together (sort the file by run, then step)")
+                    throw IngestError(
+                        file: path, line: line, field: runField, problem: "run '\(key)' appears again after other runs",
+                        expected: "each run's rows together (sort the file by run, then step)")
                 }
                 current = OpenRun(key: key, line: line, configuration: try configuration(record, mapping: mapping, path: path, line: line))
                 if mapping.eachRowIsARun && !mapping.run.isEmpty { current?.name = named }
@@ -88,8 +92,9 @@ public struct MappedTableImporter: Importer {
             case .wide:
                 for column in lossColumns {
                     guard let raw = record[column], !raw.isEmpty else { continue }
-                    losses[column] = try Validation.loss(try Validation.number(raw, file: path, line: line, field: column),
-                                                         file: path, line: line, field: column)
+                    losses[column] = try Validation.loss(
+                        try Validation.number(raw, file: path, line: line, field: column),
+                        file: path, line: line, field: column)
                 }
             case .long:
                 let name = record[mapping.metric!] ?? ""
@@ -101,11 +106,14 @@ public struct MappedTableImporter: Importer {
             if let step, let last = open.points.last?.step, step < last {
                 // Steps fall back: another run has begun that the key does not tell apart.
                 let named = runField.map { "run '\(open.key)' (key \($0))" } ?? "the file, read as one run,"
-                throw IngestError(file: path, line: line, field: mapping.step?.column,
-                                  problem: "step \(String(format: "%g", step)) follows step \(String(format: "%g", last)) (line \(open.lines.last ?? open.line)): \(named) holds several runs",
-                                  expected: mapping.run.isEmpty
-                                    ? "the column naming each run (`run: COLUMN`, or `run: [COLUMN, ...]` for several), or `each_row_is_a_run: true`"
-                                    : "more columns in the run key (`run: [\(mapping.run.joined(separator: ", ")), ...]`), or the file sorted by run, then step")
+                throw IngestError(
+                    file: path, line: line, field: mapping.step?.column,
+                    problem:
+                        "step \(String(format: "%g", step)) follows step \(String(format: "%g", last)) (line \(open.lines.last ?? open.line)): \(named) holds several runs",
+                    expected: mapping.run.isEmpty
+                        ? "the column naming each run (`run: COLUMN`, or `run: [COLUMN, ...]` for several), or `each_row_is_a_run: true`"
+                        : "more columns in the run key (`run: [\(mapping.run.joined(separator: ", ")), ...]`), or the file sorted by run, then step"
+                )
             }
             if mapping.layout == .long, let last = open.points.last, last.step == step, last.tokens == tokens {
                 open.points[open.points.count - 1].losses.merge(losses) { $1 }  // another metric of the same step

@@ -62,8 +62,10 @@ public struct Mapping: Equatable, Sendable {
     /// The mapping file's text: a file ingested under another mapping is another ingest.
     public var text = ""
 
-    static let knownKeys: Set<String> = ["layout", "run", "each_row_is_a_run", "step", "tokens", "lr", "losses", "metric", "value", "target",
-                                         "config", "constants", "parameter_convention", "source"]
+    static let knownKeys: Set<String> = [
+        "layout", "run", "each_row_is_a_run", "step", "tokens", "lr", "losses", "metric", "value", "target",
+        "config", "constants", "parameter_convention", "source"
+    ]
 
     public init(path: String) throws {
         self.path = path
@@ -80,7 +82,8 @@ public struct Mapping: Equatable, Sendable {
             throw IngestError(file: path, problem: "the top level is not a mapping", expected: "keys such as step, losses, config")
         }
         for key in root.keys where !Mapping.knownKeys.contains(key) {
-            throw IngestError(file: path, field: key, problem: "unknown key", expected: "one of \(Mapping.knownKeys.sorted().joined(separator: ", "))")
+            throw IngestError(
+                file: path, field: key, problem: "unknown key", expected: "one of \(Mapping.knownKeys.sorted().joined(separator: ", "))")
         }
         if let layout = root["layout"] {
             guard let name = layout as? String, let parsed = Layout(rawValue: name) else {
@@ -94,13 +97,15 @@ public struct Mapping: Equatable, Sendable {
             } else if let list = raw as? [Any], !list.isEmpty, list.allSatisfy({ $0 is String }) {
                 run = list.map { $0 as! String }
             } else {
-                throw IngestError(file: path, field: "run", problem: "'\(raw)' is not a column or a list of columns",
-                                  expected: "run: COLUMN, or run: [COLUMN, COLUMN, ...] for a key of several columns")
+                throw IngestError(
+                    file: path, field: "run", problem: "'\(raw)' is not a column or a list of columns",
+                    expected: "run: COLUMN, or run: [COLUMN, COLUMN, ...] for a key of several columns")
             }
         }
         if let raw = root["each_row_is_a_run"] {
             guard let flag = raw as? Bool else {
-                throw IngestError(file: path, field: "each_row_is_a_run", problem: "'\(raw)' is not true or false", expected: "each_row_is_a_run: true")
+                throw IngestError(
+                    file: path, field: "each_row_is_a_run", problem: "'\(raw)' is not true or false", expected: "each_row_is_a_run: true")
             }
             eachRowIsARun = flag
         }
@@ -135,14 +140,16 @@ public struct Mapping: Equatable, Sendable {
         }
         if let convention = root["parameter_convention"] {
             guard let name = convention as? String, let parsed = ParameterConvention(rawValue: name) else {
-                throw IngestError(file: path, field: "parameter_convention", problem: "'\(convention)' is not a convention",
-                                  expected: "total, nonEmbedding, active or unknown")
+                throw IngestError(
+                    file: path, field: "parameter_convention", problem: "'\(convention)' is not a convention",
+                    expected: "total, nonEmbedding, active or unknown")
             }
             parameterConvention = parsed
         }
         if layout == .long && (metric == nil || value == nil) {
-            throw IngestError(file: path, field: "metric", problem: "the long layout needs `metric` and `value` columns",
-                              expected: "metric: COLUMN and value: COLUMN")
+            throw IngestError(
+                file: path, field: "metric", problem: "the long layout needs `metric` and `value` columns",
+                expected: "metric: COLUMN and value: COLUMN")
         }
     }
 
@@ -165,13 +172,15 @@ public struct Mapping: Equatable, Sendable {
         }
         if raw is [Any] {
             guard let list = names(raw) else {
-                throw IngestError(file: path, field: field, problem: "'\(raw)' is not a list of column names", expected: "[COLUMN, OTHER_NAME, ...]")
+                throw IngestError(
+                    file: path, field: field, problem: "'\(raw)' is not a list of column names", expected: "[COLUMN, OTHER_NAME, ...]")
             }
             return ColumnMapping(column: list[0], multiplier: 1, alternatives: Array(list.dropFirst()))
         }
         guard let entry = raw as? [String: Any], let list = names(entry["column"]) else {
-            throw IngestError(file: path, field: field, problem: "'\(raw)' is not a column",
-                              expected: "COLUMN, [COLUMN, OTHER_NAME], or {column: COLUMN, unit: UNIT}")
+            throw IngestError(
+                file: path, field: field, problem: "'\(raw)' is not a column",
+                expected: "COLUMN, [COLUMN, OTHER_NAME], or {column: COLUMN, unit: UNIT}")
         }
         let name = list[0]
         for key in entry.keys where key != "column" && key != "unit" {
@@ -179,8 +188,9 @@ public struct Mapping: Equatable, Sendable {
         }
         let unit = entry["unit"].map { "\($0)" } ?? ""
         guard let multiplier = CountUnit.multiplier(unit) else {
-            throw IngestError(file: path, field: "\(field).unit", problem: "unknown unit '\(unit)'",
-                              expected: "one of tokens, K, M, B, G, T (or none)")
+            throw IngestError(
+                file: path, field: "\(field).unit", problem: "unknown unit '\(unit)'",
+                expected: "one of tokens, K, M, B, G, T (or none)")
         }
         return ColumnMapping(column: name, multiplier: multiplier, alternatives: Array(list.dropFirst()))
     }
@@ -193,8 +203,9 @@ public struct Mapping: Equatable, Sendable {
             guard let mapping, !mapping.alternatives.isEmpty else { return mapping }
             guard let found = mapping.resolved(in: header) else {
                 let names = ([mapping.column] + mapping.alternatives).map { "'\($0)'" }.joined(separator: ", ")
-                throw IngestError(file: path, field: field, problem: "names columns \(names), none of which \(file) has",
-                                  expected: "one of \(header.prefix(12).joined(separator: ", "))")
+                throw IngestError(
+                    file: path, field: field, problem: "names columns \(names), none of which \(file) has",
+                    expected: "one of \(header.prefix(12).joined(separator: ", "))")
             }
             return found
         }

@@ -28,7 +28,8 @@ public struct OLMoLadderImporter: Importer {
         for file in files.sorted() where file.hasSuffix(".json") {
             let path = configsFolder + "/" + file
             guard let data = FileManager.default.contents(atPath: path),
-                  let groups = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+                let groups = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else {
                 throw IngestError(file: path, problem: "not a JSON object of run groups", expected: "OLMo's config format")
             }
             for case let (_, group as [String: Any]) in groups {
@@ -51,23 +52,26 @@ public struct OLMoLadderImporter: Importer {
         let counts = try OLMoLadderImporter.parameterCounts(configsFolder: configs)
         let size = String(name.split(separator: "-").first ?? "")
         guard let params = counts[url.lastPathComponent] ?? counts["size:" + size] ?? stated[ConfigKey.params]?.number else {
-            throw IngestError(file: path, field: "n", problem: "no OLMo config under \(configs) gives N for size \(size)",
-                              expected: "configs/*.json listing this run beside runs/, or N stated: losscast ingest FILE --set params=N")
+            throw IngestError(
+                file: path, field: "n", problem: "no OLMo config under \(configs) gives N for size \(size)",
+                expected: "configs/*.json listing this run beside runs/, or N stated: losscast ingest FILE --set params=N")
         }
         guard let multiplierText = name.split(separator: "-").dropFirst().first.map({ $0.replacingOccurrences(of: "xC", with: "") }),
-              let multiplier = Double(multiplierText) else {
+            let multiplier = Double(multiplierText)
+        else {
             throw IngestError(file: path, problem: "the file name '\(name)' has no Chinchilla multiple", expected: "SIZE-MULTxC.csv")
         }
         var configuration: [String: ConfigValue] = [
             ConfigKey.params: .number(params),
             "chinchilla_multiplier": .number(multiplier),
             "size_label": .text(size),
-            ConfigKey.dataset: .text("dolma (OLMo peteish)"),
+            ConfigKey.dataset: .text("dolma (OLMo peteish)")
         ]
         if name.hasSuffix("rerun") { configuration["rerun"] = .flag(true) }
         var curve: [CurvePoint] = []
         var firstLine = 0
-        try forEachRecord(path, required: ["_step", OLMoLadderImporter.target, "optim/learning_rate_group0"], progress: progress) { record, line in
+        try forEachRecord(path, required: ["_step", OLMoLadderImporter.target, "optim/learning_rate_group0"], progress: progress) {
+            record, line in
             if firstLine == 0 { firstLine = line }
             let number = { (field: String) in try Validation.optionalNumber(record[field], file: path, line: line, field: field) }
             for (column, key) in [("learning_rate_peak", ConfigKey.lr), ("batch_size_in_tokens", ConfigKey.batchSizeTokens)] {
@@ -78,13 +82,16 @@ public struct OLMoLadderImporter: Importer {
                 let value = try Validation.number(raw, file: path, line: line, field: column)
                 losses[column] = try Validation.loss(value, file: path, line: line, field: column)
             }
-            curve.append(CurvePoint(step: try number("_step"), tokens: try number("throughput/total_tokens"),
-                                    learningRate: try number("optim/learning_rate_group0"), losses: losses))
+            curve.append(
+                CurvePoint(
+                    step: try number("_step"), tokens: try number("throughput/total_tokens"),
+                    learningRate: try number("optim/learning_rate_group0"), losses: losses))
         }
         // What the log says, else what the name says.
         configuration[ConfigKey.tokens] = .number(curve.last?.tokens ?? (multiplier * 20 * params).rounded())
-        try emit(sink, source: source, name: name, configuration: configuration, curve: curve,
-                 targetLoss: OLMoLadderImporter.target, convention: .total,
-                 provenance: Provenance(file: path, line: firstLine, importer: format))
+        try emit(
+            sink, source: source, name: name, configuration: configuration, curve: curve,
+            targetLoss: OLMoLadderImporter.target, convention: .total,
+            provenance: Provenance(file: path, line: firstLine, importer: format))
     }
 }

@@ -53,8 +53,9 @@ public struct RunFolderImporter: Importer {
             convention = .unknown
         }
         let curve = try Self.curve(lossesPath, batchTokens: configuration[ConfigKey.batchSizeTokens]?.number)
-        try emit(sink, source: source, name: name, configuration: configuration, curve: curve, targetLoss: "loss",
-                 convention: convention, provenance: Provenance(file: path, importer: format, note: note))
+        try emit(
+            sink, source: source, name: name, configuration: configuration, curve: curve, targetLoss: "loss",
+            convention: convention, provenance: Provenance(file: path, importer: format, note: note))
         progress?(1)
     }
 
@@ -122,7 +123,9 @@ extension RunFolderImporter {
             if URL(fileURLWithPath: relative).lastPathComponent == configName { configs.append(path + "/" + relative) }
         }
         guard !configs.isEmpty else {
-            throw IngestError(file: path, problem: "no run folders (no config.json below it)", expected: "a folder of run folders (config.json + losses.json each)")
+            throw IngestError(
+                file: path, problem: "no run folders (no config.json below it)",
+                expected: "a folder of run folders (config.json + losses.json each)")
         }
         let sink = CollectingSink()
         let importer = RunFolderImporter()
@@ -145,20 +148,23 @@ extension RunFolderImporter {
             configuration[ConfigKey.params] = .number(estimate)
         }
         guard let total = configuration[ConfigKey.totalSteps]?.number, total >= 1 else {
-            throw IngestError(file: path, field: "schedule.total_steps", problem: "no losses.json beside it and no total steps",
-                              expected: "losses.json, or schedule.total_steps (and eval_interval) to say which steps to predict")
+            throw IngestError(
+                file: path, field: "schedule.total_steps", problem: "no losses.json beside it and no total steps",
+                expected: "losses.json, or schedule.total_steps (and eval_interval) to say which steps to predict")
         }
         let interval = configuration[ConfigKey.evalInterval]?.number ?? total
         guard interval > 0 else {
-            throw IngestError(file: path, field: "eval_interval", problem: "eval_interval is \(interval)", expected: "a positive number of steps")
+            throw IngestError(
+                file: path, field: "eval_interval", problem: "eval_interval is \(interval)", expected: "a positive number of steps")
         }
         var steps = Array(stride(from: 0, through: total, by: interval))
         if steps.last != total { steps.append(total) }
         let batch = configuration[ConfigKey.batchSizeTokens]?.number
         let name = (recipe["run_id"] as? String) ?? URL(fileURLWithPath: path).deletingLastPathComponent().lastPathComponent
-        return Run(id: name, source: source, name: name, configuration: configuration,
-                   curve: steps.map { step in CurvePoint(step: step, tokens: batch.map { step * $0 }, losses: [:]) },
-                   targetLoss: "loss", status: .ok, statusReason: nil, parameterConvention: .total,
-                   provenance: Provenance(file: path, importer: "run-folders", note: "no losses.json: steps from eval_interval"))
+        return Run(
+            id: name, source: source, name: name, configuration: configuration,
+            curve: steps.map { step in CurvePoint(step: step, tokens: batch.map { step * $0 }, losses: [:]) },
+            targetLoss: "loss", status: .ok, statusReason: nil, parameterConvention: .total,
+            provenance: Provenance(file: path, importer: "run-folders", note: "no losses.json: steps from eval_interval"))
     }
 }

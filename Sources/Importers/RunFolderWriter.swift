@@ -12,18 +12,20 @@ public enum RunFolderWriter {
     static let placement: [String: (section: String?, name: String)] = [
         ConfigKey.nLayers: ("model", "n_layers"), ConfigKey.dModel: ("model", "d_model"), ConfigKey.nHeads: ("model", "n_heads"),
         ConfigKey.ffnDim: ("model", "d_ff"), ConfigKey.vocabSize: ("model", "vocab_size"), ConfigKey.activation: ("model", "activation"),
-        ConfigKey.normType: ("model", "norm_type"), ConfigKey.keyValueHeads: ("model", "n_kv_heads"), ConfigKey.headDim: ("model", "head_dim"),
+        ConfigKey.normType: ("model", "norm_type"), ConfigKey.keyValueHeads: ("model", "n_kv_heads"),
+        ConfigKey.headDim: ("model", "head_dim"),
         ConfigKey.tiedEmbeddings: ("model", "tied_embeddings"), "rope": ("model", "rope"), "arch": ("model", "arch"),
         ConfigKey.numExperts: ("model", "n_experts"), ConfigKey.expertsPerToken: ("model", "experts_per_token"),
         ConfigKey.optimizer: ("optimizer", "name"), ConfigKey.lr: ("optimizer", "lr"), ConfigKey.weightDecay: ("optimizer", "weight_decay"),
         ConfigKey.beta1: ("optimizer", "beta1"), ConfigKey.beta2: ("optimizer", "beta2"), ConfigKey.eps: ("optimizer", "eps"),
         ConfigKey.gradClip: ("optimizer", "grad_clip"),
         ConfigKey.dataset: ("data", "dataset"), ConfigKey.tokenizer: ("data", "tokenizer"), ConfigKey.evalDataset: ("data", "eval_dataset"),
-        ConfigKey.seqLen: ("data", "seq_len"), ConfigKey.batchSizeTokens: ("data", "batch_tokens"), ConfigKey.tokens: ("data", "tokens_total"),
+        ConfigKey.seqLen: ("data", "seq_len"), ConfigKey.batchSizeTokens: ("data", "batch_tokens"),
+        ConfigKey.tokens: ("data", "tokens_total"),
         ConfigKey.lrSchedule: ("schedule", "lr_schedule"), ConfigKey.warmupSteps: ("schedule", "warmup_steps"),
         ConfigKey.totalSteps: ("schedule", "total_steps"), ConfigKey.cooldownSteps: ("schedule", "cooldown_steps"),
         ConfigKey.finalLRRatio: ("schedule", "final_lr_ratio"), ConfigKey.decayFraction: ("schedule", "warmdown_ratio"),
-        ConfigKey.params: (nil, "n_params"), ConfigKey.evalInterval: (nil, "eval_interval"),
+        ConfigKey.params: (nil, "n_params"), ConfigKey.evalInterval: (nil, "eval_interval")
     ]
 
     static func json(_ value: ConfigValue) -> Any {
@@ -46,7 +48,9 @@ public enum RunFolderWriter {
                 extra[key] = json(value)
             }
         }
-        if run.configuration[ConfigKey.finalLRRatio] == nil, let minimum = run.number(ConfigKey.minLR), let peak = run.number(ConfigKey.lr), peak > 0 {
+        if run.configuration[ConfigKey.finalLRRatio] == nil, let minimum = run.number(ConfigKey.minLR), let peak = run.number(ConfigKey.lr),
+            peak > 0
+        {
             sections["schedule", default: [:]]["final_lr_ratio"] = minimum / peak
             extra[ConfigKey.minLR] = nil
         }
@@ -56,11 +60,14 @@ public enum RunFolderWriter {
         var losses: [String: Double] = [:]
         for (index, point) in run.curve.enumerated() {
             guard let loss = point.losses[run.targetLoss] else { continue }
-            let step = point.step ?? point.tokens.flatMap { tokens in batch.map { (tokens / $0).rounded() } }
+            let step =
+                point.step ?? point.tokens.flatMap { tokens in batch.map { (tokens / $0).rounded() } }
                 ?? (index == run.curve.count - 1 ? run.number(ConfigKey.totalSteps) : nil)
             guard let step else {
-                throw IngestError(file: run.provenance.file, field: "step", problem: "point \(index) of run '\(run.name)' has no step, and no tokens and batch tokens to give one",
-                                  expected: "steps, or tokens seen with batch_size_tokens")
+                throw IngestError(
+                    file: run.provenance.file, field: "step",
+                    problem: "point \(index) of run '\(run.name)' has no step, and no tokens and batch tokens to give one",
+                    expected: "steps, or tokens seen with batch_size_tokens")
             }
             losses[String(Int64(step.rounded()))] = loss
         }

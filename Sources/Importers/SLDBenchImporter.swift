@@ -10,7 +10,7 @@ import Runs
 public struct SLDBenchImporter: Importer {
     public enum Task: String, CaseIterable, Sendable {
         case dataConstrained = "data-constrained", vocabulary = "vocab", moeCurves = "moe", domainMixture = "domain-mixture",
-             learningRate = "lr"
+            learningRate = "lr"
     }
 
     public let task: Task
@@ -34,27 +34,34 @@ public struct SLDBenchImporter: Importer {
             let tokens = try number("tokens"), unique = try number("unique_tokens")
             let configuration: [String: ConfigValue] = [
                 ConfigKey.params: .number(try number("params")), ConfigKey.tokens: .number(tokens),
-                ConfigKey.uniqueTokens: .number(unique), "epochs": .number(tokens / unique),
+                ConfigKey.uniqueTokens: .number(unique), "epochs": .number(tokens / unique)
             ]
-            try emit(sink, source: source, name: record["id"] ?? "line \(line)", configuration: configuration,
-                     curve: [CurvePoint(tokens: tokens, losses: ["loss": try Validation.loss(try number("loss"), file: path, line: line, field: "loss")])],
-                     targetLoss: "loss", convention: .total, provenance: Provenance(file: path, line: line, importer: format))
+            try emit(
+                sink, source: source, name: record["id"] ?? "line \(line)", configuration: configuration,
+                curve: [
+                    CurvePoint(
+                        tokens: tokens, losses: ["loss": try Validation.loss(try number("loss"), file: path, line: line, field: "loss")])
+                ],
+                targetLoss: "loss", convention: .total, provenance: Provenance(file: path, line: line, importer: format))
         }
     }
 
     private func importVocabulary(_ path: String, _ source: String, _ sink: RunSink, _ progress: ((Int) -> Void)?) throws {
-        try forEachRecord(path, required: ["vocab_size", "embed_dim", "num_characters", "Non_vocab_parameters", "FLOPs", "Lossu"],
-                          progress: progress) { record, line in
+        try forEachRecord(
+            path, required: ["vocab_size", "embed_dim", "num_characters", "Non_vocab_parameters", "FLOPs", "Lossu"],
+            progress: progress
+        ) { record, line in
             let number = { (field: String) in try Validation.number(record[field], file: path, line: line, field: field) }
             let configuration: [String: ConfigValue] = [
                 ConfigKey.vocabSize: .number(try number("vocab_size")), ConfigKey.dModel: .number(try number("embed_dim")),
                 ConfigKey.paramsNonEmbedding: .number(try number("Non_vocab_parameters")),
-                "num_characters": .number(try number("num_characters")), "training_flop": .number(try number("FLOPs")),
+                "num_characters": .number(try number("num_characters")), "training_flop": .number(try number("FLOPs"))
             ]
             let loss = try Validation.loss(try number("Lossu"), file: path, line: line, field: "Lossu")
-            try emit(sink, source: source, name: "line \(line)", configuration: configuration,
-                     curve: [CurvePoint(losses: ["lossu": loss])], targetLoss: "lossu", convention: .nonEmbedding,
-                     provenance: Provenance(file: path, line: line, importer: format))
+            try emit(
+                sink, source: source, name: "line \(line)", configuration: configuration,
+                curve: [CurvePoint(losses: ["lossu": loss])], targetLoss: "lossu", convention: .nonEmbedding,
+                provenance: Provenance(file: path, line: line, importer: format))
         }
     }
 
@@ -62,13 +69,20 @@ public struct SLDBenchImporter: Importer {
         var order: [String] = []
         var runs: [String: (configuration: [String: ConfigValue], curve: [CurvePoint], line: Int, skipped: [Int])] = [:]
         let lossColumns = ["loss_c4", "loss_curation_corpus", "loss_lambada", "loss_pile", "loss_validation", "loss_wikitext103"]
-        try forEachRecord(path, required: ["hyper_id", "step", "loss_validation", "num_experts", "total_parameter_count"],
-                          progress: progress) { record, line in
+        try forEachRecord(
+            path, required: ["hyper_id", "step", "loss_validation", "num_experts", "total_parameter_count"],
+            progress: progress
+        ) { record, line in
             let number = { (field: String) in try Validation.number(record[field], file: path, line: line, field: field) }
             let key = record["hyper_id"]! + "-seed" + (record["seed"] ?? "")
             if runs[key] == nil {
-                var configuration = remainingFields(record, excluding: Set(lossColumns + ["step", "num_experts", "d_model", "num_blocks",
-                                                                                         "num_heads", "k", "total_parameter_count"]))
+                var configuration = remainingFields(
+                    record,
+                    excluding: Set(
+                        lossColumns + [
+                            "step", "num_experts", "d_model", "num_blocks",
+                            "num_heads", "k", "total_parameter_count"
+                        ]))
                 configuration[ConfigKey.params] = .number(try number("total_parameter_count"))
                 configuration[ConfigKey.numExperts] = .number(try number("num_experts"))
                 configuration[ConfigKey.dModel] = .number(try number("d_model"))
@@ -90,10 +104,13 @@ public struct SLDBenchImporter: Importer {
         }
         for key in order {
             let run = runs[key]!
-            try emit(sink, source: source, name: "hyper \(key)", configuration: run.configuration, curve: run.curve,
-                     targetLoss: "loss_validation", convention: .total,
-                     provenance: Provenance(file: path, line: run.line, importer: format,
-                                            note: run.skipped.isEmpty ? nil : "skipped rows without loss_validation at lines \(run.skipped.map(String.init).joined(separator: ", "))"))
+            try emit(
+                sink, source: source, name: "hyper \(key)", configuration: run.configuration, curve: run.curve,
+                targetLoss: "loss_validation", convention: .total,
+                provenance: Provenance(
+                    file: path, line: run.line, importer: format,
+                    note: run.skipped.isEmpty
+                        ? nil : "skipped rows without loss_validation at lines \(run.skipped.map(String.init).joined(separator: ", "))"))
         }
     }
 
@@ -113,9 +130,11 @@ public struct SLDBenchImporter: Importer {
                 for (index, item) in (splits[split] as? [[String: Any]] ?? []).enumerated() {
                     let field = "\(size).\(split)[\(index)]"
                     guard let proportions = item["proportions"] as? [Double], let losses = item["loss"] as? [Double],
-                          proportions.count == losses.count, !losses.isEmpty else {
-                        throw IngestError(file: path, field: field, problem: "proportions and loss are missing or differ in length",
-                                          expected: "equal-length lists of numbers")
+                        proportions.count == losses.count, !losses.isEmpty
+                    else {
+                        throw IngestError(
+                            file: path, field: field, problem: "proportions and loss are missing or differ in length",
+                            expected: "equal-length lists of numbers")
                     }
                     var configuration: [String: ConfigValue] = ["mixture": .text(item["ratio"] as? String ?? ""), "split": .text(split)]
                     if let params { configuration[ConfigKey.params] = .number(params) }
@@ -125,9 +144,10 @@ public struct SLDBenchImporter: Importer {
                         named["domain_\(domain)"] = try Validation.loss(loss, file: path, line: nil, field: field)
                     }
                     named["mean"] = losses.reduce(0, +) / Double(losses.count)
-                    try emit(sink, source: source, name: "\(size) \(split) \(item["ratio"] as? String ?? String(index))",
-                             configuration: configuration, curve: [CurvePoint(losses: named)], targetLoss: "mean",
-                             convention: .unknown, provenance: Provenance(file: path, importer: format, note: field))
+                    try emit(
+                        sink, source: source, name: "\(size) \(split) \(item["ratio"] as? String ?? String(index))",
+                        configuration: configuration, curve: [CurvePoint(losses: named)], targetLoss: "mean",
+                        convention: .unknown, provenance: Provenance(file: path, importer: format, note: field))
                 }
             }
         }
@@ -149,13 +169,14 @@ public struct SLDBenchImporter: Importer {
         let stepLaw = StepLawImporter(moe: false)
         try forEachRecord(path, required: ["lr", "bs", "ti", "smooth loss", "D", "N"], progress: progress) { record, line in
             if (record["ti"] ?? "").isEmpty || (record["loss"] ?? "").isEmpty {
-                sink.reject(IngestError(file: path, line: line, field: "ti",
-                                        problem: "D = \(record["D"] ?? "?") with no iteration count or raw loss: a known bad row of this task",
-                                        expected: "ti and loss, as in StepLaw's own table"))
+                sink.reject(
+                    IngestError(
+                        file: path, line: line, field: "ti",
+                        problem: "D = \(record["D"] ?? "?") with no iteration count or raw loss: a known bad row of this task",
+                        expected: "ti and loss, as in StepLaw's own table"))
                 return
             }
             try stepLaw.importRecord(record, line: line, path: path, source: source, into: sink)
         }
     }
 }
-

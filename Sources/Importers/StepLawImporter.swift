@@ -27,38 +27,42 @@ public struct StepLawImporter: Importer {
 
     /// One table row as one run.
     func importRecord(_ record: [String: String], line: Int, path: String, source: String, into sink: RunSink) throws {
-            let number = { (field: String) in try Validation.number(record[field], file: path, line: line, field: field) }
-            let optional = { (field: String) in try Validation.optionalNumber(record[field], file: path, line: line, field: field) }
-            let tokens = try number("D"), batch = try number("bs"), iterations = try number("ti")
-            var configuration = remainingFields(record, excluding: StepLawImporter.used)
-            configuration[ConfigKey.params] = .number(try number("N"))
-            configuration[ConfigKey.paramsNonEmbedding] = .number(try number("N"))
-            configuration[ConfigKey.tokens] = .number(tokens)
-            configuration[ConfigKey.lr] = .number(try number("lr"))
-            configuration[ConfigKey.batchSizeSeqs] = .number(batch)
-            configuration[ConfigKey.totalSteps] = .number(iterations)
-            if batch > 0 && iterations > 0 {
-                let sequence = (tokens / (batch * iterations)).rounded()
-                configuration[ConfigKey.seqLen] = .number(sequence)
-                configuration[ConfigKey.batchSizeTokens] = .number(batch * sequence)
-            }
-            for (column, key) in [("h", ConfigKey.dModel), ("ffnh", ConfigKey.ffnDim), ("numh", ConfigKey.nHeads), ("numl", ConfigKey.nLayers)] {
-                if let value = try optional(column) { configuration[key] = .number(value) }
-            }
-            if moe {
-                if let experts = try optional("nume") { configuration[ConfigKey.numExperts] = .number(experts) }
-                if let topK = try optional("topk") { configuration[ConfigKey.expertsPerToken] = .number(topK) }
-                if let active = try optional("Na") { configuration[ConfigKey.paramsActive] = .number(active) }
-            }
-            let name = record["exp_name"] ?? "line \(line)"
-            if let minimum = StepLawImporter.minimumLearningRate(in: name) {
-                configuration[ConfigKey.minLR] = .number(minimum)
-            }
-            let losses = ["loss": try Validation.loss(try number("loss"), file: path, line: line, field: "loss"),
-                          "smooth_loss": try Validation.loss(try number("smooth loss"), file: path, line: line, field: "smooth loss")]
-            try emit(sink, source: source, name: name, configuration: configuration,
-                     curve: [CurvePoint(step: iterations, tokens: tokens, losses: losses)], targetLoss: "smooth_loss",
-                     convention: .nonEmbedding, provenance: Provenance(file: path, line: line, importer: format))
+        let number = { (field: String) in try Validation.number(record[field], file: path, line: line, field: field) }
+        let optional = { (field: String) in try Validation.optionalNumber(record[field], file: path, line: line, field: field) }
+        let tokens = try number("D"), batch = try number("bs"), iterations = try number("ti")
+        var configuration = remainingFields(record, excluding: StepLawImporter.used)
+        configuration[ConfigKey.params] = .number(try number("N"))
+        configuration[ConfigKey.paramsNonEmbedding] = .number(try number("N"))
+        configuration[ConfigKey.tokens] = .number(tokens)
+        configuration[ConfigKey.lr] = .number(try number("lr"))
+        configuration[ConfigKey.batchSizeSeqs] = .number(batch)
+        configuration[ConfigKey.totalSteps] = .number(iterations)
+        if batch > 0 && iterations > 0 {
+            let sequence = (tokens / (batch * iterations)).rounded()
+            configuration[ConfigKey.seqLen] = .number(sequence)
+            configuration[ConfigKey.batchSizeTokens] = .number(batch * sequence)
+        }
+        for (column, key) in [("h", ConfigKey.dModel), ("ffnh", ConfigKey.ffnDim), ("numh", ConfigKey.nHeads), ("numl", ConfigKey.nLayers)]
+        {
+            if let value = try optional(column) { configuration[key] = .number(value) }
+        }
+        if moe {
+            if let experts = try optional("nume") { configuration[ConfigKey.numExperts] = .number(experts) }
+            if let topK = try optional("topk") { configuration[ConfigKey.expertsPerToken] = .number(topK) }
+            if let active = try optional("Na") { configuration[ConfigKey.paramsActive] = .number(active) }
+        }
+        let name = record["exp_name"] ?? "line \(line)"
+        if let minimum = StepLawImporter.minimumLearningRate(in: name) {
+            configuration[ConfigKey.minLR] = .number(minimum)
+        }
+        let losses = [
+            "loss": try Validation.loss(try number("loss"), file: path, line: line, field: "loss"),
+            "smooth_loss": try Validation.loss(try number("smooth loss"), file: path, line: line, field: "smooth loss")
+        ]
+        try emit(
+            sink, source: source, name: name, configuration: configuration,
+            curve: [CurvePoint(step: iterations, tokens: tokens, losses: losses)], targetLoss: "smooth_loss",
+            convention: .nonEmbedding, provenance: Provenance(file: path, line: line, importer: format))
     }
 
     /// The value after "mlr" in an experiment name ("..._mlr1.00e-05" -> 1e-5).

@@ -32,8 +32,9 @@ public enum TableFormat: String, CaseIterable, Sendable {
         switch self {
         case .csv:
             if try TableFormat.firstByte(path) == UInt8(ascii: "{") {
-                throw IngestError(file: path, line: 1, problem: "reading it as CSV, but its first line is a JSON object",
-                                  expected: "--format jsonl for JSON lines (one object per line)")
+                throw IngestError(
+                    file: path, line: 1, problem: "reading it as CSV, but its first line is a JSON object",
+                    expected: "--format jsonl for JSON lines (one object per line)")
             }
             return try CSVReader(path: path)
         case .jsonl: return try JSONLinesTable(path: path)
@@ -90,8 +91,9 @@ final class JSONLinesTable: TableReader {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: Data(line.utf8)) } catch {
             for token in ["NaN", "Infinity"] where line.contains(token) {
-                throw IngestError(file: path, line: number, problem: "a logged value is \(token), which JSON does not have",
-                                  expected: "finite numbers (the run may have diverged: its log must end before the \(token))")
+                throw IngestError(
+                    file: path, line: number, problem: "a logged value is \(token), which JSON does not have",
+                    expected: "finite numbers (the run may have diverged: its log must end before the \(token))")
             }
             throw IngestError(file: path, line: number, problem: "not valid JSON", expected: "one JSON object per line")
         }

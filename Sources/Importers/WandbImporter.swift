@@ -30,8 +30,9 @@ public struct WandbImporter: Importer {
         var chosenTarget = target
         func flush() throws {
             guard let run = current else { return }
-            try emitRun(run.name, firstLine: run.line, points: run.points, lines: run.lines, configuration: configuration,
-                        target: chosenTarget, folder: folder, path: path, source: source, sink: sink)
+            try emitRun(
+                run.name, firstLine: run.line, points: run.points, lines: run.lines, configuration: configuration,
+                target: chosenTarget, folder: folder, path: path, source: source, sink: sink)
             if let name = run.name { finished.insert(name) }
             current = nil
         }
@@ -42,8 +43,9 @@ public struct WandbImporter: Importer {
             if current == nil || current!.name != name {
                 try flush()
                 if let name, finished.contains(name) {
-                    throw IngestError(file: path, line: reader.lineNumber, field: runKey!, problem: "run '\(name)' appears again after other runs",
-                                      expected: "each run's lines together (sort the export by run, then _step)")
+                    throw IngestError(
+                        file: path, line: reader.lineNumber, field: runKey!, problem: "run '\(name)' appears again after other runs",
+                        expected: "each run's lines together (sort the export by run, then _step)")
                 }
                 current = (name, reader.lineNumber, [], [])
             }
@@ -57,9 +59,12 @@ public struct WandbImporter: Importer {
             let rate = WandbImporter.learningRateKeys.lazy.compactMap { numeric[$0] }.first
             let tokens = WandbImporter.tokenKeys.lazy.compactMap { numeric[$0] }.first
             if let last = current!.points.last?.step, let step, step < last {
-                throw IngestError(file: path, line: reader.lineNumber, field: "_step",
-                                  problem: "_step \(String(format: "%g", step)) follows _step \(String(format: "%g", last)) (line \(current!.lines.last!)): \(name.map { "run '\($0)'" } ?? "the file, read as one run,") holds several runs",
-                                  expected: "one run's history per file, or a run column (\(WandbImporter.runKeys.joined(separator: ", "))) on every line")
+                throw IngestError(
+                    file: path, line: reader.lineNumber, field: "_step",
+                    problem:
+                        "_step \(String(format: "%g", step)) follows _step \(String(format: "%g", last)) (line \(current!.lines.last!)): \(name.map { "run '\($0)'" } ?? "the file, read as one run,") holds several runs",
+                    expected: "one run's history per file, or a run column (\(WandbImporter.runKeys.joined(separator: ", "))) on every line"
+                )
             }
             if let last = current!.points.last, last.step != nil, last.step == step {
                 let index = current!.points.count - 1
@@ -75,8 +80,9 @@ public struct WandbImporter: Importer {
         try flush()
         progress?(reader.bytesRead)
         if finished.isEmpty && chosenTarget == nil {
-            throw IngestError(file: path, field: "loss", problem: "no logged key is a loss this importer knows",
-                              expected: "one of \(WandbImporter.targetCandidates.joined(separator: ", ")), or --target")
+            throw IngestError(
+                file: path, field: "loss", problem: "no logged key is a loss this importer knows",
+                expected: "one of \(WandbImporter.targetCandidates.joined(separator: ", ")), or --target")
         }
     }
 
@@ -84,11 +90,14 @@ public struct WandbImporter: Importer {
     static let runKeys = ["run_id", "_run_id", "run_name", "run"]
 
     /// One run's points, kept where the target loss was logged, handed to the sink.
-    func emitRun(_ runName: String?, firstLine: Int, points: [CurvePoint], lines: [Int], configuration: [String: ConfigValue],
-                 target: String?, folder: URL, path: String, source: String, sink: RunSink) throws {
+    func emitRun(
+        _ runName: String?, firstLine: Int, points: [CurvePoint], lines: [Int], configuration: [String: ConfigValue],
+        target: String?, folder: URL, path: String, source: String, sink: RunSink
+    ) throws {
         guard let targetLoss = target else {
-            throw IngestError(file: path, line: firstLine, field: "loss", problem: "no logged key is a loss this importer knows",
-                              expected: "one of \(WandbImporter.targetCandidates.joined(separator: ", ")), or --target")
+            throw IngestError(
+                file: path, line: firstLine, field: "loss", problem: "no logged key is a loss this importer knows",
+                expected: "one of \(WandbImporter.targetCandidates.joined(separator: ", ")), or --target")
         }
         let kept = points.indices.filter { points[$0].losses[targetLoss] != nil }
         var configuration = configuration
@@ -96,8 +105,9 @@ public struct WandbImporter: Importer {
             configuration[ConfigKey.totalSteps] = .number(steps)
         }
         let name = runName ?? configuration["run_name"]?.text ?? configuration["name"]?.text ?? folder.lastPathComponent
-        try emit(sink, source: source, name: name, configuration: configuration, curve: kept.map { points[$0] }, targetLoss: targetLoss,
-                 convention: .unknown, provenance: Provenance(file: path, line: firstLine, importer: format), pointLines: kept.map { lines[$0] })
+        try emit(
+            sink, source: source, name: name, configuration: configuration, curve: kept.map { points[$0] }, targetLoss: targetLoss,
+            convention: .unknown, provenance: Provenance(file: path, line: firstLine, importer: format), pointLines: kept.map { lines[$0] })
     }
 
     /// config.yaml (W&B's, with `value:` wrappers) or config.json beside the history; nested

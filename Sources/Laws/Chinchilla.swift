@@ -15,9 +15,11 @@ public struct ChinchillaLaw: ScalingLaw {
     /// e in {-1, -0.5, ..., 1.5}, a and b in {0, 5, ..., 25}, alpha and beta in {0, 0.5, ..., 2}.
     public var initialGrid: [[Double]] {
         if let startingPoints { return startingPoints }
-        return cartesianGrid([stride(from: -1.0, through: 1.5, by: 0.5).map { $0 }, stride(from: 0.0, through: 25, by: 5).map { $0 },
-                       stride(from: 0.0, through: 25, by: 5).map { $0 }, stride(from: 0.0, through: 2, by: 0.5).map { $0 },
-                       stride(from: 0.0, through: 2, by: 0.5).map { $0 }])
+        return cartesianGrid([
+            stride(from: -1.0, through: 1.5, by: 0.5).map { $0 }, stride(from: 0.0, through: 25, by: 5).map { $0 },
+            stride(from: 0.0, through: 25, by: 5).map { $0 }, stride(from: 0.0, through: 2, by: 0.5).map { $0 },
+            stride(from: 0.0, through: 2, by: 0.5).map { $0 }
+        ])
     }
 
     public func logPrediction<S: LawScalar>(_ p: [S], _ point: SizePoint) -> S {

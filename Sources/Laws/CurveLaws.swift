@@ -50,7 +50,9 @@ func curveFeatures(_ run: Run, lambda: Double, blockSize: Int) -> [CurvePointFea
         let area = schedule.forwardArea(at: step)
         let drops = blocks.filter { $0.start <= step }.map { block -> (Double, Double, Double) in
             let middle = min((block.start + min(block.end, step)) / 2, step)
-            let dropSoFar = block.end <= step ? block.drop
+            let dropSoFar =
+                block.end <= step
+                ? block.drop
                 : (block.start >= 2 ? schedule.rates[block.start - 2] : schedule.rates[0]) - schedule.rates[step - 1]
             return (dropSoFar, schedule.rates[middle - 1], area - schedule.forwardArea(at: middle - 1))
         }
@@ -88,7 +90,10 @@ public struct MultiPowerLaw: ScalingLaw {
     public let parameterNames = ["lnL0", "lnA", "lnAlpha", "lnB", "lnC", "lnBeta", "lnGamma"]
 
     public var initialGrid: [[Double]] {
-        cartesianGrid([[log(2.5), log(3.2)], [log(0.5), log(2)], [log(0.4), log(0.7)], [log(100), log(1000)], [log(0.5), log(5)], [log(0.5)], [log(0.5)]])
+        cartesianGrid([
+            [log(2.5), log(3.2)], [log(0.5), log(2)], [log(0.4), log(0.7)], [log(100), log(1000)], [log(0.5), log(5)], [log(0.5)],
+            [log(0.5)]
+        ])
     }
 
     public func logPrediction<S: LawScalar>(_ p: [S], _ point: CurvePointFeatures) -> S {

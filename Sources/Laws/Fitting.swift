@@ -42,8 +42,10 @@ public struct FitResult<Law: ScalingLaw> {
 public enum LawFitting {
     /// Huber on log residuals, summed, with its gradient by forward-mode differentiation:
     /// the law's prediction once per distinct input, each observed loss adding its term.
-    static func objective<Law: ScalingLaw>(_ law: Law, _ points: GroupedPoints<Law.Point>, delta: Double,
-                                          _ parameters: [Double]) -> (Double, [Double]) {
+    static func objective<Law: ScalingLaw>(
+        _ law: Law, _ points: GroupedPoints<Law.Point>, delta: Double,
+        _ parameters: [Double]
+    ) -> (Double, [Double]) {
         let count = parameters.count
         let duals = parameters.enumerated().map { Dual.variable($0.element, index: $0.offset) }
         var total = 0.0
@@ -71,8 +73,10 @@ public enum LawFitting {
         objective(law, GroupedPoints(points), delta: delta, parameters)
     }
 
-    static func minimize<Law: ScalingLaw>(_ law: Law, _ points: GroupedPoints<Law.Point>, options: FitOptions,
-                                         from start: [Double]) -> LBFGS.Result {
+    static func minimize<Law: ScalingLaw>(
+        _ law: Law, _ points: GroupedPoints<Law.Point>, options: FitOptions,
+        from start: [Double]
+    ) -> LBFGS.Result {
         var optimizer = LBFGS()
         optimizer.maximumIterations = options.maximumIterations
         optimizer.relativeTolerance = options.relativeTolerance
@@ -80,7 +84,9 @@ public enum LawFitting {
     }
 
     /// Every start of the grid, minimised in parallel; results in grid order.
-    static func fitGrid<Law: ScalingLaw>(_ law: Law, _ points: GroupedPoints<Law.Point>, options: FitOptions, starts: [[Double]]) -> [LBFGS.Result] {
+    static func fitGrid<Law: ScalingLaw>(_ law: Law, _ points: GroupedPoints<Law.Point>, options: FitOptions, starts: [[Double]]) -> [LBFGS
+        .Result]
+    {
         let results = UnsafeMutableBufferPointer<LBFGS.Result?>.allocate(capacity: starts.count)
         results.initialize(repeating: nil)
         defer { results.deallocate() }
@@ -98,8 +104,9 @@ public enum LawFitting {
         let groups = runs.map { law.points(from: $0) }.filter { !$0.isEmpty }
         let points = groups.flatMap { $0 }
         guard points.count >= law.parameterNames.count else {
-            throw LawError("\(law.name) has \(law.parameterNames.count) parameters but the selection gives \(points.count) usable points "
-                           + "(runs need the fields the law reads and a positive loss)")
+            throw LawError(
+                "\(law.name) has \(law.parameterNames.count) parameters but the selection gives \(points.count) usable points "
+                    + "(runs need the fields the law reads and a positive loss)")
         }
         let grid = fitGrid(law, GroupedPoints(points), options: options, starts: law.initialGrid)
         let ranked = grid.indices.filter { grid[$0].value.isFinite }.sorted { (grid[$0].value, $0) < (grid[$1].value, $1) }
@@ -116,8 +123,9 @@ public enum LawFitting {
                 return values.isEmpty ? (.nan, .nan) : (Metrics.quantile(values, 0.025), Metrics.quantile(values, 0.975))
             }
         }
-        return FitResult(law: law, parameters: best.parameters, objective: best.value, intervals: intervals,
-                         bootstrapNatural: samples, pointCount: points.count, runCount: groups.count)
+        return FitResult(
+            law: law, parameters: best.parameters, objective: best.value, intervals: intervals,
+            bootstrapNatural: samples, pointCount: points.count, runCount: groups.count)
     }
 
     /// Natural parameters of each resample's best fit.
@@ -171,7 +179,11 @@ struct GroupedPoints<Point: LawPoint> {
 final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
-    func increment() -> Int { lock.withLock { value += 1; return value } }
+    func increment() -> Int {
+        lock.withLock {
+            value += 1; return value
+        }
+    }
 }
 
 public struct LawError: Error, CustomStringConvertible {

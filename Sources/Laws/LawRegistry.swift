@@ -45,12 +45,13 @@ extension ScalingLaw {
         if let bounds = result.intervals {
             intervals = Dictionary(uniqueKeysWithValues: zip(natural.map(\.name), bounds.map { [$0.lower, $0.upper] }))
         }
-        return LawReport(law: law.name, formula: law.formula, parameterNames: law.parameterNames, parameters: result.parameters,
-                         natural: Dictionary(uniqueKeysWithValues: natural.map { ($0.name, $0.value) }), naturalOrder: natural.map(\.name),
-                         intervals: intervals, bootstrapResamples: options.bootstrapResamples,
-                         rSquared: Metrics.rSquared(predicted, actual), meanAbsoluteError: Metrics.meanAbsoluteError(predicted, actual),
-                         rootMeanSquaredError: Metrics.rootMeanSquaredError(predicted, actual), points: result.pointCount,
-                         runs: result.runCount, huberDelta: options.huberDelta, selection: selection)
+        return LawReport(
+            law: law.name, formula: law.formula, parameterNames: law.parameterNames, parameters: result.parameters,
+            natural: Dictionary(uniqueKeysWithValues: natural.map { ($0.name, $0.value) }), naturalOrder: natural.map(\.name),
+            intervals: intervals, bootstrapResamples: options.bootstrapResamples,
+            rSquared: Metrics.rSquared(predicted, actual), meanAbsoluteError: Metrics.meanAbsoluteError(predicted, actual),
+            rootMeanSquaredError: Metrics.rootMeanSquaredError(predicted, actual), points: result.pointCount,
+            runs: result.runCount, huberDelta: options.huberDelta, selection: selection)
     }
 
     public func predict(_ report: LawReport, run: Run) -> [(actual: Double, predicted: Double)] {
@@ -68,7 +69,10 @@ extension MultiPowerLaw: AnyLaw {}
 extension AnnealingLaw: AnyLaw {}
 
 public enum LawRegistry {
-    public static let all: [AnyLaw] = [ChinchillaLaw(), ChinchillaGammaLaw(), ChinchillaGammaTiedLaw(), KaplanLaw(), DataConstrainedLaw(), ParallelScalingLaw(), MultiPowerLaw(), AnnealingLaw()]
+    public static let all: [AnyLaw] = [
+        ChinchillaLaw(), ChinchillaGammaLaw(), ChinchillaGammaTiedLaw(), KaplanLaw(), DataConstrainedLaw(), ParallelScalingLaw(),
+        MultiPowerLaw(), AnnealingLaw()
+    ]
 
     public static func law(named name: String) throws -> AnyLaw {
         guard let law = all.first(where: { $0.name == name.lowercased() }) else {

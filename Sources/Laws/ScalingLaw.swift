@@ -65,7 +65,9 @@ public struct SizePoint: LawPoint, Sendable {
 
     /// The run's final point, when it has N, D and a positive final loss.
     static func final(of run: Run, extra: [Double] = []) -> SizePoint? {
-        guard let params = run.params, let tokens = run.tokens, let loss = run.finalLoss, params > 0, tokens > 0, loss > 0 else { return nil }
+        guard let params = run.params, let tokens = run.tokens, let loss = run.finalLoss, params > 0, tokens > 0, loss > 0 else {
+            return nil
+        }
         return SizePoint(params: params, tokens: tokens, loss: loss, extra: extra)
     }
 }

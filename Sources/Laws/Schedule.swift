@@ -18,7 +18,9 @@ public struct Schedule {
     public init(rates: [Double]) {
         self.rates = rates
         var total = 0.0
-        area = rates.map { total += $0; return total }
+        area = rates.map {
+            total += $0; return total
+        }
     }
 
     /// From logged (step, rate) points, with the warmup ramp before them.
@@ -27,8 +29,11 @@ public struct Schedule {
         var rates = [Double](repeating: 0, count: max(lastStep, 1))
         let first = Int(loggedSteps[0])
         for step in 1...rates.count {
-            if step <= warmupSteps { rates[step - 1] = peak * Double(step) / Double(max(warmupSteps, 1)) }
-            else if step < first { rates[step - 1] = peak }
+            if step <= warmupSteps {
+                rates[step - 1] = peak * Double(step) / Double(max(warmupSteps, 1))
+            } else if step < first {
+                rates[step - 1] = peak
+            }
         }
         for i in 0..<loggedSteps.count {
             let start = Int(loggedSteps[i])
@@ -54,8 +59,9 @@ public struct Schedule {
         guard let last = logged.last?.step, !logged.isEmpty else { return nil }
         let peak = run.number(ConfigKey.lr) ?? logged.map { $0.learningRate! }.max()!
         let warmup = Int(run.number(ConfigKey.warmupSteps) ?? 0)
-        self.init(loggedSteps: logged.map { $0.step! }, loggedRates: logged.map { $0.learningRate! },
-                  warmupSteps: warmup, peak: peak, lastStep: Int(last))
+        self.init(
+            loggedSteps: logged.map { $0.step! }, loggedRates: logged.map { $0.learningRate! },
+            warmupSteps: warmup, peak: peak, lastStep: Int(last))
     }
 
     public var count: Int { rates.count }

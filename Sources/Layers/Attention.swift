@@ -25,7 +25,7 @@ public struct LayerNorm: Layer {
 public struct MultiHeadSelfAttention: Layer {
     public let heads: Int
     public let projection: Dense  // (W, 3W)
-    public let output: Dense      // (W, W)
+    public let output: Dense  // (W, W)
 
     public init(width: Int, heads: Int, using generator: inout SeededGenerator) {
         precondition(width % heads == 0, "attention width \(width) must be a multiple of the head count \(heads)")
@@ -35,7 +35,8 @@ public struct MultiHeadSelfAttention: Layer {
     }
 
     public var namedParameters: [(name: String, variable: Variable)] {
-        projection.namedParameters.map { ("projection." + $0.name, $0.variable) } + output.namedParameters.map { ("output." + $0.name, $0.variable) }
+        projection.namedParameters.map { ("projection." + $0.name, $0.variable) }
+            + output.namedParameters.map { ("output." + $0.name, $0.variable) }
     }
 
     /// x (B, T, W); keyMask (B * H, 1, T) of 0 (attend) or a large negative number (ignore),
@@ -43,15 +44,15 @@ public struct MultiHeadSelfAttention: Layer {
     public func callAsFunction(_ x: Variable, keyMask: Tensor?) -> Variable {
         let (batch, tokens, width) = (x.shape[0], x.shape[1], x.shape[2])
         let depth = width / heads
-        let qkv = projection(x)                                            // (B, T, 3W)
-        func split(_ part: Int) -> Variable {                              // (B * H, T, d)
+        let qkv = projection(x)  // (B, T, 3W)
+        func split(_ part: Int) -> Variable {  // (B * H, T, d)
             qkv.slice(alongAxis: 2, (part * width)..<((part + 1) * width))
                 .reshaped([batch, tokens, heads, depth]).permuted([0, 2, 1, 3]).reshaped([batch * heads, tokens, depth])
         }
         let (query, key, value) = (split(0), split(1), split(2))
         var scores = matmul(query, key, transposeB: true) * (1 / Float(depth).squareRoot())  // (B * H, T, T)
         if let keyMask { scores = scores + Variable(keyMask) }
-        let mixed = matmul(scores.softmax(), value)                        // (B * H, T, d)
+        let mixed = matmul(scores.softmax(), value)  // (B * H, T, d)
         let merged = mixed.reshaped([batch, heads, tokens, depth]).permuted([0, 2, 1, 3]).reshaped([batch, tokens, width])
         return output(merged)
     }

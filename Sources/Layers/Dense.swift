@@ -30,12 +30,15 @@ public enum Activation: String, Sendable, Codable, CaseIterable {
 /// y = x W + b with W (In, Out) and b (Out).
 public struct Dense: Layer {
     public let weight: Variable  // (In, Out)
-    public let bias: Variable    // (Out)
+    public let bias: Variable  // (Out)
 
-    public init(inputSize: Int, outputSize: Int, initializer: Initializer = .xavierUniform,
-                using generator: inout SeededGenerator) {
-        weight = Variable(initializer.weight(fanIn: inputSize, fanOut: outputSize, using: &generator),
-                          requiresGradient: true, name: "weight")
+    public init(
+        inputSize: Int, outputSize: Int, initializer: Initializer = .xavierUniform,
+        using generator: inout SeededGenerator
+    ) {
+        weight = Variable(
+            initializer.weight(fanIn: inputSize, fanOut: outputSize, using: &generator),
+            requiresGradient: true, name: "weight")
         bias = Variable(Tensor(zeros: [outputSize]), requiresGradient: true, name: "bias")
     }
 
@@ -58,8 +61,9 @@ public struct MultilayerPerceptron: Layer {
         precondition(sizes.count >= 2, "an MLP needs an input and an output size, got \(sizes)")
         let initializer: Initializer = activation == .relu ? .heNormal : .xavierUniform
         layers = zip(sizes, sizes.dropFirst()).enumerated().map { index, pair in
-            Dense(inputSize: pair.0, outputSize: pair.1,
-                  initializer: index == sizes.count - 2 ? .xavierUniform : initializer, using: &generator)
+            Dense(
+                inputSize: pair.0, outputSize: pair.1,
+                initializer: index == sizes.count - 2 ? .xavierUniform : initializer, using: &generator)
         }
         self.activation = activation
     }

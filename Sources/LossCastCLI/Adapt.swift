@@ -22,7 +22,9 @@ struct Adapt: ParsableCommand {
             """)
     @Option(help: "The trained checkpoint to start from (default: the bundled one).") var from: String?
     @Option(help: "The source to learn, as the store names it (`losscast runs list` shows them).") var source: String
-    @Option(name: .customLong("where"), help: "A condition on a configuration field choosing which of the source's runs to learn from (repeatable).")
+    @Option(
+        name: .customLong("where"),
+        help: "A condition on a configuration field choosing which of the source's runs to learn from (repeatable).")
     var conditions: [String] = []
     @Option(help: "The adapted checkpoint to write.") var out: String
     @OptionGroup var storeOptions: StoreOptions
@@ -50,15 +52,24 @@ struct Adapt: ParsableCommand {
         let wasNew = predictor.isNewSource(finals[0])
         if json {
             struct Summary: Encodable {
-                var source: String, runs: Int, offset: Double, slope: Double, center: Double, ridge: Double, deviation: Double, wasNew: Bool, finalMAEBefore: Double, finalMAEAfter: Double, out: String
+                var source: String, runs: Int, offset: Double, slope: Double, center: Double, ridge: Double, deviation: Double,
+                    wasNew: Bool, finalMAEBefore: Double, finalMAEAfter: Double, out: String
             }
-            try printJSON(Summary(source: source, runs: adaptation.runs, offset: adaptation.offset, slope: adaptation.slope, center: adaptation.center, ridge: adaptation.ridge, deviation: adaptation.deviation, wasNew: wasNew,
-                                  finalMAEBefore: before, finalMAEAfter: after, out: out))
+            try printJSON(
+                Summary(
+                    source: source, runs: adaptation.runs, offset: adaptation.offset, slope: adaptation.slope, center: adaptation.center,
+                    ridge: adaptation.ridge, deviation: adaptation.deviation, wasNew: wasNew,
+                    finalMAEBefore: before, finalMAEAfter: after, out: out))
             return
         }
-        print("adapted to '\(source)' from \(adaptation.runs) runs" + (wasNew ? " (a source the checkpoint never trained on)" : " (re-adapted: the checkpoint knew it)"))
-        print(String(format: "  loss = prediction %+.4f %+.4f x (prediction - %.4f)  (slope's ridge %g, chosen by forecasting each larger run from the smaller)",
-                     adaptation.offset, adaptation.slope, adaptation.center, adaptation.ridge))
+        print(
+            "adapted to '\(source)' from \(adaptation.runs) runs"
+                + (wasNew ? " (a source the checkpoint never trained on)" : " (re-adapted: the checkpoint knew it)"))
+        print(
+            String(
+                format:
+                    "  loss = prediction %+.4f %+.4f x (prediction - %.4f)  (slope's ridge %g, chosen by forecasting each larger run from the smaller)",
+                adaptation.offset, adaptation.slope, adaptation.center, adaptation.ridge))
         print(String(format: "  doubt left %.4f (those forecasts' error; added to the interval's deviation)", adaptation.deviation))
         print(String(format: "  final-loss MAE on these runs %.4f before, %.4f after (in-sample: the runs it learned from)", before, after))
         print("  wrote \(out); predict with --checkpoint \(out) and \"source\": \"\(source)\" in the configuration")

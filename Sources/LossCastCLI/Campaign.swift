@@ -13,14 +13,14 @@ struct CampaignCommand: ParsableCommand {
         commandName: "campaign",
         abstract: "Simulate research campaigns (the takeoff model): teams, taste and a pool of experiments.",
         discussion: """
-        Runs each simulation twice on the same seed, without automation (every speedup 1, taste
-        fixed) and with it, and summarises when algorithmic efficiency (AE) reaches 10 ... 1e12 and
-        how fast it doubles each year, as medians with 10th-90th percentile bands.
-          losscast campaign --sims 100 --seed 0 --out campaign/
-          losscast campaign --print-config > campaign.yaml; losscast campaign --config campaign.yaml
-          losscast campaign --taste-spearman 0.9          # what a predictor of that quality is worth
-          losscast campaign --taste-from Checkpoints/default.safetensors --taste-source steplaw-dense --taste-min-params 5e8
-        """)
+            Runs each simulation twice on the same seed, without automation (every speedup 1, taste
+            fixed) and with it, and summarises when algorithmic efficiency (AE) reaches 10 ... 1e12 and
+            how fast it doubles each year, as medians with 10th-90th percentile bands.
+              losscast campaign --sims 100 --seed 0 --out campaign/
+              losscast campaign --print-config > campaign.yaml; losscast campaign --config campaign.yaml
+              losscast campaign --taste-spearman 0.9          # what a predictor of that quality is worth
+              losscast campaign --taste-from Checkpoints/default.safetensors --taste-source steplaw-dense --taste-min-params 5e8
+            """)
 
     @Option(help: "A YAML or JSON file of parameters over the defaults (see --print-config).") var config: String?
     @Option(help: "Simulations of each run.") var sims = 20
@@ -59,8 +59,10 @@ struct CampaignCommand: ParsableCommand {
         }
         let start = Date()
         let progress = ProgressBar(total: 2 * sims, label: "campaign")
-        let traces = CampaignRunner.run([configuration.withoutAutomation, configuration], simulations: sims, seed: seed,
-                                        recordEvents: events && out != nil) { progress.update($0) }
+        let traces = CampaignRunner.run(
+            [configuration.withoutAutomation, configuration], simulations: sims, seed: seed,
+            recordEvents: events && out != nil
+        ) { progress.update($0) }
         progress.finish()
         let runs = [("no_automation", traces[0]), ("automation", traces[1])]
         let summaries = runs.map { ($0.0, CampaignRunSummary($0.1)) }
@@ -72,8 +74,9 @@ struct CampaignCommand: ParsableCommand {
             study = TasteStudy.run(configuration, spearman: spearman, simulations: sims, seed: seed) { bar.update($0) }
             bar.finish()
         }
-        let output = CampaignOutput(seed: seed, simulations: sims, seconds: seconds, noAutomation: summaries[0].1,
-                                    automation: summaries[1].1, taste: study)
+        let output = CampaignOutput(
+            seed: seed, simulations: sims, seconds: seconds, noAutomation: summaries[0].1,
+            automation: summaries[1].1, taste: study)
         if let out { try write(output, runs: runs, to: out) }
         if json { try printJSON(output); return }
         print(String(format: "%d simulations of each run in %.1f s (seed %llu)", sims, seconds, seed))
@@ -91,15 +94,20 @@ struct CampaignCommand: ParsableCommand {
         var runs = try storeOptions.openExisting().runs(query).filter { $0.finalLoss != nil }
         if let tasteMinParams { runs = runs.filter { ($0.params ?? 0) >= tasteMinParams } }
         guard !runs.isEmpty else {
-            throw ValidationError("--taste-from: no runs with a final loss in \(query.sources.joined(separator: ", ")) in the store; ingest them first")
+            throw ValidationError(
+                "--taste-from: no runs with a final loss in \(query.sources.joined(separator: ", ")) in the store; ingest them first")
         }
         let result = try Backtester.evaluate(runs: runs, models: [NeuralModel(trained: predictor)])
         let ranking = Ranking.evaluate(result)
         guard let spearman = ranking.rows.first?.meanSpearman, spearman > 0 else {
             throw ValidationError("--taste-from: no (N, D) group of those runs holds a grid of learning rates or batch sizes to rank")
         }
-        FileHandle.standardError.write(Data(String(format: "%@ ranks %d groups of %@ with mean Spearman %.3f\n", tasteFrom, ranking.groups,
-                                                   query.sources.joined(separator: ", "), spearman).utf8))
+        FileHandle.standardError.write(
+            Data(
+                String(
+                    format: "%@ ranks %d groups of %@ with mean Spearman %.3f\n", tasteFrom, ranking.groups,
+                    query.sources.joined(separator: ", "), spearman
+                ).utf8))
         return spearman
     }
 
@@ -108,8 +116,9 @@ struct CampaignCommand: ParsableCommand {
         try FileManager.default.createDirectory(atPath: simulations, withIntermediateDirectories: true)
         for (name, traces) in runs {
             for (index, trace) in traces.enumerated() {
-                try CampaignReport.csv(trace).write(toFile: String(format: "%@/%@-%04d.csv", simulations, name, index),
-                                                    atomically: true, encoding: .utf8)
+                try CampaignReport.csv(trace).write(
+                    toFile: String(format: "%@/%@-%04d.csv", simulations, name, index),
+                    atomically: true, encoding: .utf8)
             }
         }
         try JSONOutput.write(output, to: folder + "/summary.json")

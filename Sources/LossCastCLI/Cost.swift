@@ -16,25 +16,34 @@ enum PriceView: String, CaseIterable, ExpressibleByArgument {
 /// The hardware options `cost`, `predict` and `rank` share.
 struct HardwareOptions: ParsableArguments {
     @Option(help: "The chip, by its name in Epoch's chip table, e.g. \"NVIDIA H100 SXM5 80GB\".") var hardware: String?
-    @Option(help: "How many chips (default: from --hours, else estimated from Epoch's systems of the run's scale and date).") var chips: Int?
+    @Option(help: "How many chips (default: from --hours, else estimated from Epoch's systems of the run's scale and date).") var chips:
+        Int?
     @Option(help: "Model FLOP utilization, in (0, 1] (default: estimated from Epoch's systems, with an interval).") var mfu: Double?
     @Option(help: "Wall-clock hours, instead of --mfu: the utilization then follows.") var hours: Double?
-    @Option(help: "The number format for the chip's peak: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: bf16, else tf32, else fp32).")
+    @Option(
+        help:
+            "The number format for the chip's peak: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")) (default: bf16, else tf32, else fp32)."
+    )
     var format: NumberFormat?
     @Option(help: "When training starts, YYYY-MM-DD: it dates the prices (default: the latest price in the table).") var start: String?
-    @Option(help: "Who trains, for the data centre's efficiency: a hyperscaler (Google, Meta, Microsoft, Amazon) runs at PUE 1.1, others 1.25.")
+    @Option(
+        help: "Who trains, for the data centre's efficiency: a hyperscaler (Google, Meta, Microsoft, Amazon) runs at PUE 1.1, others 1.25.")
     var organization: String?
     @Option(help: "The cloud to price first (default: Amazon Web Services; Google Cloud for TPUs).") var vendor: String?
     @Option(help: "Electricity, dollars per kWh (default: the average US industrial price of the start's year).") var energyPrice: Double?
-    @Option(help: "The folder of Epoch's tables (default: $LOSSCAST_EPOCH_DATA, else ../shared/datasets/epoch_training_costs).") var epochData: String?
+    @Option(help: "The folder of Epoch's tables (default: $LOSSCAST_EPOCH_DATA, else ../shared/datasets/epoch_training_costs).")
+    var epochData: String?
 
     func model() throws -> CostModel {
         var assumptions = CostAssumptions()
         if let energyPrice {
-            guard energyPrice.isFinite, energyPrice > 0 else { throw ValidationError("--energy-price \(energyPrice): give a positive price per kWh, e.g. 0.08") }
+            guard energyPrice.isFinite, energyPrice > 0 else {
+                throw ValidationError("--energy-price \(energyPrice): give a positive price per kWh, e.g. 0.08")
+            }
             assumptions.energyPrice = energyPrice
         }
-        return try CostModel.load(directory: Paths.epochData(epochData), assumptions: assumptions, estimating: mfu == nil || (chips == nil && hours == nil))
+        return try CostModel.load(
+            directory: Paths.epochData(epochData), assumptions: assumptions, estimating: mfu == nil || (chips == nil && hours == nil))
     }
 
     /// The cost of `flop` on this hardware; bad input as a validation error naming the option.
@@ -51,22 +60,28 @@ struct HardwareOptions: ParsableArguments {
     var isGiven: Bool { hardware != nil || chips != nil }
 
     func plan(flop: Double, model: CostModel) throws -> TrainingPlan {
-        guard let hardware else { throw ValidationError("--hardware: which chip? e.g. --hardware \"NVIDIA H100 SXM5 80GB\" (with --chips)") }
+        guard let hardware else {
+            throw ValidationError("--hardware: which chip? e.g. --hardware \"NVIDIA H100 SXM5 80GB\" (with --chips)")
+        }
         let chip = try model.chips.chip(named: hardware)
         if let vendor {
             let vendors = Set(model.prices.records.map(\.vendor).filter { !$0.isEmpty })
             guard vendors.contains(vendor) else {
-                throw ValidationError("--vendor \(vendor.prefix(60)): no prices from it in Epoch's table\(NearMatch.hint(for: vendor, in: vendors)); "
-                                      + "e.g. \(["Amazon Web Services", "Google Cloud", "Microsoft Azure", "Lambda Labs"].joined(separator: ", "))")
+                throw ValidationError(
+                    "--vendor \(vendor.prefix(60)): no prices from it in Epoch's table\(NearMatch.hint(for: vendor, in: vendors)); "
+                        + "e.g. \(["Amazon Web Services", "Google Cloud", "Microsoft Azure", "Lambda Labs"].joined(separator: ", "))")
             }
         }
         var day = model.prices.span?.upperBound ?? CalendarDay.today
         if let start {
-            guard let parsed = CalendarDay(parsing: start) else { throw ValidationError("--start \(start.prefix(40)): expected a date YYYY-MM-DD, e.g. 2025-03-01") }
+            guard let parsed = CalendarDay(parsing: start) else {
+                throw ValidationError("--start \(start.prefix(40)): expected a date YYYY-MM-DD, e.g. 2025-03-01")
+            }
             day = parsed
         }
-        return TrainingPlan(flop: flop, chip: chip, chips: chips, utilization: mfu, hours: hours, format: format, start: day,
-                            organization: organization, vendor: vendor)
+        return TrainingPlan(
+            flop: flop, chip: chip, chips: chips, utilization: mfu, hours: hours, format: format, start: day,
+            organization: organization, vendor: vendor)
     }
 }
 
@@ -84,9 +99,14 @@ struct Cost: ParsableCommand {
     @OptionGroup var hardwareOptions: HardwareOptions
     @Option(help: "Which dollar figures: cloud, amortized or both.") var price: PriceView = .both
     @Flag(help: "Print JSON.") var json = false
-    @Flag(help: "Instead of a run: how well Epoch's systems' training costs are predicted from what is known before training (cross-validated).")
+    @Flag(
+        help:
+            "Instead of a run: how well Epoch's systems' training costs are predicted from what is known before training (cross-validated)."
+    )
     var regression = false
-    @Option(help: "With --regression: Epoch's notable-models table (default: epoch_notable_models/notable_ai_models.csv beside the cost tables).")
+    @Option(
+        help:
+            "With --regression: Epoch's notable-models table (default: epoch_notable_models/notable_ai_models.csv beside the cost tables).")
     var systems: String?
 
     func run() throws {
@@ -99,9 +119,13 @@ struct Cost: ParsableCommand {
             return
         }
         print("training: \(Self.scientific(flop.value)) FLOP (\(flop.source))")
-        print(String(format: "hardware: %d x %@, %.1f TFLOP/s %@ at %.1f%% MFU", estimate.chips, estimate.chip, estimate.peakFLOPs / 1e12, estimate.format,
-                     estimate.utilization * 100))
-        let spread = estimate.estimated["hours"].map { " (90%: \(Self.duration($0.lower * 3600)) to \(Self.duration($0.upper * 3600)))" } ?? ""
+        print(
+            String(
+                format: "hardware: %d x %@, %.1f TFLOP/s %@ at %.1f%% MFU", estimate.chips, estimate.chip, estimate.peakFLOPs / 1e12,
+                estimate.format,
+                estimate.utilization * 100))
+        let spread =
+            estimate.estimated["hours"].map { " (90%: \(Self.duration($0.lower * 3600)) to \(Self.duration($0.upper * 3600)))" } ?? ""
         print("time: \(Self.duration(estimate.seconds)) wall-clock\(spread), \(Self.grouped(estimate.chipHours)) chip-hours")
         if let kilowattHours = estimate.energyKWh, let cost = estimate.energyCost {
             print("energy: \(Self.grouped(kilowattHours)) kWh at the facility, $\(Self.grouped(cost))")
@@ -112,15 +136,20 @@ struct Cost: ParsableCommand {
                 guard let cloud = estimate.cloud[commitment.rawValue] else { continue }
                 let converted = cloud.quote.convertedFrom.map { ", from its \($0.rawValue) price" } ?? ""
                 let label = ("cloud, " + commitment.rawValue).padding(toLength: 18, withPad: " ", startingAt: 0)
-                print("  \(label) $\(Self.grouped(cloud.cost.adjusted))\(Self.range(estimate.interval(of: cloud.cost.adjusted)))  ("
-                      + String(format: "$%.2f", cloud.quote.dollars) + " per chip-hour: \(cloud.quote.vendor), \(cloud.quote.date)\(converted))")
+                print(
+                    "  \(label) $\(Self.grouped(cloud.cost.adjusted))\(Self.range(estimate.interval(of: cloud.cost.adjusted)))  ("
+                        + String(format: "$%.2f", cloud.quote.dollars)
+                        + " per chip-hour: \(cloud.quote.vendor), \(cloud.quote.date)\(converted))")
             }
         }
         if price != .cloud, let amortized = estimate.amortized {
-            print("  amortized          $\(Self.grouped(amortized.total.adjusted))\(Self.range(estimate.interval(of: amortized.total.adjusted)))  (hardware $\(Self.grouped(amortized.hardware)), "
-                  + "interconnect $\(Self.grouped(amortized.interconnect)), energy $\(Self.grouped(amortized.energy)), in dollars of the start)")
-            print("    a chip's server share cost $\(Self.grouped(amortized.purchase.dollars)) (\(amortized.purchase.hardware), \(amortized.purchase.date)), "
-                  + "worth $\(Self.grouped(amortized.valueAtStart)) at the start")
+            print(
+                "  amortized          $\(Self.grouped(amortized.total.adjusted))\(Self.range(estimate.interval(of: amortized.total.adjusted)))  (hardware $\(Self.grouped(amortized.hardware)), "
+                    + "interconnect $\(Self.grouped(amortized.interconnect)), energy $\(Self.grouped(amortized.energy)), in dollars of the start)"
+            )
+            print(
+                "    a chip's server share cost $\(Self.grouped(amortized.purchase.dollars)) (\(amortized.purchase.hardware), \(amortized.purchase.date)), "
+                    + "worth $\(Self.grouped(amortized.valueAtStart)) at the start")
             if let acquisition = estimate.acquisition { print("  buying the cluster $\(Self.grouped(acquisition.adjusted))") }
         }
         for note in estimate.assumed { print("assumed: " + note) }
@@ -129,19 +158,23 @@ struct Cost: ParsableCommand {
     /// The regression of Epoch's training compute cost, five fold assignments of 5-fold CV.
     func printRegression() throws {
         let folder = try Paths.epochData(hardwareOptions.epochData)
-        let path = systems ?? URL(fileURLWithPath: folder).appendingPathComponent("../epoch_notable_models/notable_ai_models.csv").standardized.path
+        let path =
+            systems
+            ?? URL(fileURLWithPath: folder).appendingPathComponent("../epoch_notable_models/notable_ai_models.csv").standardized.path
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("--systems: no file at \(path); give the path of Epoch's notable_ai_models.csv")
         }
-        let regression = CostRegression(systems: try EpochSystems.load(path: path), model: try CostModel.load(directory: folder, estimating: false))
+        let regression = CostRegression(
+            systems: try EpochSystems.load(path: path), model: try CostModel.load(directory: folder, estimating: false))
         let report = regression.report()
         func figures(_ values: [Double]) -> String {
             let sorted = values.sorted()
             return String(format: "%.3f (%.3f-%.3f)", sorted[sorted.count / 2], sorted.first!, sorted.last!)
         }
         if json { return try printJSON(report) }
-        print("training compute cost (2023 USD) of \(report.systems) systems in \(URL(fileURLWithPath: path).lastPathComponent), "
-              + "log10, 5-fold CV by system, median (range) over 5 fold assignments:")
+        print(
+            "training compute cost (2023 USD) of \(report.systems) systems in \(URL(fileURLWithPath: path).lastPathComponent), "
+                + "log10, 5-fold CV by system, median (range) over 5 fold assignments:")
         print("  R^2, least squares on what is known before training: " + figures(report.full))
         print("  R^2, baseline (log10 compute alone, same folds):      " + figures(report.baseline))
         print("  R^2, adding the finished run's chip-hours (ceiling):  " + figures(report.withChipHours))
@@ -158,7 +191,9 @@ struct Cost: ParsableCommand {
             guard flop.isFinite, flop > 0 else { throw ValidationError("--flop \(flop): give a positive number of FLOP, e.g. 6e21") }
             return (flop, "as given")
         }
-        guard let config else { throw ValidationError("give --config with params and tokens, or --flop, e.g. --config '{\"params\": 1e9, \"tokens\": 1e12}'") }
+        guard let config else {
+            throw ValidationError("give --config with params and tokens, or --flop, e.g. --config '{\"params\": 1e9, \"tokens\": 1e12}'")
+        }
         let configuration = try ConfigurationInput.read(config)
         guard let parameters = configuration.parameters, parameters > 0 else {
             throw ValidationError("--config: no params (N), and no architecture to count them from; give \"params\": 1e9, or --flop")
@@ -166,7 +201,9 @@ struct Cost: ParsableCommand {
         guard let tokens = configuration.tokens, tokens > 0 else {
             throw ValidationError("--config: no tokens (D), nor steps and batch to get them from; give \"tokens\": 2e10, or --flop")
         }
-        return (CostModel.trainingFLOP(parameters: parameters, tokens: tokens), "6 N D: N \(scientific(parameters)), D \(scientific(tokens))")
+        return (
+            CostModel.trainingFLOP(parameters: parameters, tokens: tokens), "6 N D: N \(scientific(parameters)), D \(scientific(tokens))"
+        )
     }
 
     /// " (90%: $a to $b)", or nothing without an interval.

@@ -12,7 +12,9 @@ enum NewSourceDemo {
     static let pilotLimit = 3e7, targetFloor = 3e8
 
     static func run(predictor: Predictor) throws {
-        let folder = URL(fileURLWithPath: try Paths.epochData(nil)).deletingLastPathComponent().appendingPathComponent("sldbench/moe_scaling_law").path
+        let folder = URL(fileURLWithPath: try Paths.epochData(nil)).deletingLastPathComponent().appendingPathComponent(
+            "sldbench/moe_scaling_law"
+        ).path
         let path = folder + "/data.csv"
         guard FileManager.default.fileExists(atPath: path) else {
             print("\n(no SLDBench MoE runs at \(path): the new-source demonstration is skipped)")
@@ -29,12 +31,17 @@ enum NewSourceDemo {
         if let note = predictor.novelty([["source": .text("sldbench-moe")]]) { print("note: " + note) }
         let adapted = try predictor.adapted(to: "sldbench-moe", runs: pilots)
         let adaptation = adapted.adaptations["sldbench-moe"]!
-        print(String(format: "adapted from its %d runs of %.0fM parameters or fewer: offset %+.3f, slope %+.3f, doubt left %.3f",
-                     adaptation.runs, pilotLimit / 1e6, adaptation.offset, adaptation.slope, adaptation.deviation))
+        print(
+            String(
+                format: "adapted from its %d runs of %.0fM parameters or fewer: offset %+.3f, slope %+.3f, doubt left %.3f",
+                adaptation.runs, pilotLimit / 1e6, adaptation.offset, adaptation.slope, adaptation.deviation))
         print("run                      N        actual   zero-shot (new source)     adapted from the small runs")
         for (run, (before, after)) in zip(targets, zip(zeroShot, adapted.predictFinal(targets))) {
-            print(String(format: "%@ %6.0fM   %.4f   %.4f (%.2f to %.2f)   %.4f (%.3f to %.3f)", run.name.padding(toLength: 22, withPad: " ", startingAt: 0),
-                         run.params! / 1e6, run.finalLoss!, before.loss, before.lower, before.upper, after.loss, after.lower, after.upper))
+            print(
+                String(
+                    format: "%@ %6.0fM   %.4f   %.4f (%.2f to %.2f)   %.4f (%.3f to %.3f)",
+                    run.name.padding(toLength: 22, withPad: " ", startingAt: 0),
+                    run.params! / 1e6, run.finalLoss!, before.loss, before.lower, before.upper, after.loss, after.lower, after.upper))
         }
     }
 }

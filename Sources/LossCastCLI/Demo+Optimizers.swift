@@ -30,8 +30,13 @@ enum OptimizerDemo {
         // Each optimizer's best setting; a setting likely to diverge is never the best.
         let byOptimizer = Dictionary(grouping: candidates.indices, by: { candidates[$0].optimizerName ?? "?" })
         let best = byOptimizer.mapValues { indices in
-            indices.min { (RiskRule.score(loss: predictions[$0].loss, upper: nil, divergenceProbability: predictions[$0].divergenceProbability), $0)
-                < (RiskRule.score(loss: predictions[$1].loss, upper: nil, divergenceProbability: predictions[$1].divergenceProbability), $1) }!
+            indices.min {
+                (RiskRule.score(loss: predictions[$0].loss, upper: nil, divergenceProbability: predictions[$0].divergenceProbability), $0)
+                    < (
+                        RiskRule.score(
+                            loss: predictions[$1].loss, upper: nil, divergenceProbability: predictions[$1].divergenceProbability), $1
+                    )
+            }!
         }
         let ranked = best.sorted { (predictions[$0.value].loss, $0.key) < (predictions[$1.value].loss, $1.key) }
         print("\nA 1.2B-parameter model on 24B tokens of Marin's data (Dolma, eval on C4): eleven optimizers, each at the best of the")
@@ -39,11 +44,13 @@ enum OptimizerDemo {
         print("rank  optimizer  settings  lr       wd    warmup  predicted loss  90% interval       divergence risk")
         for (position, entry) in ranked.enumerated() {
             let configuration = candidates[entry.value], prediction = predictions[entry.value]
-            print(String(format: "%4d  %@  %8d  %-7.2g  %-4.2g  %6.0f  %14.4f  %.4f to %.4f  %14.1f%%", position + 1,
-                         entry.key.padding(toLength: 9, withPad: " ", startingAt: 0),
-                         byOptimizer[entry.key]!.count, configuration[ConfigKey.lr]?.number ?? .nan,
-                         configuration[ConfigKey.weightDecay]?.number ?? .nan, configuration[ConfigKey.warmupSteps]?.number ?? 0,
-                         prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100))
+            print(
+                String(
+                    format: "%4d  %@  %8d  %-7.2g  %-4.2g  %6.0f  %14.4f  %.4f to %.4f  %14.1f%%", position + 1,
+                    entry.key.padding(toLength: 9, withPad: " ", startingAt: 0),
+                    byOptimizer[entry.key]!.count, configuration[ConfigKey.lr]?.number ?? .nan,
+                    configuration[ConfigKey.weightDecay]?.number ?? .nan, configuration[ConfigKey.warmupSteps]?.number ?? 0,
+                    prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100))
         }
 
         let total = candidates[0].totalSteps ?? 1
@@ -52,8 +59,10 @@ enum OptimizerDemo {
         let curves = try predictor.predict(shown.map { candidates[$0.value] }, at: steps)
         var plot = LinePlot(title: "Predicted curves, 1.2B on 24B tokens: the five best optimizers", xLabel: "step", yLabel: "loss (C4)")
         for (entry, curve) in zip(shown, curves) {
-            plot.series.append(.init(name: entry.key, points: zip(curve.steps, curve.points).map { ($0, $1.loss) },
-                                     band: zip(curve.steps, curve.points).map { ($0, $1.lower, $1.upper) }))
+            plot.series.append(
+                .init(
+                    name: entry.key, points: zip(curve.steps, curve.points).map { ($0, $1.loss) },
+                    band: zip(curve.steps, curve.points).map { ($0, $1.lower, $1.upper) }))
         }
         try plot.write(to: output + "/optimizer_curves.svg")
         print("wrote \(output)/optimizer_curves.svg")

@@ -50,15 +50,15 @@ enum DoctorReporter {
 
     static var compilerVersion: String {
         #if compiler(>=6.4)
-        return "Swift 6.4 or later"
+            return "Swift 6.4 or later"
         #elseif compiler(>=6.3)
-        return "Swift 6.3"
+            return "Swift 6.3"
         #elseif compiler(>=6.2)
-        return "Swift 6.2"
+            return "Swift 6.2"
         #elseif compiler(>=6.1)
-        return "Swift 6.1"
+            return "Swift 6.1"
         #else
-        return "Swift 6.0"
+            return "Swift 6.0"
         #endif
     }
 
@@ -104,7 +104,7 @@ struct Doctor: ParsableCommand {
             ("why", report.kernelReason),
             ("threads", String(report.threads)),
             ("run store", report.store + (report.storeExists ? "" : " (not created yet)")),
-            ("checkpoint", report.defaultCheckpoint + (report.defaultCheckpointExists ? "" : " (missing)")),
+            ("checkpoint", report.defaultCheckpoint + (report.defaultCheckpointExists ? "" : " (missing)"))
         ]
         let width = rows.map(\.0.count).max() ?? 0
         for (key, value) in rows {

@@ -13,14 +13,17 @@ struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Backtest the scaling laws and the neural predictor on a split of the stored runs.",
         discussion: """
-        Examples:
-          losscast eval --source steplaw-dense --split by-size --models chinchilla,mlp
-          losscast eval --source olmo-ladder --split by-compute --models chinchilla,mpl,mlp --report eval-olmo
-          losscast eval --source steplaw-dense --split by-size --task ranking
-        """)
+            Examples:
+              losscast eval --source steplaw-dense --split by-size --models chinchilla,mlp
+              losscast eval --source olmo-ladder --split by-compute --models chinchilla,mpl,mlp --report eval-olmo
+              losscast eval --source steplaw-dense --split by-size --task ranking
+            """)
 
     @OptionGroup var selection: TrainingSelection
-    @Option(help: "random, by-size, by-compute, by-source or top:FIELD:K (test on the K largest levels of a field: top:flops:2, top:tokens:1, top:lr:1).") var split = "by-size"
+    @Option(
+        help:
+            "random, by-size, by-compute, by-source or top:FIELD:K (test on the K largest levels of a field: top:flops:2, top:tokens:1, top:lr:1)."
+    ) var split = "by-size"
     @Option(help: "by-size: the smallest N tested (default: the two largest sizes are tested).") var threshold: Double?
     @Option(help: "by-source: the source tested.") var testSource: String?
     @Option(help: "Comma-separated: chinchilla, chinchilla-gamma, mpl, mlp, transformer.") var models = "chinchilla,mpl,mlp"
@@ -39,7 +42,10 @@ struct Eval: ParsableCommand {
 
     func validate() throws {
         do {
-            guard try Split.parse(split).kind != .none else { throw ValidationError("--split none: eval needs runs to test; expected random, by-size, by-compute, by-source or top:FIELD:K") }
+            guard try Split.parse(split).kind != .none else {
+                throw ValidationError(
+                    "--split none: eval needs runs to test; expected random, by-size, by-compute, by-source or top:FIELD:K")
+            }
         } catch let error as BacktestError { throw ValidationError(error.message) }
         _ = try InputErrors.asUsage { try BacktestModelKind.parse(models) }
         guard (epochs ?? 1) >= 1, maxPoints >= 1 else { throw ValidationError("--epochs and --max-points must be at least 1") }
@@ -65,12 +71,16 @@ struct Eval: ParsableCommand {
         let title = "LossCast backtest: \(selection.description), \(split)"
         if let report {
             let command = "losscast eval " + CommandLine.arguments.dropFirst(2).joined(separator: " ")
-            let files = try BacktestReport.write(result, ranking: ranking.groups > 0 ? ranking : nil, title: title, command: command, to: report)
+            let files = try BacktestReport.write(
+                result, ranking: ranking.groups > 0 ? ranking : nil, title: title, command: command, to: report)
             FileHandle.standardError.write(Data("eval: wrote \(files.count) files into \(report) (open \(report)/index.html)\n".utf8))
         }
         if let predictions {
             try BacktestReport.predictionsCSV(result, everyPoint: points).write(toFile: predictions, atomically: true, encoding: .utf8)
-            FileHandle.standardError.write(Data("eval: wrote \(result.test.count) test runs' \(points ? "scored points'" : "final-point") predictions into \(predictions)\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "eval: wrote \(result.test.count) test runs' \(points ? "scored points'" : "final-point") predictions into \(predictions)\n"
+                        .utf8))
         }
         if json {
             try printJSON(EvalJSON(result: result, ranking: ranking.groups > 0 ? ranking : nil))
@@ -78,8 +88,12 @@ struct Eval: ParsableCommand {
         }
         print("\(result.split); \(result.trainRuns) training runs, \(result.test.count) test runs")
         if task == .ranking {
-            guard ranking.groups > 0 else { throw ValidationError("no (N, D) group of the test runs holds a grid of learning rates or batch sizes") }
-            print("hyperparameter ranking over \(ranking.groups) (N, D) groups (\(ranking.runs) runs)\(riskAdjusted ? ", risk-adjusted" : ""):")
+            guard ranking.groups > 0 else {
+                throw ValidationError("no (N, D) group of the test runs holds a grid of learning rates or batch sizes")
+            }
+            print(
+                "hyperparameter ranking over \(ranking.groups) (N, D) groups (\(ranking.runs) runs)\(riskAdjusted ? ", risk-adjusted" : ""):"
+            )
             print(BacktestReport.text(BacktestReport.rankingTable(ranking)))
             return
         }
@@ -87,12 +101,16 @@ struct Eval: ParsableCommand {
         print("")
         print(BacktestReport.text(BacktestReport.sizeTable(result)))
         if ranking.groups > 0 {
-            print("\nhyperparameter ranking over \(ranking.groups) (N, D) groups (\(ranking.runs) runs); `--task ranking` prints only this:")
+            print(
+                "\nhyperparameter ranking over \(ranking.groups) (N, D) groups (\(ranking.runs) runs); `--task ranking` prints only this:")
             print(BacktestReport.text(BacktestReport.rankingTable(ranking)))
         }
         for model in result.models {
-            if let failure = model.failure { print("note: \(model.name) not fitted: \(failure)") }
-            else if let limitation = model.limitation { print("note: \(model.name): \(limitation)") }
+            if let failure = model.failure {
+                print("note: \(model.name) not fitted: \(failure)")
+            } else if let limitation = model.limitation {
+                print("note: \(model.name): \(limitation)")
+            }
         }
     }
 }
@@ -119,9 +137,10 @@ struct EvalJSON: Encodable {
         trainRuns = result.trainRuns
         testRuns = result.test.count
         models = result.models.map { model in
-            Model(name: model.name, failure: model.failure, seconds: model.seconds, final: model.finalScores, perPoint: model.pointScores,
-                  finalBySize: Dictionary(uniqueKeysWithValues: model.finalBySize.map { (String(format: "%.0f", $0.size), $0.scores) }),
-                  finalBySource: Dictionary(uniqueKeysWithValues: model.finalBySource.map { ($0.source, $0.scores) }))
+            Model(
+                name: model.name, failure: model.failure, seconds: model.seconds, final: model.finalScores, perPoint: model.pointScores,
+                finalBySize: Dictionary(uniqueKeysWithValues: model.finalBySize.map { (String(format: "%.0f", $0.size), $0.scores) }),
+                finalBySource: Dictionary(uniqueKeysWithValues: model.finalBySource.map { ($0.source, $0.scores) }))
         }
         self.ranking = ranking
     }

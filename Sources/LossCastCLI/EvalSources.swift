@@ -29,7 +29,8 @@ struct EvalSources: ParsableCommand {
     func ks() throws -> [Int] {
         let values = adapt.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ ($0 ?? 0) >= Predictor.minimumAdaptationRuns }) else {
-            throw ValidationError("--adapt \(adapt): expected run counts of \(Predictor.minimumAdaptationRuns) or more, comma-separated, e.g. 3,10")
+            throw ValidationError(
+                "--adapt \(adapt): expected run counts of \(Predictor.minimumAdaptationRuns) or more, comma-separated, e.g. 3,10")
         }
         return values.map { $0! }
     }
@@ -55,9 +56,12 @@ struct EvalSources: ParsableCommand {
         print("leave-one-source-out over \(study.sources.count) sources (\(selection.description)); final losses; 90% intervals")
         print("source                      runs  zero-shot MAE  level doubt  coverage  width    Winkler  flagged new")
         for source in study.sources {
-            print(String(format: "%@ %5d  %13.4f  %11@  %7.1f%%  %7.4f  %7.4f  %10.0f%%", source.source.padding(toLength: 26, withPad: " ", startingAt: 0),
-                         source.runs, source.zeroShotMAE, source.levelDeviation.map { String(format: "%.4f", $0) } ?? "-",
-                         source.coverage * 100, source.medianWidth, source.intervalScore, source.flaggedNew * 100))
+            print(
+                String(
+                    format: "%@ %5d  %13.4f  %11@  %7.1f%%  %7.4f  %7.4f  %10.0f%%",
+                    source.source.padding(toLength: 26, withPad: " ", startingAt: 0),
+                    source.runs, source.zeroShotMAE, source.levelDeviation.map { String(format: "%.4f", $0) } ?? "-",
+                    source.coverage * 100, source.medianWidth, source.intervalScore, source.flaggedNew * 100))
         }
         for k in ks {
             print("\nadapted from the \(k) smallest runs, predicting the larger ones (final-loss MAE)")
@@ -65,9 +69,12 @@ struct EvalSources: ParsableCommand {
             for source in study.sources {
                 guard let result = source.adaptations.first(where: { $0.given == k }) else { continue }
                 func number(_ value: Double?) -> String { value.map { String(format: "%.4f", $0) } ?? "-" }
-                print(String(format: "%@ %6d  %9.4f  %7.4f  %13@  %10@  %15.1f%%  %.4f", source.source.padding(toLength: 26, withPad: " ", startingAt: 0),
-                             result.tested, result.zeroShotMAE, result.adaptedMAE, number(result.chinchillaMAE), number(result.scratchMAE),
-                             result.adaptedCoverage * 100, result.adaptedWidth))
+                print(
+                    String(
+                        format: "%@ %6d  %9.4f  %7.4f  %13@  %10@  %15.1f%%  %.4f",
+                        source.source.padding(toLength: 26, withPad: " ", startingAt: 0),
+                        result.tested, result.zeroShotMAE, result.adaptedMAE, number(result.chinchillaMAE), number(result.scratchMAE),
+                        result.adaptedCoverage * 100, result.adaptedWidth))
             }
         }
     }

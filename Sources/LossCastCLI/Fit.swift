@@ -33,13 +33,15 @@ struct Fit: ParsableCommand {
         let bar = LockedProgressBar(ProgressBar(total: bootstrap, label: "bootstrap"))
         if bootstrap > 0 { options.bootstrapProgress = { done in bar.update(done, detail: "\(done)/\(bootstrap) resamples") } }
         defer { bar.finish() }
-        let selection = "sources \(filter.source.isEmpty ? "all" : filter.source.joined(separator: ",")); "
+        let selection =
+            "sources \(filter.source.isEmpty ? "all" : filter.source.joined(separator: ",")); "
             + "where \(filter.conditions.joined(separator: " and ")); \(runs.count) runs"
         let report = try chosen.fit(runs: runs, options: options, selection: selection)
         // A fit whose error or parameters are not finite is no fit: refused, never saved.
         guard report.meanAbsoluteError.isFinite, report.parameters.allSatisfy(\.isFinite) else {
-            throw ValidationError("the \(report.law) fit did not converge to finite values (R^2 \(report.rSquared), MAE \(report.meanAbsoluteError)); "
-                                  + "check the runs for impossible values with `losscast runs list`")
+            throw ValidationError(
+                "the \(report.law) fit did not converge to finite values (R^2 \(report.rSquared), MAE \(report.meanAbsoluteError)); "
+                    + "check the runs for impossible values with `losscast runs list`")
         }
         if let save {
             try JSONOutput.write(report, to: save)
@@ -57,7 +59,10 @@ struct Fit: ParsableCommand {
             }
             print(line)
         }
-        print(String(format: "R^2 %.5f   MAE %.5f   RMSE %.5f on the fitted points", report.rSquared, report.meanAbsoluteError, report.rootMeanSquaredError))
+        print(
+            String(
+                format: "R^2 %.5f   MAE %.5f   RMSE %.5f on the fitted points", report.rSquared, report.meanAbsoluteError,
+                report.rootMeanSquaredError))
         if let save { print("saved to \(save)") }
     }
 }

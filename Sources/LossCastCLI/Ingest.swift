@@ -8,16 +8,21 @@ import Runs
 struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ingest pretraining logs (files or folders) into the run store.",
-        discussion: "Formats: \(Detection.formats.joined(separator: ", ")). Known public datasets are recognised by their layout; a CSV or JSON-lines table of your own is read with --mapping (--format csv or jsonl, default by extension); .jsonl without a mapping is read as a W&B history export.")
+        discussion:
+            "Formats: \(Detection.formats.joined(separator: ", ")). Known public datasets are recognised by their layout; a CSV or JSON-lines table of your own is read with --mapping (--format csv or jsonl, default by extension); .jsonl without a mapping is read as a W&B history export."
+    )
 
     @Argument(help: "Files or folders to ingest.") var paths: [String]
     @Option(help: "The format of every file given (default: detect).") var format: String?
     @Option(help: "A JSON or YAML file describing a table's columns (CSV or JSON lines).") var mapping: String?
     @Option(help: "The source name for the runs (default: the format's).") var source: String?
     @Option(help: "The target loss for W&B histories (default: train/loss, loss, ...).") var target: String?
-    @Option(name: .customLong("set"), help: "A field the files do not state, KEY=VALUE, for every run they hold (repeatable; what a file says wins), e.g. params=1.9e8.")
+    @Option(
+        name: .customLong("set"),
+        help: "A field the files do not state, KEY=VALUE, for every run they hold (repeatable; what a file says wins), e.g. params=1.9e8.")
     var assignments: [String] = []
-    @Option(help: "A configuration (JSON or YAML, flat or in sections) stating fields the files do not; --set wins over it.") var config: String?
+    @Option(help: "A configuration (JSON or YAML, flat or in sections) stating fields the files do not; --set wins over it.") var config:
+        String?
     @OptionGroup var storeOptions: StoreOptions
     @Flag(help: "Print the reports as JSON.") var json = false
 
@@ -27,7 +32,8 @@ struct Ingest: ParsableCommand {
         var stated = try config.map { try ConfigurationInput.read($0).values } ?? [:]
         for assignment in assignments {
             guard let equals = assignment.firstIndex(of: "="), equals != assignment.startIndex,
-                  assignment.index(after: equals) != assignment.endIndex else {
+                assignment.index(after: equals) != assignment.endIndex
+            else {
                 throw ValidationError("--set \(assignment): expected KEY=VALUE, e.g. params=1.9e8")
             }
             let key = String(assignment[..<equals]), text = String(assignment[assignment.index(after: equals)...])
@@ -38,8 +44,9 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         let parsedMapping = try mapping.map { try Mapping(path: $0) }
-        let plans = try Detection.plan(paths: paths, format: format, mapping: parsedMapping,
-                                       source: source ?? parsedMapping?.source, target: target, stated: try statedFields())
+        let plans = try Detection.plan(
+            paths: paths, format: format, mapping: parsedMapping,
+            source: source ?? parsedMapping?.source, target: target, stated: try statedFields())
         guard !plans.isEmpty else { throw ValidationError("nothing to ingest under \(paths.joined(separator: " "))") }
         let store = try storeOptions.open()
         let totalBytes = plans.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1.path)[.size] as? Int) ?? 0) }
@@ -69,15 +76,22 @@ struct Ingest: ParsableCommand {
             let added = reports.reduce(0) { $0 + $1.added }, duplicates = reports.reduce(0) { $0 + $1.duplicates }
             if !perFile {
                 for (source, group) in Dictionary(grouping: reports, by: \.source).sorted(by: { $0.key < $1.key }) {
-                    print("  \(source): \(group.reduce(0) { $0 + $1.added }) added, \(group.reduce(0) { $0 + $1.diverged }) marked diverged, "
-                          + "\(group.filter(\.alreadyIngested).count) file(s) already ingested")
+                    print(
+                        "  \(source): \(group.reduce(0) { $0 + $1.added }) added, \(group.reduce(0) { $0 + $1.diverged }) marked diverged, "
+                            + "\(group.filter(\.alreadyIngested).count) file(s) already ingested")
                 }
             }
-            let (noParams, noTokens) = (reports.reduce(0) { $0 + $1.withoutParams.count }, reports.reduce(0) { $0 + $1.withoutTokens.count })
+            let (noParams, noTokens) = (
+                reports.reduce(0) { $0 + $1.withoutParams.count }, reports.reduce(0) { $0 + $1.withoutTokens.count }
+            )
             if !perFile && noParams + noTokens > 0 {
-                print("warning: \(noParams) run(s) stored without N (parameters), \(noTokens) without D (training tokens); ingesting one file names them")
+                print(
+                    "warning: \(noParams) run(s) stored without N (parameters), \(noTokens) without D (training tokens); ingesting one file names them"
+                )
             }
-            print("\(plans.count) file(s): \(added) runs added, \(duplicates) duplicates skipped, \(failures.count) file(s) refused; store \(store.path)")
+            print(
+                "\(plans.count) file(s): \(added) runs added, \(duplicates) duplicates skipped, \(failures.count) file(s) refused; store \(store.path)"
+            )
         }
         if !failures.isEmpty { throw ExitCode(1) }
     }
@@ -93,9 +107,13 @@ struct Ingest: ParsableCommand {
         var text = "ingested \(report.file) [\(report.format) -> \(report.source)]: " + parts.joined(separator: ", ")
         for rejection in report.rejected.prefix(3) { text += "\n    refused: \(rejection)" }
         if report.rejected.count > 3 { text += "\n    ... and \(report.rejected.count - 3) more like it" }
-        for (names, what, key) in [(report.withoutParams, "N (parameters)", "params"), (report.withoutTokens, "D (training tokens)", "tokens")] where !names.isEmpty {
-            text += "\n    warning: \(names.count) run(s) stored without \(what): " + names.prefix(5).joined(separator: ", ")
-                + (names.count > 5 ? ", ..." : "") + "; laws and the predictor cannot place them. Map a column to `\(key)` or state a constant "
+        for (names, what, key) in [
+            (report.withoutParams, "N (parameters)", "params"), (report.withoutTokens, "D (training tokens)", "tokens")
+        ] where !names.isEmpty {
+            text +=
+                "\n    warning: \(names.count) run(s) stored without \(what): " + names.prefix(5).joined(separator: ", ")
+                + (names.count > 5 ? ", ..." : "")
+                + "; laws and the predictor cannot place them. Map a column to `\(key)` or state a constant "
                 + "in the mapping (`constants: {\(key): ...}`)"
         }
         return text

@@ -9,8 +9,10 @@ struct LossCast: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "losscast",
         abstract: "Predict a language-model pretraining run's loss from its configuration.",
-        subcommands: [Doctor.self, Ingest.self, RunsCommand.self, Fit.self, Train.self, Predict.self, Rank.self, Demo.self,
-                      Simulate.self, Serve.self, Eval.self, EvalSources.self, Adapt.self, Score.self, CampaignCommand.self, Cost.self]
+        subcommands: [
+            Doctor.self, Ingest.self, RunsCommand.self, Fit.self, Train.self, Predict.self, Rank.self, Demo.self,
+            Simulate.self, Serve.self, Eval.self, EvalSources.self, Adapt.self, Score.self, CampaignCommand.self, Cost.self
+        ]
     )
 
     static func main() async {

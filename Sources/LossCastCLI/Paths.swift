@@ -40,8 +40,9 @@ enum Paths {
         let path = defaultCheckpoint
         guard FileManager.default.fileExists(atPath: path) else {
             let variable = ProcessInfo.processInfo.environment[checkpointVariable].map { "$\(checkpointVariable) (\($0))" }
-            throw ValidationError("no checkpoint: looked in " + (variable.map { [$0] } ?? defaultCheckpointCandidates).joined(separator: ", ")
-                                  + ". Give --checkpoint FILE, set \(checkpointVariable), or train one with `losscast train`.")
+            throw ValidationError(
+                "no checkpoint: looked in " + (variable.map { [$0] } ?? defaultCheckpointCandidates).joined(separator: ", ")
+                    + ". Give --checkpoint FILE, set \(checkpointVariable), or train one with `losscast train`.")
         }
         return path
     }
@@ -53,11 +54,13 @@ enum Paths {
     static func epochData(_ given: String?) throws -> String {
         if let given { return given }
         if let variable = ProcessInfo.processInfo.environment[epochDataVariable] { return variable }
-        let candidates = [absolute("../shared/datasets/epoch_training_costs")]
+        let candidates =
+            [absolute("../shared/datasets/epoch_training_costs")]
             + binaryAncestors.map { $0.appendingPathComponent("../shared/datasets/epoch_training_costs").standardized.path }
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/" + PriceTable.fileName) }) else {
-            throw ValidationError("no Epoch cost tables: looked in " + candidates.joined(separator: ", ")
-                                  + ". Give --epoch-data DIR (epoch-research/training-cost-trends' data/ folder) or set \(epochDataVariable).")
+            throw ValidationError(
+                "no Epoch cost tables: looked in " + candidates.joined(separator: ", ")
+                    + ". Give --epoch-data DIR (epoch-research/training-cost-trends' data/ folder) or set \(epochDataVariable).")
         }
         return found
     }

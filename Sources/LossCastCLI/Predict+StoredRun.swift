@@ -19,7 +19,8 @@ enum PredictStoredRun {
         let contexts = StepContext.contexts(for: run)
         let predictions = predictor.predict(wanted.map { (run, contexts[$0]) })
         let rows = zip(wanted, predictions).map { index, prediction in
-            Row(step: run.curve[index].step, tokens: contexts[index].tokensSeen, loss: prediction.loss, lower90: prediction.lower,
+            Row(
+                step: run.curve[index].step, tokens: contexts[index].tokensSeen, loss: prediction.loss, lower90: prediction.lower,
                 upper90: prediction.upper, divergenceProbability: prediction.divergenceProbability,
                 actual: run.curve[index].losses[run.targetLoss])
         }
@@ -29,13 +30,17 @@ enum PredictStoredRun {
         print("      step        tokens     loss   90% interval        actual")
         for row in rows {
             let step = row.step.map { String(format: "%.0f", $0) } ?? "-", tokens = row.tokens.map { String(format: "%.4g", $0) } ?? "-"
-            print(padded(step, 10) + "  " + padded(tokens, 12) + String(format: "   %.4f   %.4f to %.4f   ", row.loss, row.lower90, row.upper90)
-                  + (row.actual.map { String(format: "%.4f", $0) } ?? "-"))
+            print(
+                padded(step, 10) + "  " + padded(tokens, 12)
+                    + String(format: "   %.4f   %.4f to %.4f   ", row.loss, row.lower90, row.upper90)
+                    + (row.actual.map { String(format: "%.4f", $0) } ?? "-"))
         }
         let scored = rows.compactMap { row in row.actual.map { (row.loss - $0, $0 >= row.lower90 && $0 <= row.upper90) } }
         if !scored.isEmpty {
-            print(String(format: "%d logged point(s): MAE %.4f, %d inside the 90%% interval", scored.count,
-                         scored.map { abs($0.0) }.reduce(0, +) / Double(scored.count), scored.filter(\.1).count))
+            print(
+                String(
+                    format: "%d logged point(s): MAE %.4f, %d inside the 90%% interval", scored.count,
+                    scored.map { abs($0.0) }.reduce(0, +) / Double(scored.count), scored.filter(\.1).count))
         }
     }
 
@@ -61,16 +66,19 @@ enum PredictStoredRun {
         guard let steps else { return (stored, Array(stored.curve.indices)) }
         let logged = stored.curve.filter { $0.step != nil }
         guard !logged.isEmpty else {
-            throw ValidationError("--steps: run \(stored.name) logs no steps (its points are known by tokens only); leave out --steps to predict its logged points")
+            throw ValidationError(
+                "--steps: run \(stored.name) logs no steps (its points are known by tokens only); leave out --steps to predict its logged points"
+            )
         }
         let batch = stored.number(ConfigKey.batchSizeTokens)
         let schedule = Schedule(run: stored)
         var run = stored
         var byStep = Dictionary(logged.map { ($0.step!, $0) }, uniquingKeysWith: { first, _ in first })
         for step in steps where byStep[step] == nil {
-            byStep[step] = CurvePoint(step: step, tokens: batch.map { step * $0 } ?? tokensSeen(at: step, logged),
-                                      learningRate: schedule.flatMap { $0.rates.isEmpty ? nil : $0.rates[min(max(Int(step), 1), $0.count) - 1] },
-                                      losses: [:])
+            byStep[step] = CurvePoint(
+                step: step, tokens: batch.map { step * $0 } ?? tokensSeen(at: step, logged),
+                learningRate: schedule.flatMap { $0.rates.isEmpty ? nil : $0.rates[min(max(Int(step), 1), $0.count) - 1] },
+                losses: [:])
         }
         run.curve = byStep.keys.sorted().map { byStep[$0]! }
         let wanted = Set(steps)

@@ -15,7 +15,9 @@ import Runs
 /// point of a stored run.
 struct PredictFromLaw {
     static func run(lawPath: String, config: String?, runID: String?, store: StoreOptions, json: Bool) throws {
-        guard let data = FileManager.default.contents(atPath: lawPath) else { throw ValidationError("--law \(lawPath): cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: lawPath) else {
+            throw ValidationError("--law \(lawPath): cannot read the file")
+        }
         let report: LawReport
         do { report = try JSONDecoder().decode(LawReport.self, from: data) } catch {
             throw ValidationError("--law \(lawPath): not a saved fit (\(error))")
@@ -23,7 +25,9 @@ struct PredictFromLaw {
         let law = try LawRegistry.law(named: report.law)
         var run: Run
         if let runID {
-            guard let stored = try store.openExisting().run(idOrName: runID) else { throw ValidationError("--run \(runID): no run has that id prefix or name; see `losscast runs list`") }
+            guard let stored = try store.openExisting().run(idOrName: runID) else {
+                throw ValidationError("--run \(runID): no run has that id prefix or name; see `losscast runs list`")
+            }
             run = stored
         } else if let config {
             // A law's point is N, D and a loss it fits to; predicting, it reads N and D only.
@@ -34,7 +38,9 @@ struct PredictFromLaw {
         }
         let predictions = law.predict(report, run: run)
         guard !predictions.isEmpty else {
-            throw ValidationError("the \(report.law) law cannot read this configuration: it needs \(report.law == "mpl" || report.law == "annealing" ? "a run with a logged schedule (--run ID)" : "params and tokens")")
+            throw ValidationError(
+                "the \(report.law) law cannot read this configuration: it needs \(report.law == "mpl" || report.law == "annealing" ? "a run with a logged schedule (--run ID)" : "params and tokens")"
+            )
         }
         if json {
             try printJSON(predictions.map { ["predicted": $0.predicted] })
@@ -59,7 +65,8 @@ enum ConfigurationInput {
     /// boolean or else a name, read as a one-field configuration (no JSON text is built), so
     /// a typo gets the near name and a name where a number goes is refused.
     static func field(_ key: String, _ text: String, option: String) throws -> [String: ConfigValue] {
-        let node: ConfigNode = Double(text).map(ConfigNode.number) ?? (text == "true" || text == "false" ? .bool(text == "true") : .string(text))
+        let node: ConfigNode =
+            Double(text).map(ConfigNode.number) ?? (text == "true" || text == "false" ? .bool(text == "true") : .string(text))
         return try InputErrors.asUsage { try Configuration.read(.object([ConfigNode.Entry(key, node)]), origin: "\(option) \(key)").values }
     }
 }
@@ -69,10 +76,18 @@ struct Predict: ParsableCommand {
         abstract: "Predict a configuration's final loss, 90% interval and divergence risk (and its curve with --steps).")
     @Option(help: "A predictor checkpoint (default: $LOSSCAST_CHECKPOINT, else Checkpoints/default.safetensors).") var checkpoint: String?
     @Option(help: "A fit saved by `losscast fit --save`, to predict with a law instead.") var law: String?
-    @Option(help: "The configuration: a JSON object or a file, e.g. {\"params\": 1e9, \"tokens\": 2e10, \"lr\": 0.002}.") var config: String?
+    @Option(help: "The configuration: a JSON object or a file, e.g. {\"params\": 1e9, \"tokens\": 2e10, \"lr\": 0.002}.") var config:
+        String?
     @Option(help: "Points of the curve: FROM:TO:COUNT steps.") var steps: String?
-    @Option(name: .customLong("run"), help: "A stored run (id prefix or name): predict it from its own configuration and logged rates, at every logged point beside its loss (or at --steps); with --law, the law's prediction of every point.") var runID: String?
-    @Option(help: "A folder of run folders (config.json, and losses.json when trained): predict every step each lists (else every eval_interval) and write --out.") var runs: String?
+    @Option(
+        name: .customLong("run"),
+        help:
+            "A stored run (id prefix or name): predict it from its own configuration and logged rates, at every logged point beside its loss (or at --steps); with --law, the law's prediction of every point."
+    ) var runID: String?
+    @Option(
+        help:
+            "A folder of run folders (config.json, and losses.json when trained): predict every step each lists (else every eval_interval) and write --out."
+    ) var runs: String?
     @Option(help: "With --runs: the predictions file to write (LossCast-Bench's format, with 90% intervals).") var out: String?
     @Option(help: "With --runs: the source of every run (default: each folder name's leading words, e.g. ncpl-marin).") var source: String?
     @OptionGroup var storeOptions: StoreOptions
@@ -95,16 +110,22 @@ struct Predict: ParsableCommand {
         }
         let wanted = try requestedSteps()
         if let runID {
-            guard config == nil else { throw ValidationError("give --run ID or --config, not both: a stored run is predicted from its own configuration") }
-            try PredictStoredRun.run(idOrName: runID, steps: wanted, checkpoint: try Paths.checkpoint(checkpoint), store: storeOptions, json: json)
+            guard config == nil else {
+                throw ValidationError("give --run ID or --config, not both: a stored run is predicted from its own configuration")
+            }
+            try PredictStoredRun.run(
+                idOrName: runID, steps: wanted, checkpoint: try Paths.checkpoint(checkpoint), store: storeOptions, json: json)
             return
         }
-        guard let config else { throw ValidationError("give --config FILE|JSON, --run ID, --runs DIR --out FILE, or --law FILE with --run ID") }
+        guard let config else {
+            throw ValidationError("give --config FILE|JSON, --run ID, --runs DIR --out FILE, or --law FILE with --run ID")
+        }
         let predictor = try Predictor.load(path: try Paths.checkpoint(checkpoint))
         let configuration = try ConfigurationInput.read(config)
         let curve = try InputErrors.asUsage("--config: ") { try predictor.predict([configuration], at: wanted)[0] }
         let predictions = curve.points
-        let cost = hardwareOptions.isGiven ? try hardwareOptions.estimate(flop: try Cost.trainingFLOP(config: config, flop: nil).value) : nil
+        let cost =
+            hardwareOptions.isGiven ? try hardwareOptions.estimate(flop: try Cost.trainingFLOP(config: config, flop: nil).value) : nil
         // What the checkpoint never saw, said before any number (on standard error beside JSON).
         if let novelty = predictor.novelty([configuration.values]) {
             printNote(novelty, json: json)
@@ -123,18 +144,24 @@ struct Predict: ParsableCommand {
             return
         }
         if predictions.count == 1, let prediction = predictions.first {
-            print(String(format: "predicted final loss %.4f (90%% interval %.4f to %.4f); divergence probability %.1f%%",
-                         prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100)
-                  + (prediction.newSource == true ? "; a new source (see the note)" : ""))
-            if prediction.divergenceProbability > 0.5 { print("warning: this configuration is likely to diverge; the loss above assumes it does not") }
+            print(
+                String(
+                    format: "predicted final loss %.4f (90%% interval %.4f to %.4f); divergence probability %.1f%%",
+                    prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100)
+                    + (prediction.newSource == true ? "; a new source (see the note)" : ""))
+            if prediction.divergenceProbability > 0.5 {
+                print("warning: this configuration is likely to diverge; the loss above assumes it does not")
+            }
             if let why = try predictor.explain(configuration).summary { print("interval: " + why) }
             if let cost { Self.printCost(cost) }
             return
         }
         print("    step      loss   90% interval        divergence")
         for (step, prediction) in zip(curve.steps, predictions) {
-            print(String(format: "%8.0f   %.4f   %.4f to %.4f   %5.1f%%", step, prediction.loss, prediction.lower, prediction.upper,
-                         prediction.divergenceProbability * 100))
+            print(
+                String(
+                    format: "%8.0f   %.4f   %.4f to %.4f   %5.1f%%", step, prediction.loss, prediction.lower, prediction.upper,
+                    prediction.divergenceProbability * 100))
         }
         if let cost { Self.printCost(cost) }
     }
@@ -144,11 +171,14 @@ struct Predict: ParsableCommand {
         guard let steps else { return nil }
         let parts = steps.split(separator: ":").map { Double($0) }
         guard parts.count == 3, let from = parts[0], let to = parts[1], let count = parts[2], from >= 1, to >= from, count >= 1,
-              count == count.rounded(), to <= 1e12 else {
-            throw ValidationError("--steps \(steps.prefix(80)): expected FROM:TO:COUNT with 1 <= FROM <= TO <= 1e12 and a whole COUNT, e.g. 1000:20000:20")
+            count == count.rounded(), to <= 1e12
+        else {
+            throw ValidationError(
+                "--steps \(steps.prefix(80)): expected FROM:TO:COUNT with 1 <= FROM <= TO <= 1e12 and a whole COUNT, e.g. 1000:20000:20")
         }
         guard count <= Double(Self.maximumCurvePoints) else {
-            throw ValidationError("--steps \(steps.prefix(80)): \(count) points is more than \(Self.maximumCurvePoints); a curve needs far fewer")
+            throw ValidationError(
+                "--steps \(steps.prefix(80)): \(count) points is more than \(Self.maximumCurvePoints); a curve needs far fewer")
         }
         return (0..<Int(count)).map { index in count == 1 ? to : (from + (to - from) * Double(index) / (count - 1)).rounded() }
     }
@@ -156,8 +186,10 @@ struct Predict: ParsableCommand {
     /// The curve's points as JSON rows; no step without a batch size (the end of training).
     static func rows(_ curve: CurvePrediction) -> [[String: Double]] {
         zip(curve.steps, curve.points).map { step, prediction in
-            var row = ["loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
-                       "divergence_probability": prediction.divergenceProbability]
+            var row = [
+                "loss": prediction.loss, "lower90": prediction.lower, "upper90": prediction.upper,
+                "divergence_probability": prediction.divergenceProbability
+            ]
             if step.isFinite { row["step"] = step }
             if prediction.newSource == true { row["new_source"] = 1 }
             return row
@@ -168,8 +200,10 @@ struct Predict: ParsableCommand {
     static func printCost(_ cost: CostEstimate) {
         let cloud = cost.cloud[Commitment.threeYear.rawValue].map { "$\(Cost.grouped($0.cost.adjusted)) rented (3-year)" }
         let amortized = cost.amortized.map { "$\(Cost.grouped($0.total.adjusted)) amortized" }
-        print(String(format: "cost: %d x %@ at %.1f%% MFU: ", cost.chips, cost.chip, cost.utilization * 100) + Cost.duration(cost.seconds)
-              + ", \(Cost.grouped(cost.chipHours)) chip-hours, " + ([cloud, amortized].compactMap { $0 }.joined(separator: ", ")) + " (2023 dollars)")
+        print(
+            String(format: "cost: %d x %@ at %.1f%% MFU: ", cost.chips, cost.chip, cost.utilization * 100) + Cost.duration(cost.seconds)
+                + ", \(Cost.grouped(cost.chipHours)) chip-hours, " + ([cloud, amortized].compactMap { $0 }.joined(separator: ", "))
+                + " (2023 dollars)")
         for note in cost.assumed { print("assumed: " + note) }
     }
 }
@@ -184,9 +218,14 @@ enum PredictRunFolders {
         let predictions = predictor.predict(points)
         try PredictionsFile(runs: runs, values: predictions.map(\.loss), intervals: predictions.map { ($0.lower, $0.upper) }).write(to: out)
         let unseen = Set(runs.map(\.source)).subtracting(predictor.record.sources).sorted()
-        print(String(format: "predicted %d points of %d runs in %.1f s; wrote %@", points.count, runs.count, Date().timeIntervalSince(start), out))
+        print(
+            String(
+                format: "predicted %d points of %d runs in %.1f s; wrote %@", points.count, runs.count, Date().timeIntervalSince(start), out
+            ))
         if !unseen.isEmpty {
-            print("note: the checkpoint never trained on source(s) \(unseen.joined(separator: ", ")); their loss level is a guess (trained on \(predictor.record.sources.joined(separator: ", ")))")
+            print(
+                "note: the checkpoint never trained on source(s) \(unseen.joined(separator: ", ")); their loss level is a guess (trained on \(predictor.record.sources.joined(separator: ", ")))"
+            )
         }
     }
 }

@@ -11,7 +11,9 @@ import Runs
 struct Rank: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Rank candidate configurations by predicted final loss, with intervals and divergence risk.",
-        discussion: "Candidates: a JSONL file (one configuration per line), or --base JSON with --grid FIELD=V1,V2,... (repeatable) for their product.")
+        discussion:
+            "Candidates: a JSONL file (one configuration per line), or --base JSON with --grid FIELD=V1,V2,... (repeatable) for their product."
+    )
     @Option(help: "A predictor checkpoint (default: Checkpoints/default.safetensors).") var checkpoint: String?
     @Option(help: "A JSONL file of configurations.") var candidates: String?
     @Option(help: "The configuration every grid point shares (JSON or a file).") var base: String?
@@ -20,9 +22,12 @@ struct Rank: ParsableCommand {
     @Flag(help: "Rank by the upper end of the 90% interval plus a penalty for divergence risk, not the mean.") var riskAdjusted = false
     @OptionGroup(title: "Cost (with --hardware and --chips: each candidate's training cost, 6 N D FLOP, beside its loss)")
     var hardwareOptions: HardwareOptions
-    @Option(help: "How the cost is paid: on-demand, 1-year or 3-year cloud rental (the paper's default), or amortized.") var payment: PaymentChoice = .threeYear
-    @Option(help: "Rank only the candidates whose training costs at most this many 2023 dollars (needs --hardware and --chips).") var maxCost: Double?
-    @Option(help: "With --hardware: write an SVG of every candidate's predicted loss against its cost, with the frontier.") var frontier: String?
+    @Option(help: "How the cost is paid: on-demand, 1-year or 3-year cloud rental (the paper's default), or amortized.") var payment:
+        PaymentChoice = .threeYear
+    @Option(help: "Rank only the candidates whose training costs at most this many 2023 dollars (needs --hardware and --chips).")
+    var maxCost: Double?
+    @Option(help: "With --hardware: write an SVG of every candidate's predicted loss against its cost, with the frontier.") var frontier:
+        String?
     @Flag(help: "Print JSON.") var json = false
 
     /// Candidates predicted at once.
@@ -30,11 +35,16 @@ struct Rank: ParsableCommand {
 
     func validate() throws {
         guard top >= 1 else { throw ValidationError("--top \(top): expected a positive number of candidates to show") }
-        if let maxCost, !(maxCost.isFinite && maxCost > 0) { throw ValidationError("--max-cost \(maxCost): give a positive budget in dollars, e.g. 1e6") }
-        if (maxCost != nil || frontier != nil) && !hardwareOptions.isGiven {
-            throw ValidationError("\(maxCost != nil ? "--max-cost" : "--frontier") needs the hardware to price runs on: --hardware NAME --chips N")
+        if let maxCost, !(maxCost.isFinite && maxCost > 0) {
+            throw ValidationError("--max-cost \(maxCost): give a positive budget in dollars, e.g. 1e6")
         }
-        if hardwareOptions.hours != nil { throw ValidationError("--hours: candidates differ in FLOP, so give --mfu, not one wall-clock time") }
+        if (maxCost != nil || frontier != nil) && !hardwareOptions.isGiven {
+            throw ValidationError(
+                "\(maxCost != nil ? "--max-cost" : "--frontier") needs the hardware to price runs on: --hardware NAME --chips N")
+        }
+        if hardwareOptions.hours != nil {
+            throw ValidationError("--hours: candidates differ in FLOP, so give --mfu, not one wall-clock time")
+        }
     }
 
     func run() throws {
@@ -50,7 +60,8 @@ struct Rank: ParsableCommand {
         // One plan priced once: every candidate's cost scales with its FLOP.
         let pricing = hardwareOptions.isGiven ? try hardwareOptions.estimate(flop: 1e21) : nil
         if let pricing, pricing.dollars(payment.payment) == nil {
-            throw ValidationError("--payment \(payment.rawValue): no such price for \(pricing.chip) in Epoch's tables; try another --payment")
+            throw ValidationError(
+                "--payment \(payment.rawValue): no such price for \(pricing.chip) in Epoch's tables; try another --payment")
         }
         func cost(_ configuration: Configuration, index: Int) throws -> CostEstimate? {
             guard let pricing else { return nil }
@@ -75,7 +86,7 @@ struct Rank: ParsableCommand {
                     }
                 }
                 best.append((score(prediction), seen + offset, configuration, prediction, costed))
-                if grid.isEmpty { keys.formUnion(configuration.values.keys) }   // the columns a file's candidates show
+                if grid.isEmpty { keys.formUnion(configuration.values.keys) }  // the columns a file's candidates show
             }
             best = Array(best.sorted { ($0.score, $0.index) < ($1.score, $1.index) }.prefix(top))
             seen += batch.count
@@ -84,8 +95,13 @@ struct Rank: ParsableCommand {
         progress.finish()
         guard seen > 0 else { throw ValidationError("--candidates \(candidates ?? ""): no configurations") }
         if let maxCost {
-            printNote("\(overBudget) of \(seen) candidates cost more than $\(Cost.grouped(maxCost)) (\(payment.rawValue)) and are left out", json: json)
-            guard !best.isEmpty else { throw ValidationError("--max-cost \(Cost.grouped(maxCost)): no candidate fits; the cheapest costs $\(Cost.grouped(cheapest))") }
+            printNote(
+                "\(overBudget) of \(seen) candidates cost more than $\(Cost.grouped(maxCost)) (\(payment.rawValue)) and are left out",
+                json: json)
+            guard !best.isEmpty else {
+                throw ValidationError(
+                    "--max-cost \(Cost.grouped(maxCost)): no candidate fits; the cheapest costs $\(Cost.grouped(cheapest))")
+            }
         }
         if let frontier, let pricing {
             try Self.writeFrontier(frontierPoints, to: frontier, pricing: pricing, payment: payment)
@@ -97,47 +113,68 @@ struct Rank: ParsableCommand {
             printNote(novelty, json: json)
         }
         if json {
-            try printJSON(best.enumerated().map { position, entry in
-                RankedRow(rank: position + 1, configuration: entry.configuration.values.mapValues(\.description),
-                          loss: entry.prediction.loss, lower90: entry.prediction.lower, upper90: entry.prediction.upper,
-                          divergenceProbability: entry.prediction.divergenceProbability,
-                          costDollars: entry.cost.map { $0.dollars(payment.payment) ?? 0 }, chipHours: entry.cost?.chipHours,
-                          hours: entry.cost.map { $0.seconds / 3600 }, flop: entry.cost?.flop)
-            })
+            try printJSON(
+                best.enumerated().map { position, entry in
+                    RankedRow(
+                        rank: position + 1, configuration: entry.configuration.values.mapValues(\.description),
+                        loss: entry.prediction.loss, lower90: entry.prediction.lower, upper90: entry.prediction.upper,
+                        divergenceProbability: entry.prediction.divergenceProbability,
+                        costDollars: entry.cost.map { $0.dollars(payment.payment) ?? 0 }, chipHours: entry.cost?.chipHours,
+                        hours: entry.cost.map { $0.seconds / 3600 }, flop: entry.cost?.flop)
+                })
             return
         }
         let axes = grid.compactMap { $0.split(separator: "=").first.map { ConfigKey.canonical(String($0)) } }
         let shown = axes.isEmpty ? Array(keys.sorted().prefix(4)) : axes
         // Each column as wide as its name or its widest shown value, plus a space.
         let widths = shown.map { key in ([key.count] + best.map { ($0.configuration[key]?.description ?? "-").count }).max()! + 1 }
-        print("rank  " + zip(shown, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined() + "loss    90% interval      diverge"
-              + (pricing == nil ? "" : "  cost (\(payment.rawValue))  time"))
+        print(
+            "rank  " + zip(shown, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined()
+                + "loss    90% interval      diverge"
+                + (pricing == nil ? "" : "  cost (\(payment.rawValue))  time"))
         for (position, entry) in best.enumerated() {
-            let fields = zip(shown, widths).map { (entry.configuration[$0]?.description ?? "-").padding(toLength: $1, withPad: " ", startingAt: 0) }.joined()
+            let fields = zip(shown, widths).map {
+                (entry.configuration[$0]?.description ?? "-").padding(toLength: $1, withPad: " ", startingAt: 0)
+            }.joined()
             let p = entry.prediction
-            let costed = entry.cost.map { cost in "  $" + Cost.grouped(cost.dollars(payment.payment) ?? 0).padding(toLength: 16, withPad: " ", startingAt: 0) + Cost.duration(cost.seconds) } ?? ""
-            print(String(format: "%4d  %@%.4f  %.4f to %.4f  %5.1f%%", position + 1, fields, p.loss, p.lower, p.upper, p.divergenceProbability * 100) + costed)
+            let costed =
+                entry.cost.map { cost in
+                    "  $" + Cost.grouped(cost.dollars(payment.payment) ?? 0).padding(toLength: 16, withPad: " ", startingAt: 0)
+                        + Cost.duration(cost.seconds)
+                } ?? ""
+            print(
+                String(
+                    format: "%4d  %@%.4f  %.4f to %.4f  %5.1f%%", position + 1, fields, p.loss, p.lower, p.upper,
+                    p.divergenceProbability * 100) + costed)
         }
         print(String(format: "%d candidates ranked in %.2f s", seen, seconds))
         if let pricing {
-            print(String(format: "cost: %d x %@ at %.1f%% MFU, prices of %@, in 2023 dollars", pricing.chips, pricing.chip, pricing.utilization * 100,
-                         (pricing.cloud[payment.rawValue]?.quote.date ?? pricing.amortized?.purchase.date)?.description ?? "-"))
+            print(
+                String(
+                    format: "cost: %d x %@ at %.1f%% MFU, prices of %@, in 2023 dollars", pricing.chips, pricing.chip,
+                    pricing.utilization * 100,
+                    (pricing.cloud[payment.rawValue]?.quote.date ?? pricing.amortized?.purchase.date)?.description ?? "-"))
             for note in pricing.assumed { print("assumed: " + note) }
         }
     }
 
     /// Predicted loss against cost for every candidate not likely to diverge (at most 2,000
     /// drawn, evenly), and the frontier: the lowest loss any candidate reaches at each cost.
-    static func writeFrontier(_ points: [(cost: Double, loss: Double)], to path: String, pricing: CostEstimate, payment: PaymentChoice) throws {
+    static func writeFrontier(_ points: [(cost: Double, loss: Double)], to path: String, pricing: CostEstimate, payment: PaymentChoice)
+        throws
+    {
         let sorted = points.sorted { ($0.cost, $0.loss) < ($1.cost, $1.loss) }
         var frontier: [(x: Double, y: Double)] = []
         for point in sorted where frontier.last.map({ point.loss < $0.y }) ?? true { frontier.append((point.cost, point.loss)) }
         let stride = max(1, sorted.count / 2_000)
-        var plot = LinePlot(title: "Predicted final loss against training cost (\(pricing.chips) x \(pricing.chip))",
-                            xLabel: "cost, 2023 dollars (\(payment.rawValue))", yLabel: "predicted final loss")
+        var plot = LinePlot(
+            title: "Predicted final loss against training cost (\(pricing.chips) x \(pricing.chip))",
+            xLabel: "cost, 2023 dollars (\(payment.rawValue))", yLabel: "predicted final loss")
         plot.logX = true
-        plot.series.append(.init(name: "candidates", points: Swift.stride(from: 0, to: sorted.count, by: stride).map { (sorted[$0].cost, sorted[$0].loss) },
-                                 style: .markers))
+        plot.series.append(
+            .init(
+                name: "candidates", points: Swift.stride(from: 0, to: sorted.count, by: stride).map { (sorted[$0].cost, sorted[$0].loss) },
+                style: .markers))
         plot.series.append(.init(name: "frontier: the best loss for the money", points: frontier))
         try plot.write(to: path)
     }
@@ -176,7 +213,9 @@ struct CandidateStream {
         self.file = file
         if let file {
             guard base == nil, grid.isEmpty else { throw ValidationError("give --candidates FILE, or --base with --grid, not both") }
-            do { lines = try LineReader(path: file) } catch let error as IngestError { throw ValidationError("--candidates " + error.description) }
+            do { lines = try LineReader(path: file) } catch let error as IngestError {
+                throw ValidationError("--candidates " + error.description)
+            }
             count = nil
             self.base = nil
             axes = []
@@ -190,7 +229,8 @@ struct CandidateStream {
         for (axis, values) in zip(grid, axes) {
             let (product, overflow) = total.multipliedReportingOverflow(by: values.count)
             guard !overflow, product <= Self.maximumCount else {
-                throw ValidationError("--grid: more than \(Self.maximumCount) candidates (by \(axis.prefix(40))); narrow the grid or rank it in parts")
+                throw ValidationError(
+                    "--grid: more than \(Self.maximumCount) candidates (by \(axis.prefix(40))); narrow the grid or rank it in parts")
             }
             total = product
         }
@@ -203,7 +243,9 @@ struct CandidateStream {
         if let lines {
             while batch.count < size {
                 let line: String?
-                do { line = try lines.nextLine() } catch let error as IngestError { throw ValidationError("--candidates " + error.description) }
+                do { line = try lines.nextLine() } catch let error as IngestError {
+                    throw ValidationError("--candidates " + error.description)
+                }
                 guard let line else { break }
                 if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
                 guard produced + batch.count < Self.maximumCount else {

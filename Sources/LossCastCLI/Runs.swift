@@ -22,7 +22,9 @@ struct RunsCommand: ParsableCommand {
             var query = RunQuery()
             query.sources = source
             query.statuses = try status.map {
-                guard let status = RunStatus(rawValue: $0) else { throw ValidationError("--status \($0): expected ok, diverged or truncated") }
+                guard let status = RunStatus(rawValue: $0) else {
+                    throw ValidationError("--status \($0): expected ok, diverged or truncated")
+                }
                 return status
             }
             query.conditions = try conditions.map(FieldCondition.parse)
@@ -66,12 +68,14 @@ struct RunsCommand: ParsableCommand {
             }
             print("id            source               status     N          D          final loss  points  name")
             for run in runs {
-                print(String(format: "%@  %@ %@ %@ %@ %10@  %6d  %@", String(run.id.prefix(12)),
-                             run.source.padding(toLength: 20, withPad: " ", startingAt: 0),
-                             run.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
-                             RunsCommand.short(run.params).padding(toLength: 10, withPad: " ", startingAt: 0),
-                             RunsCommand.short(run.tokens).padding(toLength: 10, withPad: " ", startingAt: 0),
-                             run.finalLoss.map { String(format: "%.4f", $0) } ?? "-", run.pointCount, run.name))
+                print(
+                    String(
+                        format: "%@  %@ %@ %@ %@ %10@  %6d  %@", String(run.id.prefix(12)),
+                        run.source.padding(toLength: 20, withPad: " ", startingAt: 0),
+                        run.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0),
+                        RunsCommand.short(run.params).padding(toLength: 10, withPad: " ", startingAt: 0),
+                        RunsCommand.short(run.tokens).padding(toLength: 10, withPad: " ", startingAt: 0),
+                        run.finalLoss.map { String(format: "%.4f", $0) } ?? "-", run.pointCount, run.name))
             }
             print("\(runs.count) runs")
         }
@@ -91,9 +95,13 @@ struct RunsCommand: ParsableCommand {
                 try printJSON(run)
                 return
             }
-            print("run \(run.id)\n  source \(run.source)\n  name \(run.name)\n  status \(run.status.rawValue)\(run.statusReason.map { " (\($0))" } ?? "")")
+            print(
+                "run \(run.id)\n  source \(run.source)\n  name \(run.name)\n  status \(run.status.rawValue)\(run.statusReason.map { " (\($0))" } ?? "")"
+            )
             print("  target loss \(run.targetLoss); parameter count convention \(run.parameterConvention.rawValue)")
-            print("  from \(run.provenance.file)\(run.provenance.line.map { ":\($0)" } ?? "") by \(run.provenance.importer)\(run.provenance.note.map { "; \($0)" } ?? "")")
+            print(
+                "  from \(run.provenance.file)\(run.provenance.line.map { ":\($0)" } ?? "") by \(run.provenance.importer)\(run.provenance.note.map { "; \($0)" } ?? "")"
+            )
             print("  configuration:")
             for key in run.configuration.keys.sorted() {
                 print("    \(key) = \(run.configuration[key]!)" + (run.provenance.assumed?[key].map { "   (assumed: \($0))" } ?? ""))
@@ -104,27 +112,36 @@ struct RunsCommand: ParsableCommand {
             print("  curve (\(run.curve.count) points):\n    step        tokens      lr          \(run.targetLoss)")
             let shown = run.curve.count <= 12 ? Array(run.curve) : Array(run.curve.prefix(6)) + Array(run.curve.suffix(6))
             for point in shown {
-                print(String(format: "    %-11@ %-11@ %-11@ %.4f", RunsCommand.short(point.step), RunsCommand.short(point.tokens),
-                             point.learningRate.map { String(format: "%.3g", $0) } ?? "-", point.losses[run.targetLoss] ?? .nan))
+                print(
+                    String(
+                        format: "    %-11@ %-11@ %-11@ %.4f", RunsCommand.short(point.step), RunsCommand.short(point.tokens),
+                        point.learningRate.map { String(format: "%.3g", $0) } ?? "-", point.losses[run.targetLoss] ?? .nan))
             }
         }
     }
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Export runs as CSV (a row per point), JSON lines (a run per line), or run folders (LossCast-Bench's config.json + losses.json).")
+            abstract:
+                "Export runs as CSV (a row per point), JSON lines (a run per line), or run folders (LossCast-Bench's config.json + losses.json)."
+        )
         @Option(help: "csv, jsonl or run-folders.") var format: String = "jsonl"
         @Argument(help: "run-folders: the folder to write them in.") var directory: String?
         @OptionGroup var filter: Filter
         @OptionGroup var storeOptions: StoreOptions
 
         func run() throws {
-            guard ["csv", "jsonl", "run-folders"].contains(format) else { throw ValidationError("--format \(format): expected csv, jsonl or run-folders") }
+            guard ["csv", "jsonl", "run-folders"].contains(format) else {
+                throw ValidationError("--format \(format): expected csv, jsonl or run-folders")
+            }
             let store = try storeOptions.openExisting()
             let query = try filter.query()
             try store.checkFields(query.conditions)
             if format == "run-folders" {
-                guard let directory else { throw ValidationError("--format run-folders needs the folder to write, e.g. `losscast runs export --format run-folders out/`") }
+                guard let directory else {
+                    throw ValidationError(
+                        "--format run-folders needs the folder to write, e.g. `losscast runs export --format run-folders out/`")
+                }
                 let written = try RunFolderWriter.write(try store.runs(query), to: directory)
                 print("wrote \(written.count) run folders in \(directory)")
                 return
@@ -179,13 +196,15 @@ struct RunsCommand: ParsableCommand {
                 }
             }
             let report = try store.delete(selection)
-            print("deleted \(report.runs) run(s)\(report.resources > 0 ? " and \(report.resources) resource row(s)" : ""); "
-                  + "\(report.files) ingested file(s) forgotten (ingest them again to add their runs back)")
+            print(
+                "deleted \(report.runs) run(s)\(report.resources > 0 ? " and \(report.resources) resource row(s)" : ""); "
+                    + "\(report.files) ingested file(s) forgotten (ingest them again to add their runs back)")
         }
     }
 
     static func csvField(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") || text.contains("\n") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        text.contains(",") || text.contains("\"") || text.contains("\n")
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 
     static func short(_ value: Double?) -> String {

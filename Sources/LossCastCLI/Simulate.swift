@@ -32,7 +32,9 @@ struct SimulatorOptions: ParsableArguments {
     func overrides() throws -> [String: Any] {
         var fields: [String: Any] = [:]
         if let budget {
-            if budget.lowercased() == "none" { fields["budget"] = NSNull() } else {
+            if budget.lowercased() == "none" {
+                fields["budget"] = NSNull()
+            } else {
                 guard let value = Double(budget) else { throw ValidationError("--budget \(budget): expected GPU-days or 'none'") }
                 fields["budget"] = value
             }
@@ -41,7 +43,7 @@ struct SimulatorOptions: ParsableArguments {
             ("seed", seed), ("interpolation", interpolation?.rawValue), ("milliseconds_per_day", millisecondsPerDay),
             ("failure_probability", failureProbability), ("input_dimension", inputDimension), ("output_dimension", outputDimension),
             ("first_layer", firstLayer), ("noise_scale", noiseScale), ("maximum_training_days", maxDays),
-            ("flops_per_gpu", flopsPerGpu), ("hardware_flops_per_second", hardwareFlopsPerSecond),
+            ("flops_per_gpu", flopsPerGpu), ("hardware_flops_per_second", hardwareFlopsPerSecond)
         ]
         for (name, value) in given { if let value { fields[name] = value } }
         return fields
@@ -68,10 +70,10 @@ struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Simulate one training run: NE (or loss), QPS, cost and the learning curve.",
         discussion: """
-        Reference backend: losscast simulate --layers 1024,1024 --days 30 [--gpus 8]
-        Its configuration: losscast simulate --print-config > sim.json; losscast simulate --simulator-config sim.json ...
-        Checkpoint backend: losscast simulate --checkpoint FILE --config '{"params": 1e9, "batch_size_tokens": 1048576, "lr": 0.002}' --tokens 2e10
-        """)
+            Reference backend: losscast simulate --layers 1024,1024 --days 30 [--gpus 8]
+            Its configuration: losscast simulate --print-config > sim.json; losscast simulate --simulator-config sim.json ...
+            Checkpoint backend: losscast simulate --checkpoint FILE --config '{"params": 1e9, "batch_size_tokens": 1048576, "lr": 0.002}' --tokens 2e10
+            """)
     @Option(help: "Hidden-layer widths, comma-separated, e.g. 1024,1024.") var layers: String?
     @Option(help: "Training days.") var days: Double?
     @Option(help: "GPUs (the run costs GPUs x days).") var gpus: Int = 1
@@ -86,7 +88,9 @@ struct Simulate: ParsableCommand {
         var fields: [String: Any] = ["gpus": gpus]
         if let layers {
             let widths = layers.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else { throw ValidationError("--layers \(layers): expected widths such as 1024,1024") }
+            guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else {
+                throw ValidationError("--layers \(layers): expected widths such as 1024,1024")
+            }
             fields["layers"] = widths.map { $0! }
         }
         if let days { fields["days"] = days }
@@ -103,11 +107,15 @@ struct Simulate: ParsableCommand {
             let result = try simulator.simulate(try TrainingRequest.parse(fields: fields))
             if json { try printJSON(result); return }
             let name = result.metric == "loss" ? "loss" : "NE"
-            print(String(format: "%@ %.4f after %.4g days on %d GPU(s); %.4g parameters; QPS %.0f; cost %.4g GPU-days; budget left %@",
-                         name, result.value, result.days, result.gpus, result.parameters, result.queriesPerSecond, result.cost,
-                         result.budgetRemaining.map { String(format: "%.4g", $0) } ?? "unlimited"))
+            print(
+                String(
+                    format: "%@ %.4f after %.4g days on %d GPU(s); %.4g parameters; QPS %.0f; cost %.4g GPU-days; budget left %@",
+                    name, result.value, result.days, result.gpus, result.parameters, result.queriesPerSecond, result.cost,
+                    result.budgetRemaining.map { String(format: "%.4g", $0) } ?? "unlimited"))
             let every = max(1, result.curve.count / 10)
-            for (index, point) in result.curve.enumerated() where index % every == 0 || index == result.curve.count - 1 { print(String(format: "  day %7.2f  %@ %.4f", point.day, name, point.value)) }
+            for (index, point) in result.curve.enumerated() where index % every == 0 || index == result.curve.count - 1 {
+                print(String(format: "  day %7.2f  %@ %.4f", point.day, name, point.value))
+            }
         } catch let error as SimulatorError {
             if case .invalidField = error { throw ValidationError(error.errorDescription ?? "\(error)") }
             throw SimulationFailure(message: error.errorDescription ?? "\(error)")
@@ -128,12 +136,14 @@ struct Serve: AsyncParsableCommand {
         discussion: "The endpoints are described in Sources/SimulatorService/openapi.yaml.")
     @Option(help: "Port to listen on (0: any free port).") var port: Int = 8080
     @Option(help: "Address to listen on.") var host: String = "127.0.0.1"
-    @Option(help: "reference (the seed's curves) or checkpoint (a LossCast predictor; give its file after).") var backend = ServeBackend.reference
+    @Option(help: "reference (the seed's curves) or checkpoint (a LossCast predictor; give its file after).") var backend = ServeBackend
+        .reference
     @Argument(help: "With --backend checkpoint: the checkpoint file (default: the bundled default).") var checkpointFile: String?
     @Option(help: "Sessions held at once; past it a new session gets 503 with Retry-After.") var maxSessions = ServiceLimits().sessions
     @Option(help: "Seconds a session may go unused before it is removed.") var sessionExpiry = ServiceLimits().sessionIdleSeconds
     @Option(help: "Open connections at once (more wait in the listen backlog).") var maxConnections = ServiceLimits().connections
-    @Option(help: "Seconds a connection may stay silent (idle, or a request stalled) before it is closed.") var idleTimeout = ServiceLimits().idleConnectionSeconds
+    @Option(help: "Seconds a connection may stay silent (idle, or a request stalled) before it is closed.") var idleTimeout =
+        ServiceLimits().idleConnectionSeconds
     @Option(help: "Seconds a request body may take to arrive (408 after).") var bodyTimeout = ServiceLimits().bodySeconds
     @OptionGroup var options: SimulatorOptions
 

@@ -18,7 +18,9 @@ struct StoreOptions: ParsableArguments {
     func openExisting() throws -> RunStore {
         let path = store ?? Paths.defaultStore
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("--store \(path): no run store there; give the path `losscast ingest` wrote, or ingest first (losscast ingest FILES --store \(path))")
+            throw ValidationError(
+                "--store \(path): no run store there; give the path `losscast ingest` wrote, or ingest first (losscast ingest FILES --store \(path))"
+            )
         }
         return try RunStore(path: path)
     }
@@ -27,7 +29,9 @@ struct StoreOptions: ParsableArguments {
 /// Which stored runs `train` and `eval` learn from: by source and by conditions on fields.
 struct TrainingSelection: ParsableArguments {
     @Option(help: "Only runs from this source (repeatable; default: every source).") var source: [String] = []
-    @Option(name: .customLong("where"), help: "A condition on a configuration field, e.g. optimizer=adamw or params>=1e8 (repeatable, all must hold).")
+    @Option(
+        name: .customLong("where"),
+        help: "A condition on a configuration field, e.g. optimizer=adamw or params>=1e8 (repeatable, all must hold).")
     var conditions: [String] = []
 
     /// The selected runs that have a final loss; an error when none do, or when a `--where`
@@ -41,13 +45,17 @@ struct TrainingSelection: ParsableArguments {
         let runs = try store.runs(query).filter { $0.finalLoss != nil }
         guard !runs.isEmpty else {
             let sources = source.isEmpty ? "any source" : source.joined(separator: ", ")
-            throw ValidationError("no runs in the store for \(sources)" + (conditions.isEmpty ? "; run `losscast ingest` first"
-                : " where \(conditions.joined(separator: " and ")); `losscast runs list --where ...` shows what matches"))
+            throw ValidationError(
+                "no runs in the store for \(sources)"
+                    + (conditions.isEmpty
+                        ? "; run `losscast ingest` first"
+                        : " where \(conditions.joined(separator: " and ")); `losscast runs list --where ...` shows what matches"))
         }
         return runs
     }
 
     var description: String {
-        (source.isEmpty ? "all sources" : source.joined(separator: ", ")) + (conditions.isEmpty ? "" : " where " + conditions.joined(separator: " and "))
+        (source.isEmpty ? "all sources" : source.joined(separator: ", "))
+            + (conditions.isEmpty ? "" : " where " + conditions.joined(separator: " and "))
     }
 }

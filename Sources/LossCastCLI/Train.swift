@@ -16,13 +16,20 @@ struct Train: ParsableCommand {
     @Option(help: "by-source: the source held out.") var testSource: String?
     @Option(help: "The network.") var model = NetworkKind.mlp
     @OptionGroup var ensembleOptions: EnsembleOptions
-    @Option(help: "Maximum epochs (default: 300 for mlp, 60 for transformer; early stopping on a validation split ends sooner).") var epochs: Int?
+    @Option(help: "Maximum epochs (default: 300 for mlp, 60 for transformer; early stopping on a validation split ends sooner).")
+    var epochs: Int?
     @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Samples per optimizer step (default 128).") var batchSize: Int?
     @Option(help: "The networks' peak learning rate (default 2e-3 for mlp, 1e-3 for transformer).") var learningRate: Float?
     @Option(help: "Points taken from each run's curve, evenly spaced and ending at the last (default 16).") var pointsPerRun: Int?
-    @Option(help: "The law the network predicts a residual over: chinchilla, chinchilla-gamma, chinchilla-gamma-tied (one exponent for N and D), auto (of the first two, the form that best extrapolates the frontier to the largest training size) or none.") var baseline = BaselineChoice.auto
-    @Flag(help: "Calibrate the interval of a source the checkpoint never trained on: leave each training source out in turn and train a one-member predictor on the rest (one more training per source; three sources or more).")
+    @Option(
+        help:
+            "The law the network predicts a residual over: chinchilla, chinchilla-gamma, chinchilla-gamma-tied (one exponent for N and D), auto (of the first two, the form that best extrapolates the frontier to the largest training size) or none."
+    ) var baseline = BaselineChoice.auto
+    @Flag(
+        help:
+            "Calibrate the interval of a source the checkpoint never trained on: leave each training source out in turn and train a one-member predictor on the rest (one more training per source; three sources or more)."
+    )
     var newSources = false
     @Option(help: "Checkpoint to write.") var out = "Checkpoints/trained.safetensors"
     @OptionGroup var storeOptions: StoreOptions
@@ -46,8 +53,9 @@ struct Train: ParsableCommand {
     func run() throws {
         let runs = try selection.runs(storeOptions)
         let sides: Split.Sides
-        do { sides = try Split.parse(split, seed: seed, threshold: threshold, testSource: testSource).apply(runs) }
-        catch let error as BacktestError { throw ValidationError(error.message) }
+        do { sides = try Split.parse(split, seed: seed, threshold: threshold, testSource: testSource).apply(runs) } catch let error
+            as BacktestError
+        { throw ValidationError(error.message) }
         let (train, test) = (sides.train, sides.test)
         var options = ensembleOptions.applied(to: TrainingOptions(model: model))
         options.epochs = epochs ?? options.epochs
@@ -68,11 +76,16 @@ struct Train: ParsableCommand {
         }
         bar.finish()
         try predictor.save(path: out)
-        print(String(format: "trained on %d runs (%d samples) in %.1f s; validation MAE %.4f; saved %@",
-                     train.count, predictor.record.samples, predictor.record.seconds, predictor.record.validationMAE, out))
+        print(
+            String(
+                format: "trained on %d runs (%d samples) in %.1f s; validation MAE %.4f; saved %@",
+                train.count, predictor.record.samples, predictor.record.seconds, predictor.record.validationMAE, out))
         print("baseline: \(predictor.baseline.selection ?? predictor.baseline.law.rawValue)")
         if let level = predictor.calibration.newSourceDeviation {
-            print(String(format: "a new source's loss level: deviation %.4f, from leaving each of the %d sources out", level, Set(train.map(\.source)).count))
+            print(
+                String(
+                    format: "a new source's loss level: deviation %.4f, from leaving each of the %d sources out", level,
+                    Set(train.map(\.source)).count))
         }
         guard !test.isEmpty else { return }
         let report = Evaluation.finalPoint(predictor, test)

@@ -20,9 +20,11 @@ public final class AdamW {
     var secondMoments: [[Float]]
     public private(set) var stepCount = 0
 
-    public init(parameters: [Variable], learningRate: Float = 1e-3, beta1: Float = 0.9,
-                beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01,
-                decays: ((Variable) -> Bool)? = nil) {
+    public init(
+        parameters: [Variable], learningRate: Float = 1e-3, beta1: Float = 0.9,
+        beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01,
+        decays: ((Variable) -> Bool)? = nil
+    ) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -41,8 +43,9 @@ public final class AdamW {
         let rootCorrection2 = (1 - Float(Double(beta2).power(stepCount))).squareRoot()
         // As torch.optim.AdamW computes it: denominator = sqrt(v) / sqrt(1 - b2^t) + eps,
         // step size = lr / (1 - b1^t).
-        let constants = Constants(beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: learningRate / correction1,
-                                  rootCorrection2: rootCorrection2, decayFactor: 1)
+        let constants = Constants(
+            beta1: beta1, beta2: beta2, epsilon: epsilon, stepSize: learningRate / correction1,
+            rootCorrection2: rootCorrection2, decayFactor: 1)
         for (index, parameter) in parameters.enumerated() {
             guard let gradient = parameter.gradient?.scalars else { continue }
             var own = constants
@@ -67,8 +70,10 @@ public final class AdamW {
 
     /// The elementwise update, split over the cores for large parameters (each element is
     /// independent, so the split does not change a single bit of the result).
-    static func update(_ p: UnsafeMutableBufferPointer<Float>, _ m: UnsafeMutableBufferPointer<Float>,
-                       _ v: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ c: Constants) {
+    static func update(
+        _ p: UnsafeMutableBufferPointer<Float>, _ m: UnsafeMutableBufferPointer<Float>,
+        _ v: UnsafeMutableBufferPointer<Float>, _ g: UnsafeBufferPointer<Float>, _ c: Constants
+    ) {
         let count = p.count
         let chunks = count >= 1 << 15 ? ProcessInfo.processInfo.activeProcessorCount : 1
         let chunkSize = (count + chunks - 1) / chunks

@@ -12,8 +12,10 @@ public struct LinePlot {
         /// A shaded band, (x, lower, upper), drawn under the series.
         public var band: [(x: Double, lower: Double, upper: Double)]
 
-        public init(name: String, points: [(x: Double, y: Double)], style: Style = .line,
-                    band: [(x: Double, lower: Double, upper: Double)] = []) {
+        public init(
+            name: String, points: [(x: Double, y: Double)], style: Style = .line,
+            band: [(x: Double, lower: Double, upper: Double)] = []
+        ) {
             self.name = name
             self.points = points
             self.style = style
@@ -54,15 +56,18 @@ public struct LinePlot {
         }
         let xRange = Axis.paddedRange(xs), yRange = Axis.paddedRange(ys)
         let px = { (x: Double) in margin.left + (transformX(x) - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth }
-        let py = { (y: Double) in margin.top + plotHeight - (transformY(y) - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotHeight }
+        let py = { (y: Double) in
+            margin.top + plotHeight - (transformY(y) - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotHeight
+        }
 
         var out = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(margin.left)" y="24" font-size="15" font-weight="bold">\(escape(title))</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(margin.left)" y="24" font-size="15" font-weight="bold">\(escape(title))</text>
 
-        """
-        out += "<rect x=\"\(margin.left)\" y=\"\(margin.top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#444\"/>\n"
+            """
+        out +=
+            "<rect x=\"\(margin.left)\" y=\"\(margin.top)\" width=\"\(plotWidth)\" height=\"\(plotHeight)\" fill=\"none\" stroke=\"#444\"/>\n"
         for tick in Axis.ticks(xRange, log: logX) {
             let x = margin.left + (tick.position - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth
             out += "<line x1=\"\(f(x))\" y1=\"\(f(margin.top))\" x2=\"\(f(x))\" y2=\"\(f(margin.top + plotHeight))\" stroke=\"#e5e5e5\"/>\n"
@@ -70,11 +75,13 @@ public struct LinePlot {
         }
         for tick in Axis.ticks(yRange, log: logY) {
             let y = margin.top + plotHeight - (tick.position - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotHeight
-            out += "<line x1=\"\(f(margin.left))\" y1=\"\(f(y))\" x2=\"\(f(margin.left + plotWidth))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
+            out +=
+                "<line x1=\"\(f(margin.left))\" y1=\"\(f(y))\" x2=\"\(f(margin.left + plotWidth))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
             out += "<text x=\"\(f(margin.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(tick.label)</text>\n"
         }
         out += "<text x=\"\(f(margin.left + plotWidth / 2))\" y=\"\(f(height - 14))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
-        out += "<text transform=\"translate(18 \(f(margin.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
+        out +=
+            "<text transform=\"translate(18 \(f(margin.top + plotHeight / 2))) rotate(-90)\" text-anchor=\"middle\">\(escape(yLabel))</text>\n"
 
         for (index, s) in series.enumerated() {
             let color = LinePlot.palette[index % LinePlot.palette.count]
@@ -82,7 +89,8 @@ public struct LinePlot {
             if !band.isEmpty {
                 let upper = band.map { "\(f(px($0.x))),\(f(py($0.upper)))" }
                 let lower = band.reversed().map { "\(f(px($0.x))),\(f(py($0.lower)))" }
-                out += "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.18\" stroke=\"none\"/>\n"
+                out +=
+                    "<polygon points=\"\((upper + lower).joined(separator: " "))\" fill=\"\(color)\" fill-opacity=\"0.18\" stroke=\"none\"/>\n"
             }
             let points = s.points.filter { $0.x.isFinite && $0.y.isFinite }
             switch s.style {

@@ -4,8 +4,9 @@
 // largest training size, predicts that size's. When the runs come from several sources, each
 // source with enough runs gets its own law (a dataset, tokenizer and eval set set the loss
 // level and its slopes; one pooled law pulls each source toward the others), and the pooled
-// law serves the rest; a source with one or two sizes borrows alpha (see `fitted`). At step 0 (no tokens seen) the baseline is ln(vocabulary), the loss of
-// a uniform prediction, where the vocabulary is known.
+// law serves the rest; a source with one or two sizes borrows alpha (see `fitted`). At
+// step 0 (no tokens seen) the baseline is ln(vocabulary), the loss of a uniform prediction,
+// where the vocabulary is known.
 import Foundation
 import Laws
 import Runs
@@ -94,7 +95,9 @@ public struct Baseline: Codable, Sendable {
     /// run, the law's frontier; elsewhere every run.
     static func frontierRuns(_ runs: [Run]) -> [Run] {
         let groups = Dictionary(grouping: runs.filter { $0.finalLoss != nil }, by: { [$0.params ?? 0, $0.tokens ?? 0] })
-        return groups.values.map { $0.min { $0.finalLoss! < $1.finalLoss! }! }.sorted { ($0.params ?? 0, $0.tokens ?? 0) < ($1.params ?? 0, $1.tokens ?? 0) }
+        return groups.values.map { $0.min { $0.finalLoss! < $1.finalLoss! }! }.sorted {
+            ($0.params ?? 0, $0.tokens ?? 0) < ($1.params ?? 0, $1.tokens ?? 0)
+        }
     }
 
     /// The coarse grids of starts: the predictor refits per member and per source on every
@@ -105,7 +108,9 @@ public struct Baseline: Codable, Sendable {
         case .chinchilla:
             return try LawFitting.fit(ChinchillaLaw(startingPoints: coarse), runs: runs).parameters
         case .chinchillaGamma:
-            return try LawFitting.fit(ChinchillaGammaLaw(startingPoints: coarse.map { $0 + [0] } + coarse.map { $0 + [log(0.25)] }), runs: runs).parameters
+            return try LawFitting.fit(
+                ChinchillaGammaLaw(startingPoints: coarse.map { $0 + [0] } + coarse.map { $0 + [log(0.25)] }), runs: runs
+            ).parameters
         case .chinchillaGammaTied:
             let tied = cartesianGrid([[0, 0.5, 1], [4, 8, 12], [4, 8, 12], [0.3, 0.6], [0, log(0.25)]])
             return try LawFitting.fit(ChinchillaGammaTiedLaw(startingPoints: tied), runs: runs).parameters
@@ -137,8 +142,9 @@ public struct Baseline: Codable, Sendable {
                 let law = ChinchillaFixedAlphaLaw(alpha: alpha)
                 guard let parameters = try? LawFitting.fit(law, runs: runs).parameters else { continue }
                 let origin = borrowed.map { "plain Chinchilla on \($0.0)" } ?? "Hoffmann et al."
-                laws[source] = SourceLaw(law: .chinchilla, parameters: law.chinchilla(parameters),
-                                         selection: String(format: "chinchilla with alpha %.3f from %@ (%d sizes here)", alpha, origin, sizeCounts[source]!))
+                laws[source] = SourceLaw(
+                    law: .chinchilla, parameters: law.chinchilla(parameters),
+                    selection: String(format: "chinchilla with alpha %.3f from %@ (%d sizes here)", alpha, origin, sizeCounts[source]!))
                 continue
             }
             guard let own = try? fittedOnOneSource(choice, healthy: runs), own.law != .none else { continue }
@@ -160,8 +166,9 @@ public struct Baseline: Codable, Sendable {
         let sizes = Set(healthy.compactMap(\.params)).sorted()
         let frontier = frontierRuns(healthy)
         guard sizes.count >= 3, let largest = sizes.last, frontier.count >= 8 else {
-            return Baseline(law: .chinchilla, parameters: try fit(law: .chinchilla, runs: healthy), mean: 0, deviation: 1,
-                            selection: "chinchilla: fewer than 3 sizes to choose on")
+            return Baseline(
+                law: .chinchilla, parameters: try fit(law: .chinchilla, runs: healthy), mean: 0, deviation: 1,
+                selection: "chinchilla: fewer than 3 sizes to choose on")
         }
         let inner = frontier.filter { $0.params! < largest }
         let held = frontier.filter { $0.params == largest }.compactMap { run in
@@ -175,7 +182,8 @@ public struct Baseline: Codable, Sendable {
         }
         let best = scores.min { $0.error < $1.error }?.law ?? .chinchilla
         let note = scores.map { String(format: "%@ %.4f", $0.law.rawValue, $0.error) }.joined(separator: ", ")
-        return Baseline(law: best, parameters: try fit(law: best, runs: healthy), mean: 0, deviation: 1,
-                        selection: "\(best.rawValue), by MAE on the largest training size's best runs per (N, D) (\(note))")
+        return Baseline(
+            law: best, parameters: try fit(law: best, runs: healthy), mean: 0, deviation: 1,
+            selection: "\(best.rawValue), by MAE on the largest training size's best runs per (N, D) (\(note))")
     }
 }

@@ -21,8 +21,10 @@ public enum ConfigurationRun {
         if let steps {
             // A step means nothing without the tokens it stands for.
             guard batch != nil else {
-                throw PredictorError("configuration field '\(ConfigKey.batchSizeTokens)': steps asked for without a batch size (expected "
-                                     + "batch_size_tokens, or batch_size_seqs and seq_len, or tokens with total_steps; or no steps: the final loss needs D alone)")
+                throw PredictorError(
+                    "configuration field '\(ConfigKey.batchSizeTokens)': steps asked for without a batch size (expected "
+                        + "batch_size_tokens, or batch_size_seqs and seq_len, or tokens with total_steps; or no steps: the final loss needs D alone)"
+                )
             }
             curve = steps.sorted().map { step in CurvePoint(step: step, tokens: batch.map { step * $0 }, losses: [:]) }
         } else if let total = configuration.totalSteps {
@@ -32,8 +34,10 @@ public enum ConfigurationRun {
             curve = [CurvePoint(step: nil, tokens: configuration.tokens, losses: [:])]
         }
         // A proposal has no log to hash or to judge: it is named, not identified, and not diverged.
-        return Run(id: name, source: configuration["source"]?.text ?? candidateSource, name: name, configuration: configuration.values, curve: curve,
-                   targetLoss: "loss", status: .ok, statusReason: nil, parameterConvention: .unknown,
-                   provenance: Provenance(file: "configuration", importer: "command line"))
+        return Run(
+            id: name, source: configuration["source"]?.text ?? candidateSource, name: name, configuration: configuration.values,
+            curve: curve,
+            targetLoss: "loss", status: .ok, statusReason: nil, parameterConvention: .unknown,
+            provenance: Provenance(file: "configuration", importer: "command line"))
     }
 }

@@ -51,15 +51,23 @@ public struct InputReport: Sendable, Equatable {
     public static func novelty(_ unseen: [Unseen], levelDoubt: Double? = nil) -> String? {
         guard !unseen.isEmpty else { return nil }
         let named = unseen.map { unseen in
-            let known = unseen.known.prefix(6).joined(separator: ", ") + (unseen.known.count > 6 ? " and \(unseen.known.count - 6) more" : "")
+            let known =
+                unseen.known.prefix(6).joined(separator: ", ") + (unseen.known.count > 6 ? " and \(unseen.known.count - 6) more" : "")
             return "\(unseen.name) '\(unseen.value)' (it knows \(known))"
         }
         let names = Set(unseen.map(\.name))
         let data = !names.isDisjoint(with: FeatureEncoder.dataKeys)
-        let interval = !data ? "read as unknown" : levelDoubt.map {
-            String(format: "a new source: its loss level is a guess, and the interval carries that doubt (deviation %.3f, from leaving each training source out)", $0)
-        } ?? "a new source: its loss level is a guess the interval does not carry (the checkpoint was not trained with --new-sources)"
-        return "new to this checkpoint: " + named.joined(separator: "; ") + ". " + interval.prefix(1).uppercased() + interval.dropFirst() + ". "
+        let interval =
+            !data
+            ? "read as unknown"
+            : levelDoubt.map {
+                String(
+                    format:
+                        "a new source: its loss level is a guess, and the interval carries that doubt (deviation %.3f, from leaving each training source out)",
+                    $0)
+            } ?? "a new source: its loss level is a guess the interval does not carry (the checkpoint was not trained with --new-sources)"
+        return "new to this checkpoint: " + named.joined(separator: "; ") + ". " + interval.prefix(1).uppercased() + interval.dropFirst()
+            + ". "
             + "A few runs of your own give the level: losscast ingest them, then losscast adapt --source NAME --out FILE"
     }
 }
@@ -84,8 +92,10 @@ public struct StepContext: Sendable {
     public var forwardArea: Double?
     public var annealingArea: Double?
 
-    public init(step: Double? = nil, tokensSeen: Double? = nil, progress: Double? = nil, rateRatio: Double? = nil,
-                forwardArea: Double? = nil, annealingArea: Double? = nil) {
+    public init(
+        step: Double? = nil, tokensSeen: Double? = nil, progress: Double? = nil, rateRatio: Double? = nil,
+        forwardArea: Double? = nil, annealingArea: Double? = nil
+    ) {
         self.step = step
         self.tokensSeen = tokensSeen
         self.progress = progress
@@ -111,9 +121,11 @@ public struct FeatureEncoder: Codable, Sendable {
     public static let dataKeys: Set<String> = ["source", ConfigKey.dataset, ConfigKey.evalDataset]
 
     /// Keys never used as inputs: identifiers, and losses or outcomes logged as fields.
-    static let excluded: Set<String> = ["exp_name", "name", "id", "loss", "smooth loss", "smooth_loss", "figure_x", "figure_y",
-                                        "split", "size_label", "hyper_id", "seed", "key", "model", "schedule_name", "rerun",
-                                        "run_id", "code_commit", "code_repo"]
+    static let excluded: Set<String> = [
+        "exp_name", "name", "id", "loss", "smooth loss", "smooth_loss", "figure_x", "figure_y",
+        "split", "size_label", "hyper_id", "seed", "key", "model", "schedule_name", "rerun",
+        "run_id", "code_commit", "code_repo"
+    ]
     /// Shape fields, read through the ratios above instead of as numbers of their own.
     static let shapeKeys: Set<String> = [ConfigKey.dModel, ConfigKey.nLayers, ConfigKey.ffnDim, ConfigKey.nHeads]
     /// Distances from the optimum, in ln, for the hyperparameters an `OptimumLaw` covers.
@@ -158,8 +170,10 @@ public struct FeatureEncoder: Codable, Sendable {
             let transformed = values.map { logScale ? Foundation.log($0) : $0 }
             let mean = transformed.isEmpty ? 0 : transformed.reduce(0, +) / Double(transformed.count)
             let variance = transformed.isEmpty ? 1 : transformed.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(transformed.count)
-            encoder.numeric.append(NumericFeature(name: name, logScale: logScale, mean: mean, deviation: max(variance.squareRoot(), 1e-6),
-                                                  minimum: transformed.min() ?? 0, maximum: transformed.max() ?? 0))
+            encoder.numeric.append(
+                NumericFeature(
+                    name: name, logScale: logScale, mean: mean, deviation: max(variance.squareRoot(), 1e-6),
+                    minimum: transformed.min() ?? 0, maximum: transformed.max() ?? 0))
         }
         encoder.sizeRanges = Dictionary(grouping: runs, by: \.source).mapValues(SizeRange.init(runs:))
         return encoder
@@ -205,8 +219,10 @@ public struct FeatureEncoder: Codable, Sendable {
     /// A feature's value as the network reads it before scaling (after the log of a log-scaled
     /// feature); nil when missing, or not positive on a log scale.
     @inline(__always)
-    func transformedValue(_ feature: NumericFeature, _ source: FeatureSource, run: Run, context: StepContext,
-                          params: Double?, tokens: Double?) -> Double? {
+    func transformedValue(
+        _ feature: NumericFeature, _ source: FeatureSource, run: Run, context: StepContext,
+        params: Double?, tokens: Double?
+    ) -> Double? {
         guard let value = rawValue(source, run: run, context: context, params: params, tokens: tokens) else { return nil }
         guard feature.logScale else { return value }
         return value > 0 ? Foundation.log(value) : nil
@@ -233,8 +249,9 @@ public struct FeatureEncoder: Codable, Sendable {
     /// The distance with the range of all sources computed by the caller, once per batch.
     func extrapolationDistance(run: Run, all: SizeRange) -> Double {
         let range = sizeRanges?[run.source] ?? all
-        return range.distance(logParams: run.params.flatMap { $0 > 0 ? Foundation.log($0) : nil },
-                              logTokens: run.tokens.flatMap { $0 > 0 ? Foundation.log($0) : nil })
+        return range.distance(
+            logParams: run.params.flatMap { $0 > 0 ? Foundation.log($0) : nil },
+            logTokens: run.tokens.flatMap { $0 > 0 ? Foundation.log($0) : nil })
     }
 
     /// A run's standardised inputs and missing flags, with the sources resolved by the caller.
@@ -258,7 +275,8 @@ public struct FeatureEncoder: Codable, Sendable {
         var report = InputReport()
         let sources = self.sources
         for (index, feature) in numeric.enumerated() {
-            guard let value = transformedValue(feature, sources[index], run: run, context: context, params: run.params, tokens: run.tokens) else {
+            guard let value = transformedValue(feature, sources[index], run: run, context: context, params: run.params, tokens: run.tokens)
+            else {
                 if case .configuration(let key) = sources[index] { report.missing.append(key) }
                 continue
             }
@@ -266,7 +284,8 @@ public struct FeatureEncoder: Codable, Sendable {
             // Back to the field's own units: a log-scaled field or a derived ln is shown exponentiated.
             let unlog = { (x: Double) in feature.isLogarithmic ? Foundation.exp(x) : x }
             let name = feature.name.hasPrefix("derived.log_") ? String(feature.name.dropFirst("derived.log_".count)) : feature.name
-            report.outside.append(InputReport.Outside(name: name, value: unlog(value), minimum: unlog(feature.minimum), maximum: unlog(feature.maximum)))
+            report.outside.append(
+                InputReport.Outside(name: name, value: unlog(value), minimum: unlog(feature.minimum), maximum: unlog(feature.maximum)))
         }
         return report
     }
@@ -343,10 +362,16 @@ extension StepContext {
         return run.curve.map { point in
             var context = StepContext(step: point.step, tokensSeen: point.tokens)
             if context.tokensSeen == nil, let step = point.step, let batchTokens { context.tokensSeen = step * batchTokens }
-            if let step = point.step, let totalSteps, totalSteps > 0 { context.progress = step / totalSteps }
-            else if let seen = context.tokensSeen, let total = run.tokens, total > 0 { context.progress = seen / total }
-            if let rate = point.learningRate, let peak, peak > 0 { context.rateRatio = rate / peak }
-            else if logged == nil, let stated, let step = point.step { context.rateRatio = stated.rate(at: step) / stated.peak }
+            if let step = point.step, let totalSteps, totalSteps > 0 {
+                context.progress = step / totalSteps
+            } else if let seen = context.tokensSeen, let total = run.tokens, total > 0 {
+                context.progress = seen / total
+            }
+            if let rate = point.learningRate, let peak, peak > 0 {
+                context.rateRatio = rate / peak
+            } else if logged == nil, let stated, let step = point.step {
+                context.rateRatio = stated.rate(at: step) / stated.peak
+            }
             if let schedule, let annealing, let step = point.step, step >= 1 {
                 let index = min(Int(step), schedule.count)
                 context.forwardArea = schedule.forwardArea(at: index)

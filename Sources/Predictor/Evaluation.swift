@@ -23,19 +23,23 @@ public struct Evaluation: Codable, Sendable {
         let healthy = runs.indices.filter { runs[$0].status != .diverged }
         let predicted = healthy.map { predictions[$0].loss }, actual = healthy.map { runs[$0].finalLoss! }
         let labels = runs.map { $0.status == .diverged }
-        let auc = labels.contains(true) && labels.contains(false)
+        let auc =
+            labels.contains(true) && labels.contains(false)
             ? Metrics.rocAUC(scores: predictions.map(\.divergenceProbability), labels: labels) : nil
-        return Evaluation(runs: runs.count, healthyRuns: healthy.count,
-                          meanAbsoluteError: Metrics.meanAbsoluteError(predicted, actual),
-                          rootMeanSquaredError: Metrics.rootMeanSquaredError(predicted, actual),
-                          spearman: healthy.count >= 2 ? Metrics.spearman(predicted, actual) : .nan,
-                          coverage90: Metrics.coverage(lower: healthy.map { predictions[$0].lower }, upper: healthy.map { predictions[$0].upper }, actual: actual),
-                          divergenceAUC: auc)
+        return Evaluation(
+            runs: runs.count, healthyRuns: healthy.count,
+            meanAbsoluteError: Metrics.meanAbsoluteError(predicted, actual),
+            rootMeanSquaredError: Metrics.rootMeanSquaredError(predicted, actual),
+            spearman: healthy.count >= 2 ? Metrics.spearman(predicted, actual) : .nan,
+            coverage90: Metrics.coverage(
+                lower: healthy.map { predictions[$0].lower }, upper: healthy.map { predictions[$0].upper }, actual: actual),
+            divergenceAUC: auc)
     }
 
     public var summary: String {
-        String(format: "test: %d runs (%d not diverged): MAE %.4f  RMSE %.4f  Spearman %.4f  90%% interval coverage %.1f%%%@",
-               runs, healthyRuns, meanAbsoluteError, rootMeanSquaredError, spearman, coverage90 * 100,
-               divergenceAUC.map { String(format: "  divergence AUC %.3f", $0) } ?? "")
+        String(
+            format: "test: %d runs (%d not diverged): MAE %.4f  RMSE %.4f  Spearman %.4f  90%% interval coverage %.1f%%%@",
+            runs, healthyRuns, meanAbsoluteError, rootMeanSquaredError, spearman, coverage90 * 100,
+            divergenceAUC.map { String(format: "  divergence AUC %.3f", $0) } ?? "")
     }
 }

@@ -57,20 +57,23 @@ enum PredictorNetworks {
 }
 
 final class PredictorNetwork: PredictorModel {
-    let embeddings: [Variable]           // (vocabulary + 1, E) each
-    let body: MultilayerPerceptron       // (inputs + E * categories) -> hidden -> 3
+    let embeddings: [Variable]  // (vocabulary + 1, E) each
+    let body: MultilayerPerceptron  // (inputs + E * categories) -> hidden -> 3
 
     init(encoder: FeatureEncoder, architecture: Architecture, using generator: inout SeededGenerator) {
         embeddings = encoder.categorical.map { feature in
-            Variable(Tensor.randomNormal(shape: [feature.vocabulary.count + 1, architecture.embeddingWidth], standardDeviation: 0.1,
-                                         using: &generator), requiresGradient: true)
+            Variable(
+                Tensor.randomNormal(
+                    shape: [feature.vocabulary.count + 1, architecture.embeddingWidth], standardDeviation: 0.1,
+                    using: &generator), requiresGradient: true)
         }
         let width = encoder.inputWidth + architecture.embeddingWidth * encoder.categorical.count
         body = MultilayerPerceptron(sizes: [width] + architecture.hidden + [3], activation: architecture.activation, using: &generator)
     }
 
     var namedParameters: [(name: String, variable: Variable)] {
-        embeddings.enumerated().map { ("embedding.\($0.offset)", $0.element) } + body.namedParameters.map { ("body." + $0.name, $0.variable) }
+        embeddings.enumerated().map { ("embedding.\($0.offset)", $0.element) }
+            + body.namedParameters.map { ("body." + $0.name, $0.variable) }
     }
 
     func callAsFunction(numeric: Tensor, categories: [[Int]]) -> Variable {

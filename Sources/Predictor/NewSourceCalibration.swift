@@ -36,8 +36,10 @@ extension Trainer {
     /// such sources or more), a predictor like `options` but of one member, trained on the
     /// other sources and calibrated on its own validation split (not for extrapolation, not
     /// for new sources), and its predictions of the source's healthy final points.
-    public static func leaveOneSourceOut(_ runs: [Run], options: TrainingOptions, minimumRuns: Int = 5,
-                                         progress: ((String) -> Void)? = nil) throws -> [HeldOutSource] {
+    public static func leaveOneSourceOut(
+        _ runs: [Run], options: TrainingOptions, minimumRuns: Int = 5,
+        progress: ((String) -> Void)? = nil
+    ) throws -> [HeldOutSource] {
         let bySource = Dictionary(grouping: healthyFinals(runs), by: \.source).filter { $0.value.count >= minimumRuns }
         guard bySource.count >= 3 else { return [] }
         var auxiliary = options
@@ -55,7 +57,8 @@ extension Trainer {
             } catch {
                 // A member that diverged is trained again on another seed, once; then the
                 // source is left out of the calibration, said, rather than the whole training lost.
-                progress?("new-source calibration: without \(source) the training failed (\(String(describing: error).prefix(80))); another seed")
+                progress?(
+                    "new-source calibration: without \(source) the training failed (\(String(describing: error).prefix(80))); another seed")
                 var retry = auxiliary
                 retry.seed = auxiliary.seed &+ 7_777
                 guard let second = try? train(runs: others, options: retry, calibrating: true) else {
@@ -65,7 +68,10 @@ extension Trainer {
                 predictor = second
             }
             let finals = bySource[source]!
-            held.append(HeldOutSource(source: source, predictor: predictor, runs: finals, predictions: predictor.predictFinal(finals), actual: finals.map { $0.finalLoss! }))
+            held.append(
+                HeldOutSource(
+                    source: source, predictor: predictor, runs: finals, predictions: predictor.predictFinal(finals),
+                    actual: finals.map { $0.finalLoss! }))
         }
         return held
     }

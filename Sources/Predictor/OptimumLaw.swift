@@ -27,7 +27,8 @@ public struct OptimumLaw: Codable, Sendable, Equatable {
         for group in sizeGroups(runs) {
             let values = Set(group.compactMap { $0.number(key) }).sorted()
             guard values.count >= 4, let best = group.min(by: { $0.finalLoss! < $1.finalLoss! }),
-                  let value = best.number(key), value > values.first!, value < values.last! else { continue }
+                let value = best.number(key), value > values.first!, value < values.last!
+            else { continue }
             optima.append((Foundation.log(best.params!), Foundation.log(best.tokens!), Foundation.log(value)))
         }
         guard optima.count >= 4 else { return nil }
@@ -42,7 +43,9 @@ public struct OptimumLaw: Codable, Sendable, Equatable {
 
     /// Healthy runs with N, D and a final loss, grouped by (N, D).
     static func sizeGroups(_ runs: [Run]) -> [[Run]] {
-        let healthy = runs.filter { $0.status != .diverged && ($0.params ?? 0) > 0 && ($0.tokens ?? 0) > 0 && ($0.finalLoss?.isFinite ?? false) }
+        let healthy = runs.filter {
+            $0.status != .diverged && ($0.params ?? 0) > 0 && ($0.tokens ?? 0) > 0 && ($0.finalLoss?.isFinite ?? false)
+        }
         let grouped = Dictionary(grouping: healthy) { run in
             "\(String(format: "%.4g", run.params!))|\(String(format: "%.4g", run.tokens!))"
         }

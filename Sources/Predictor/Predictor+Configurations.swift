@@ -36,8 +36,9 @@ extension Predictor {
         var start = 0
         return zip(configurations, items).map { configuration, points in
             defer { start += points.count }
-            return CurvePrediction(configuration: configuration, steps: points.map { $0.context.step ?? .nan },
-                                   points: Array(predictions[start..<start + points.count]))
+            return CurvePrediction(
+                configuration: configuration, steps: points.map { $0.context.step ?? .nan },
+                points: Array(predictions[start..<start + points.count]))
         }
     }
 }
@@ -60,22 +61,30 @@ public struct IntervalExplanation: Sendable {
     public var summary: String? {
         var parts: [String] = []
         // The fields that move a loss most first (rate, batch, schedule, regularisation), then the table's order.
-        let first = [ConfigKey.lr, ConfigKey.batchSizeTokens, ConfigKey.warmupSteps, ConfigKey.weightDecay, ConfigKey.minLR, ConfigKey.seqLen]
+        let first = [
+            ConfigKey.lr, ConfigKey.batchSizeTokens, ConfigKey.warmupSteps, ConfigKey.weightDecay, ConfigKey.minLR, ConfigKey.seqLen
+        ]
         let order = first + ConfigurationField.all.map(\.key).filter { !first.contains($0) }
         let stateable = order.filter(inputs.missing.contains)
         if !stateable.isEmpty {
             let more = stateable.count > 8 ? " and \(stateable.count - 8) more" : ""
-            parts.append("not given: " + stateable.prefix(8).joined(separator: ", ") + more + " (read as unknown; stating them can narrow it)")
+            parts.append(
+                "not given: " + stateable.prefix(8).joined(separator: ", ") + more + " (read as unknown; stating them can narrow it)")
         }
         if !inputs.outside.isEmpty {
-            let fields = inputs.outside.map { String(format: "%@ %.4g (trained on %.4g to %.4g)", $0.name, $0.value, $0.minimum, $0.maximum) }
+            let fields = inputs.outside.map {
+                String(format: "%@ %.4g (trained on %.4g to %.4g)", $0.name, $0.value, $0.minimum, $0.maximum)
+            }
             parts.append("outside the training range: " + fields.joined(separator: ", "))
-            let why = !hasExtrapolationTerm ? "the distance (this checkpoint has no extrapolation term)"
+            let why =
+                !hasExtrapolationTerm
+                ? "the distance (this checkpoint has no extrapolation term)"
                 : distance == 0 ? "inputs other than size (the calibration measures extrapolation in N and D)" : "so short a distance"
-            parts.append(widening >= 1.05
-                         ? String(format: "the interval is %.1fx as wide as inside the range for it", widening)
-                         : "the calibration adds no width for \(why), so the width is the network's own; inputs are held at the "
-                           + "range's edge and the baseline law carries the trend: treat the number as a guess")
+            parts.append(
+                widening >= 1.05
+                    ? String(format: "the interval is %.1fx as wide as inside the range for it", widening)
+                    : "the calibration adds no width for \(why), so the width is the network's own; inputs are held at the "
+                        + "range's edge and the baseline law carries the trend: treat the number as a guess")
         }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
@@ -87,7 +96,8 @@ extension Predictor {
         try configuration.checkPredictable(origin: "configuration")
         let run = try ConfigurationRun.make(configuration: configuration, steps: nil)
         guard let context = StepContext.contexts(for: run).last else {
-            return IntervalExplanation(inputs: InputReport(), widening: 1, distance: 0, hasExtrapolationTerm: calibration.slope(for: run.source) > 0)
+            return IntervalExplanation(
+                inputs: InputReport(), widening: 1, distance: 0, hasExtrapolationTerm: calibration.slope(for: run.source) > 0)
         }
         let distance = encoder.extrapolationDistance(run: run)
         let prediction = predict([(run: run, context: context)])[0]
@@ -96,9 +106,10 @@ extension Predictor {
         let networkPart = max(0, prediction.deviation * prediction.deviation - widening * widening).squareRoot()
         let inside = Self.interval(loss: prediction.loss, deviation: networkPart)
         let width = prediction.upper - prediction.lower, insideWidth = inside.upper - inside.lower
-        return IntervalExplanation(inputs: encoder.inputReport(run: run, context: context),
-                                   widening: insideWidth > 0 ? width / insideWidth : 1, distance: distance,
-                                   hasExtrapolationTerm: calibration.slope(for: run.source) > 0)
+        return IntervalExplanation(
+            inputs: encoder.inputReport(run: run, context: context),
+            widening: insideWidth > 0 ? width / insideWidth : 1, distance: distance,
+            hasExtrapolationTerm: calibration.slope(for: run.source) > 0)
     }
 }
 

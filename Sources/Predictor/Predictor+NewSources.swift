@@ -86,9 +86,10 @@ public struct SourceAdaptation: Codable, Sendable, Equatable {
             line[1] = line[1] > 0 ? maximumSlope : -maximumSlope
             line[0] = zip(residuals, rows).map { $0 - line[1] * $1[1] }.reduce(0, +) / Double(rows.count)
         }
-        return SourceAdaptation(offset: line[0], slope: line[1], center: center,
-                                deviation: best.error.squareRoot() * smallSampleFactor(best.count), ridge: best.ridge,
-                                runs: runs.count, sizes: SizeRange(runs: runs))
+        return SourceAdaptation(
+            offset: line[0], slope: line[1], center: center,
+            deviation: best.error.squareRoot() * smallSampleFactor(best.count), ridge: best.ridge,
+            runs: runs.count, sizes: SizeRange(runs: runs))
     }
 }
 
@@ -98,7 +99,8 @@ extension Predictor {
     public func isNewSource(_ run: Run) -> Bool {
         if run.source != ConfigurationRun.candidateSource && !record.sources.contains(run.source) { return true }
         return encoder.categorical.contains { feature in
-            guard feature.key != "source", FeatureEncoder.dataKeys.contains(feature.key), let value = run.configuration[feature.key]?.text else { return false }
+            guard feature.key != "source", FeatureEncoder.dataKeys.contains(feature.key), let value = run.configuration[feature.key]?.text
+            else { return false }
             return feature.index(of: value) == 0
         }
     }
@@ -128,8 +130,10 @@ extension Predictor {
     public func adapted(to source: String, runs given: [Run]) throws -> Predictor {
         let runs = given.filter { $0.status != .diverged && ($0.finalLoss ?? 0) > 0 }
         guard runs.count >= Self.minimumAdaptationRuns else {
-            throw PredictorError("adapting to '\(source)' needs at least \(Self.minimumAdaptationRuns) runs with a final loss that did not diverge; "
-                           + "found \(runs.count) of \(given.count). Ingest more of its runs, or check them with `losscast runs list --source \(source)`")
+            throw PredictorError(
+                "adapting to '\(source)' needs at least \(Self.minimumAdaptationRuns) runs with a final loss that did not diverge; "
+                    + "found \(runs.count) of \(given.count). Ingest more of its runs, or check them with `losscast runs list --source \(source)`"
+            )
         }
         // Smallest first (by 6ND, else D, else the name): the forecasts run from small to large.
         let ordered = runs.sorted { left, right in
@@ -141,7 +145,9 @@ extension Predictor {
         var items: [(run: Run, context: StepContext)] = [], owners: [Int] = [], actual: [Double] = []
         for (index, run) in ordered.enumerated() {
             let contexts = StepContext.contexts(for: run)
-            let late = run.curve.indices.filter { (contexts[$0].progress ?? 0) >= 0.5 && run.curve[$0].losses[run.targetLoss]?.isFinite == true }
+            let late = run.curve.indices.filter {
+                (contexts[$0].progress ?? 0) >= 0.5 && run.curve[$0].losses[run.targetLoss]?.isFinite == true
+            }
             for position in late.isEmpty ? [run.curve.count - 1] : late {
                 items.append((run, contexts[position]))
                 owners.append(index)
@@ -155,8 +161,9 @@ extension Predictor {
             counts[owner] += 1
         }
         let adapted = members(Array(0..<memberCount))
-        adapted.adaptations[source] = SourceAdaptation.fit(residuals: zip(residuals, counts).map { $0 / $1 },
-                                                           predicted: zip(predicted, counts).map { $0 / $1 }, runs: ordered)
+        adapted.adaptations[source] = SourceAdaptation.fit(
+            residuals: zip(residuals, counts).map { $0 / $1 },
+            predicted: zip(predicted, counts).map { $0 / $1 }, runs: ordered)
         return adapted
     }
 }

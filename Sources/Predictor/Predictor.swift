@@ -25,7 +25,8 @@ public struct Calibration: Codable, Sendable, Equatable {
     /// nil when the checkpoint was not calibrated for new sources.
     public var newSourceDeviation: Double?
 
-    public init(scale: Double = 1, extrapolationSlope: Double = 0, sourceSlopes: [String: Double]? = nil, newSourceDeviation: Double? = nil) {
+    public init(scale: Double = 1, extrapolationSlope: Double = 0, sourceSlopes: [String: Double]? = nil, newSourceDeviation: Double? = nil)
+    {
         self.scale = scale
         self.extrapolationSlope = extrapolationSlope
         self.sourceSlopes = sourceSlopes
@@ -42,7 +43,7 @@ public struct Calibration: Codable, Sendable, Equatable {
 
 public struct Prediction: Codable, Sendable, Equatable {
     public var loss: Double
-    public var lower: Double      // 90% interval
+    public var lower: Double  // 90% interval
     public var upper: Double
     public var deviation: Double
     public var divergenceProbability: Double
@@ -95,7 +96,8 @@ public final class Predictor {
     let members: [any PredictorModel]
     public var memberCount: Int { members.count }
 
-    init(encoder: FeatureEncoder, architecture: Architecture, baselines: [Baseline], record: TrainingRecord, members: [any PredictorModel]) {
+    init(encoder: FeatureEncoder, architecture: Architecture, baselines: [Baseline], record: TrainingRecord, members: [any PredictorModel])
+    {
         precondition(baselines.count == 1 || baselines.count == members.count, "one baseline, or one per member")
         self.encoder = encoder
         self.architecture = architecture
@@ -136,10 +138,10 @@ public final class Predictor {
     /// A batch's network inputs, each row's distance outside the training range, and whether
     /// its source is new (neither trained on nor adapted to).
     struct EncodedBatch {
-        var numeric: Tensor          // (B, 2F)
-        var categories: [[Int]]      // [feature][row]
-        var distances: [Double]      // (B)
-        var isNew: [Bool]            // (B)
+        var numeric: Tensor  // (B, 2F)
+        var categories: [[Int]]  // [feature][row]
+        var distances: [Double]  // (B)
+        var isNew: [Bool]  // (B)
     }
 
     func encode(_ items: ArraySlice<(run: Run, context: StepContext)>) -> EncodedBatch {
@@ -157,8 +159,9 @@ public final class Predictor {
             isNew.append(adaptation == nil && isNewSource(item.run))
             for (index, value) in encoder.categories(run: item.run).enumerated() { categories[index].append(value) }
         }
-        return EncodedBatch(numeric: Tensor(shape: [items.count, encoder.inputWidth], scalars: numeric), categories: categories,
-                            distances: distances, isNew: isNew)
+        return EncodedBatch(
+            numeric: Tensor(shape: [items.count, encoder.inputWidth], scalars: numeric), categories: categories,
+            distances: distances, isNew: isNew)
     }
 
     func predictBatch(_ items: ArraySlice<(run: Run, context: StepContext)>, _ batch: EncodedBatch) -> [Prediction] {
@@ -183,8 +186,9 @@ public final class Predictor {
             // A source adapted to: its line moves the loss, its doubt widens the interval. A new
             // one: the level doubt widens it. Either way in quadrature with the network's own.
             let adaptation = adaptations[run.source]
-            var prediction = Prediction(loss: loss + (adaptation?.offset(predicted: loss) ?? 0), lower: 0, upper: 0, deviation: deviation,
-                                        divergenceProbability: probability, newSource: batch.isNew[row] ? true : nil)
+            var prediction = Prediction(
+                loss: loss + (adaptation?.offset(predicted: loss) ?? 0), lower: 0, upper: 0, deviation: deviation,
+                divergenceProbability: probability, newSource: batch.isNew[row] ? true : nil)
             let doubt = adaptation?.deviation ?? (batch.isNew[row] ? calibration.newSourceDeviation ?? 0 : 0)
             prediction = prediction.widened(by: doubt, ceiling: Self.ceiling(run))
             return prediction
@@ -222,9 +226,10 @@ public final class Predictor {
     /// Some members alone, each over its own baseline: for a cross-fitted predictor, the members
     /// that held out a fold predict it as runs they never trained on.
     public func members(_ indices: [Int]) -> Predictor {
-        let chosen = Predictor(encoder: encoder, architecture: architecture,
-                               baselines: baselines.count == 1 ? baselines : indices.map { baselines[$0] },
-                               record: record, members: indices.map { members[$0] })
+        let chosen = Predictor(
+            encoder: encoder, architecture: architecture,
+            baselines: baselines.count == 1 ? baselines : indices.map { baselines[$0] },
+            record: record, members: indices.map { members[$0] })
         chosen.calibration = calibration
         chosen.adaptations = adaptations
         return chosen
@@ -252,7 +257,7 @@ public final class Predictor {
             "losscast.baseline": try text(baseline),
             "losscast.training": try text(record),
             "losscast.members": String(members.count),
-            "losscast.calibration": try text(calibration),
+            "losscast.calibration": try text(calibration)
         ]
         if baselines.count > 1 { metadata["losscast.baselines"] = try text(baselines) }
         if !adaptations.isEmpty { metadata["losscast.adaptations"] = try text(adaptations) }
@@ -263,15 +268,19 @@ public final class Predictor {
         let file = try SafeTensorsFile.load(path: path)
         func field<T: Decodable>(_ key: String, _ type: T.Type) throws -> T {
             guard let text = file.metadata[key] else {
-                throw PredictorError.checkpoint(path, "the metadata has no '\(key)'", hint: "This is not a LossCast predictor checkpoint; train one with `losscast train`.")
+                throw PredictorError.checkpoint(
+                    path, "the metadata has no '\(key)'",
+                    hint: "This is not a LossCast predictor checkpoint; train one with `losscast train`.")
             }
             do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
-                throw PredictorError.checkpoint(path, "metadata '\(key)' is not valid (\(error))", hint: "The checkpoint is corrupted; train it again.")
+                throw PredictorError.checkpoint(
+                    path, "metadata '\(key)' is not valid (\(error))", hint: "The checkpoint is corrupted; train it again.")
             }
         }
         guard file.metadata["losscast.format"] == "losscast-predictor-1" else {
-            throw PredictorError.checkpoint(path, "format '\(file.metadata["losscast.format"] ?? "none")'",
-                                   hint: "Expected a LossCast predictor checkpoint (losscast-predictor-1).")
+            throw PredictorError.checkpoint(
+                path, "format '\(file.metadata["losscast.format"] ?? "none")'",
+                hint: "Expected a LossCast predictor checkpoint (losscast-predictor-1).")
         }
         let encoder = try field("losscast.encoder", FeatureEncoder.self)
         let architecture = try field("losscast.architecture", Architecture.self)
@@ -282,8 +291,9 @@ public final class Predictor {
         let count = Int(file.metadata["losscast.members"] ?? "") ?? 0
         guard count > 0 else { throw PredictorError.checkpoint(path, "no ensemble members", hint: "The checkpoint is corrupted.") }
         guard baselines.count == 1 || baselines.count == count else {
-            throw PredictorError.checkpoint(path, "metadata '\(key)' has \(baselines.count) baselines for \(count) members",
-                                   hint: "Expected one, or one per member; the checkpoint does not match its own metadata.")
+            throw PredictorError.checkpoint(
+                path, "metadata '\(key)' has \(baselines.count) baselines for \(count) members",
+                hint: "Expected one, or one per member; the checkpoint does not match its own metadata.")
         }
         var generator = SeededGenerator(seed: 0)
         var members: [any PredictorModel] = []
@@ -291,16 +301,19 @@ public final class Predictor {
             let member = PredictorNetworks.make(encoder: encoder, architecture: architecture, using: &generator)
             for (name, variable) in member.namedParameters {
                 guard let tensor = file.tensors["member\(index).\(name)"] else {
-                    throw PredictorError.checkpoint(path, "tensor 'member\(index).\(name)' is missing", hint: "The checkpoint is incomplete.")
+                    throw PredictorError.checkpoint(
+                        path, "tensor 'member\(index).\(name)' is missing", hint: "The checkpoint is incomplete.")
                 }
                 guard tensor.shape == variable.shape else {
-                    throw PredictorError.checkpoint(path, "tensor 'member\(index).\(name)' has shape \(tensor.shape), the architecture needs \(variable.shape)",
-                                           hint: "The checkpoint does not match its own metadata.")
+                    throw PredictorError.checkpoint(
+                        path, "tensor 'member\(index).\(name)' has shape \(tensor.shape), the architecture needs \(variable.shape)",
+                        hint: "The checkpoint does not match its own metadata.")
                 }
                 // A NaN or infinite weight would predict nan for every configuration, silently.
                 if let bad = tensor.scalars.firstIndex(where: { !$0.isFinite }) {
-                    throw PredictorError.checkpoint(path, "tensor 'member\(index).\(name)' holds \(tensor.scalars[bad]) at element \(bad)",
-                                           hint: "The checkpoint is corrupted (or its training diverged); train it again.")
+                    throw PredictorError.checkpoint(
+                        path, "tensor 'member\(index).\(name)' holds \(tensor.scalars[bad]) at element \(bad)",
+                        hint: "The checkpoint is corrupted (or its training diverged); train it again.")
                 }
                 variable.value = tensor
             }
@@ -308,7 +321,9 @@ public final class Predictor {
         }
         let predictor = Predictor(encoder: encoder, architecture: architecture, baselines: baselines, record: record, members: members)
         if file.metadata["losscast.calibration"] != nil { predictor.calibration = try field("losscast.calibration", Calibration.self) }
-        if file.metadata["losscast.adaptations"] != nil { predictor.adaptations = try field("losscast.adaptations", [String: SourceAdaptation].self) }
+        if file.metadata["losscast.adaptations"] != nil {
+            predictor.adaptations = try field("losscast.adaptations", [String: SourceAdaptation].self)
+        }
         return predictor
     }
 }

@@ -20,8 +20,10 @@ extension Trainer {
     /// validation runs with the ensemble, or each fold with its member), and its extrapolation
     /// slope from auxiliary ensembles trained without the largest, then the smallest, training
     /// size and scored on it.
-    static func calibrate(_ predictor: Predictor, fitRuns: [Run], checks: [(predictor: Predictor, runs: [Run])], options: TrainingOptions,
-                          progress: ((String) -> Void)?) throws -> Calibration {
+    static func calibrate(
+        _ predictor: Predictor, fitRuns: [Run], checks: [(predictor: Predictor, runs: [Run])], options: TrainingOptions,
+        progress: ((String) -> Void)?
+    ) throws -> Calibration {
         // Each run's final point: the interval is promised on the final loss, and a curve's early
         // points (errors several times larger) would set it for them and leave the finals
         // over-covered (docs/DESIGN.md, The interval).
@@ -38,12 +40,15 @@ extension Trainer {
             let all = encoder.sizeRangeOfAll
             return points.map { encoder.extrapolationDistance(run: $0.run, all: all) }
         }
-        func coverage(_ points: [(run: Run, context: StepContext, loss: Double)], _ predictions: [Prediction],
-                      _ distances: [Double], _ calibration: Calibration) -> Double {
+        func coverage(
+            _ points: [(run: Run, context: StepContext, loss: Double)], _ predictions: [Prediction],
+            _ distances: [Double], _ calibration: Calibration
+        ) -> Double {
             let inside = zip(zip(points, predictions), distances).filter { pair, distance in
                 let (point, prediction) = pair
                 let network = prediction.deviation
-                return abs(point.loss - prediction.loss) <= Predictor.halfWidth90 * calibration.deviation(network: network, distance: distance, source: point.run.source)
+                return abs(point.loss - prediction.loss) <= Predictor.halfWidth90
+                    * calibration.deviation(network: network, distance: distance, source: point.run.source)
             }.count
             return Double(inside) / Double(max(points.count, 1))
         }
@@ -90,7 +95,8 @@ extension Trainer {
         // points, set by the worst-extrapolating source.
         let heldBySource = Dictionary(grouping: fitRuns.filter { $0.params != nil }, by: \.source)
             .compactMapValues { runs -> ((Run) -> Bool)? in Self.extrapolationHoldOut(runs) }
-        let holdOuts: [(name: String, isHeld: (Run) -> Bool)] = heldBySource.count >= 2
+        let holdOuts: [(name: String, isHeld: (Run) -> Bool)] =
+            heldBySource.count >= 2
             ? [("each source's largest N (or longest runs)", { run in run.params != nil && (heldBySource[run.source]?(run) ?? false) })]
             : [sizes.last!, sizes.first!].map { (size: Double) in ("N = \(size)", { run in run.params == size }) }
         for holdOut in holdOuts {
@@ -107,7 +113,9 @@ extension Trainer {
         /// The least slope that covers 90% of the points (nil when even the largest does not).
         func slope(_ indices: [Int]) -> Double? {
             let (points, predicted, distance) = (indices.map { held[$0] }, indices.map { predictions[$0] }, indices.map { away[$0] })
-            guard coverage(points, predicted, distance, Calibration(scale: calibration.scale, extrapolationSlope: 1e3)) >= 0.9 else { return nil }
+            guard coverage(points, predicted, distance, Calibration(scale: calibration.scale, extrapolationSlope: 1e3)) >= 0.9 else {
+                return nil
+            }
             return smallest(upTo: 1e3) { slope in
                 coverage(points, predicted, distance, Calibration(scale: calibration.scale, extrapolationSlope: slope)) >= 0.9
             }

@@ -18,19 +18,24 @@ extension Trainer {
     static let finalRateRatio = 0.02
 
     /// Trains one network; returns it with the best validation parameters and that error.
-    static func trainMember(train: SampleSet, check: SampleSet, encoder: FeatureEncoder, baseline: Baseline,
-                            options: TrainingOptions, seed: UInt64, progress: ((String) -> Void)?) -> (any PredictorModel, Double) {
+    static func trainMember(
+        train: SampleSet, check: SampleSet, encoder: FeatureEncoder, baseline: Baseline,
+        options: TrainingOptions, seed: UInt64, progress: ((String) -> Void)?
+    ) -> (any PredictorModel, Double) {
         var generator = SeededGenerator(seed: seed)
         let network = PredictorNetworks.make(encoder: encoder, architecture: options.architecture, using: &generator)
         let parameters = network.parameters
         let optimizer = AdamW(parameters: parameters, learningRate: options.learningRate, weightDecay: options.weightDecay)
         let batchesPerEpoch = max(1, (train.count + options.batchSize - 1) / options.batchSize)
-        let schedule = RateSchedule(shape: .cosine, peak: Double(options.learningRate),
-                                    warmupSteps: Double(min(200, batchesPerEpoch * min(5, options.epochs))),
-                                    totalSteps: Double(batchesPerEpoch * options.epochs), finalRatio: Self.finalRateRatio)
+        let schedule = RateSchedule(
+            shape: .cosine, peak: Double(options.learningRate),
+            warmupSteps: Double(min(200, batchesPerEpoch * min(5, options.epochs))),
+            totalSteps: Double(batchesPerEpoch * options.epochs), finalRatio: Self.finalRateRatio)
         let width = encoder.inputWidth
         let core: Set<String> = [ConfigKey.params, ConfigKey.tokens, ConfigKey.lr]
-        let droppable = encoder.numeric.indices.filter { !core.contains(encoder.numeric[$0].name) && !encoder.numeric[$0].name.hasPrefix("derived.") }
+        let droppable = encoder.numeric.indices.filter {
+            !core.contains(encoder.numeric[$0].name) && !encoder.numeric[$0].name.hasPrefix("derived.")
+        }
         // The fields that name the data are read as unknown as often too, so that the unknown
         // value (a source, dataset or eval set the checkpoint never saw) has been trained and
         // predicts what the known sources share, rather than an untrained embedding.
@@ -61,8 +66,10 @@ extension Trainer {
                 let labels = Tensor(shape: [rows.count, 1], scalars: rows.map { train.diverged[$0] })
                 var loss = binaryCrossEntropyWithLogits(logit, labels) * Self.divergenceWeight
                 if weights.scalars.contains(where: { $0 > 0 }) {
-                    loss = loss + meanSquaredError(mean, target, weights: weights)
-                        + gaussianNegativeLogLikelihood(mean: mean, logVariance: logVariance, target: target, weights: weights) * Self.likelihoodWeight
+                    loss =
+                        loss + meanSquaredError(mean, target, weights: weights)
+                        + gaussianNegativeLogLikelihood(mean: mean, logVariance: logVariance, target: target, weights: weights)
+                        * Self.likelihoodWeight
                 }
                 optimizer.zeroGradients()
                 loss.backward()
@@ -74,7 +81,10 @@ extension Trainer {
             let error = validationError(network, check, encoder: encoder, baseline: baseline)
             if error < best.error { best = (error, parameters.map(\.value), epoch) }
             if epoch % 10 == 0 || epoch == options.epochs - 1 {
-                progress?(String(format: "epoch %d/%d, validation MAE %.4f (best %.4f at %d)", epoch + 1, options.epochs, error, best.error, best.epoch + 1))
+                progress?(
+                    String(
+                        format: "epoch %d/%d, validation MAE %.4f (best %.4f at %d)", epoch + 1, options.epochs, error, best.error,
+                        best.epoch + 1))
             }
             if epoch - best.epoch >= options.patience { break }
         }
@@ -91,7 +101,9 @@ extension Trainer {
         numeric.reserveCapacity(keep.count * width)
         for row in keep { numeric += set.numeric[(row * width)..<((row + 1) * width)] }
         let categories = set.categories.map { feature in keep.map { feature[$0] } }
-        let output = Predictor.inference { network(numeric: Tensor(shape: [keep.count, width], scalars: numeric), categories: categories).value }
+        let output = Predictor.inference {
+            network(numeric: Tensor(shape: [keep.count, width], scalars: numeric), categories: categories).value
+        }
         var total = 0.0
         for (position, row) in keep.enumerated() {
             let predicted = set.baselines[row] + baseline.mean + baseline.deviation * Double(output[position, 0])

@@ -6,12 +6,12 @@ import Laws
 import Runs
 
 struct SampleSet {
-    var numeric: [Float] = []        // (S, F) row-major
-    var categories: [[Int]]          // [feature][sample]
-    var targets: [Float] = []        // normalised residual
-    var weights: [Float] = []        // 0 for diverged
+    var numeric: [Float] = []  // (S, F) row-major
+    var categories: [[Int]]  // [feature][sample]
+    var targets: [Float] = []  // normalised residual
+    var weights: [Float] = []  // 0 for diverged
     var diverged: [Float] = []
-    var losses: [Double] = []        // the actual loss
+    var losses: [Double] = []  // the actual loss
     var baselines: [Double] = []
     var count: Int { targets.count }
 }
@@ -48,15 +48,22 @@ extension Trainer {
 
     /// The baseline law fitted on the healthy runs among `train` (final points), the target's
     /// normalisation from its residuals, and the samples of both sides over it.
-    static func baselineAndSamples(_ train: [Run], _ check: [Run], encoder: FeatureEncoder,
-                                   options: TrainingOptions) throws -> (Baseline, SampleSet, SampleSet) {
+    static func baselineAndSamples(
+        _ train: [Run], _ check: [Run], encoder: FeatureEncoder,
+        options: TrainingOptions
+    ) throws -> (Baseline, SampleSet, SampleSet) {
         var baseline = try Baseline.fitted(options.baseline, healthy: healthyFinals(train))
         let raw = samples(train, encoder: encoder, baseline: baseline, maxPoints: options.maxPointsPerRun)
-        let residuals = zip(raw.losses, raw.baselines).enumerated().filter { raw.weights[$0.offset] > 0 }.map { $0.element.0 - $0.element.1 }
+        let residuals = zip(raw.losses, raw.baselines).enumerated().filter { raw.weights[$0.offset] > 0 }.map {
+            $0.element.0 - $0.element.1
+        }
         guard residuals.count >= 4 else { throw PredictorError("training needs at least 4 non-diverged points, found \(residuals.count)") }
         baseline.mean = residuals.reduce(0, +) / Double(residuals.count)
-        baseline.deviation = max((residuals.map { ($0 - baseline.mean) * ($0 - baseline.mean) }.reduce(0, +) / Double(residuals.count)).squareRoot(), 1e-4)
-        return (baseline, samples(train, encoder: encoder, baseline: baseline, maxPoints: options.maxPointsPerRun),
-                samples(check, encoder: encoder, baseline: baseline, maxPoints: options.maxPointsPerRun))
+        baseline.deviation = max(
+            (residuals.map { ($0 - baseline.mean) * ($0 - baseline.mean) }.reduce(0, +) / Double(residuals.count)).squareRoot(), 1e-4)
+        return (
+            baseline, samples(train, encoder: encoder, baseline: baseline, maxPoints: options.maxPointsPerRun),
+            samples(check, encoder: encoder, baseline: baseline, maxPoints: options.maxPointsPerRun)
+        )
     }
 }

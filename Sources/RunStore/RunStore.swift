@@ -20,8 +20,9 @@ public final class RunStore {
             database = try DatabaseQueue(path: path, configuration: configuration)
             try RunStore.migrator.migrate(database)
         } catch let error as DatabaseError {
-            throw StoreError(path: path, problem: "cannot open the run store: \(error.message ?? "\(error)")",
-                             hint: "Is it a LossCast store? Use --store PATH or LOSSCAST_STORE for another file.")
+            throw StoreError(
+                path: path, problem: "cannot open the run store: \(error.message ?? "\(error)")",
+                hint: "Is it a LossCast store? Use --store PATH or LOSSCAST_STORE for another file.")
         }
     }
 

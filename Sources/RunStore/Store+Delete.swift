@@ -35,10 +35,13 @@ extension RunStore {
         try database.read { db in
             try Self.check(selection, db)
             let (clause, arguments) = Self.clause(selection)
-            return try Row.fetchAll(db, sql: """
-                SELECT id, source, name, status, status_reason, params, tokens, final_loss, target_loss, point_count
-                FROM run WHERE \(clause) ORDER BY source, params, tokens, name
-                """, arguments: StatementArguments(arguments)!).map(RunStore.summary)
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, source, name, status, status_reason, params, tokens, final_loss, target_loss, point_count
+                    FROM run WHERE \(clause) ORDER BY source, params, tokens, name
+                    """, arguments: StatementArguments(arguments)!
+            ).map(RunStore.summary)
         }
     }
 
@@ -57,10 +60,11 @@ extension RunStore {
                 try db.execute(sql: "DELETE FROM resource WHERE file_key IN (\(files))", arguments: StatementArguments(fileArguments)!)
                 report.resources = db.changesCount
             }
-            try db.execute(sql: """
-                DELETE FROM ingested_file WHERE NOT EXISTS (SELECT 1 FROM run WHERE run.file_key = ingested_file.key)
-                  AND NOT EXISTS (SELECT 1 FROM resource WHERE resource.file_key = ingested_file.key)
-                """)
+            try db.execute(
+                sql: """
+                    DELETE FROM ingested_file WHERE NOT EXISTS (SELECT 1 FROM run WHERE run.file_key = ingested_file.key)
+                      AND NOT EXISTS (SELECT 1 FROM resource WHERE resource.file_key = ingested_file.key)
+                    """)
             report.files = db.changesCount
             return report
         }
@@ -98,7 +102,8 @@ extension RunStore {
     }
 
     static func likePrefix(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+            of: "_", with: "\\_") + "%"
     }
 
     /// Each id, source and file must match something.
@@ -106,26 +111,35 @@ extension RunStore {
         guard !selection.isEmpty else {
             throw StoreError(path: "runs delete", problem: "no runs selected", hint: "Give run ids (or prefixes), --source or --file.")
         }
-        for id in selection.ids where try Bool.fetchOne(db, sql: "SELECT 1 FROM run WHERE id LIKE ? ESCAPE '\\' LIMIT 1", arguments: [likePrefix(id)]) != true {
+        for id in selection.ids
+        where try Bool.fetchOne(db, sql: "SELECT 1 FROM run WHERE id LIKE ? ESCAPE '\\' LIMIT 1", arguments: [likePrefix(id)]) != true {
             throw StoreError(path: "run id \(id)", problem: "no run has an id starting with '\(id)'", hint: "See `losscast runs list`.")
         }
-        for source in selection.sources where try Bool.fetchOne(db, sql: "SELECT 1 FROM run WHERE source = ? LIMIT 1", arguments: [source]) != true {
+        for source in selection.sources
+        where try Bool.fetchOne(db, sql: "SELECT 1 FROM run WHERE source = ? LIMIT 1", arguments: [source]) != true {
             let known = try String.fetchAll(db, sql: "SELECT DISTINCT source FROM run ORDER BY source")
-            throw StoreError(path: "--source \(source)", problem: "no stored run has this source",
-                             hint: "Sources in the store: " + (known.isEmpty ? "none" : known.joined(separator: ", ")) + ".")
+            throw StoreError(
+                path: "--source \(source)", problem: "no stored run has this source",
+                hint: "Sources in the store: " + (known.isEmpty ? "none" : known.joined(separator: ", ")) + ".")
         }
         for file in selection.files {
             let (files, arguments) = fileKeys([file])
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM ingested_file WHERE key IN (\(files)) LIMIT 1", arguments: StatementArguments(arguments)!) == true else {
-                throw StoreError(path: "--file \(file)", problem: "no ingested file has this path",
-                                 hint: "Give the path as `ingest` was given it, or its absolute path.")
+            guard
+                try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM ingested_file WHERE key IN (\(files)) LIMIT 1", arguments: StatementArguments(arguments)!)
+                    == true
+            else {
+                throw StoreError(
+                    path: "--file \(file)", problem: "no ingested file has this path",
+                    hint: "Give the path as `ingest` was given it, or its absolute path.")
             }
         }
     }
 
     static func summary(_ row: Row) -> RunSummary {
-        RunSummary(id: row["id"], source: row["source"], name: row["name"], status: RunStatus(rawValue: row["status"]) ?? .ok,
-                   statusReason: row["status_reason"], params: row["params"], tokens: row["tokens"], finalLoss: row["final_loss"],
-                   targetLoss: row["target_loss"], pointCount: row["point_count"])
+        RunSummary(
+            id: row["id"], source: row["source"], name: row["name"], status: RunStatus(rawValue: row["status"]) ?? .ok,
+            statusReason: row["status_reason"], params: row["params"], tokens: row["tokens"], finalLoss: row["final_loss"],
+            targetLoss: row["target_loss"], pointCount: row["point_count"])
     }
 }

@@ -35,13 +35,15 @@ final class StoreSink: RunSink {
         self.db = db
         self.fileKey = fileKey
         self.report = report
-        insertRun = try db.makeStatement(sql: """
-            INSERT INTO run (id, source, name, status, status_reason, target_loss, final_loss, params, tokens,
-                             parameter_convention, configuration, point_count, provenance, file_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        insertRun = try db.makeStatement(
+            sql: """
+                INSERT INTO run (id, source, name, status, status_reason, target_loss, final_loss, params, tokens,
+                                 parameter_convention, configuration, point_count, provenance, file_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         insertValue = try db.makeStatement(sql: "INSERT INTO config_value (run_key, field, number, text) VALUES (?, ?, ?, ?)")
-        insertPoint = try db.makeStatement(sql: "INSERT INTO point (run_key, position, step, tokens, lr, loss, losses) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        insertPoint = try db.makeStatement(
+            sql: "INSERT INTO point (run_key, position, step, tokens, lr, loss, losses) VALUES (?, ?, ?, ?, ?, ?, ?)")
     }
 
     func add(_ run: Run) throws {
@@ -52,7 +54,7 @@ final class StoreSink: RunSink {
         try insertRun.execute(arguments: [
             run.id, run.source, run.name, run.status.rawValue, run.statusReason, run.targetLoss, run.finalLoss,
             run.params, run.tokens, run.parameterConvention.rawValue, JSONText.encode(run.configuration),
-            run.curve.count, JSONText.encode(run.provenance), fileKey,
+            run.curve.count, JSONText.encode(run.provenance), fileKey
         ])
         let runKey = db.lastInsertedRowID
         for (field, value) in run.configuration {
@@ -88,25 +90,31 @@ final class StoreSink: RunSink {
                 return sqlite3_step(statement)
             }
             guard code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                    sql: insertPoint.sql)
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                    sql: insertPoint.sql)
             }
         }
         sqlite3_reset(statement)
     }
 
     func add(_ resource: ResourceRecord) throws {
-        try db.execute(sql: """
-            INSERT INTO resource (model, record, parameters, training_compute, dataset_size, file_key) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [resource.model, JSONText.encode(resource), resource.parameters, resource.trainingCompute,
-                             resource.datasetSize, fileKey])
+        try db.execute(
+            sql: """
+                INSERT INTO resource (model, record, parameters, training_compute, dataset_size, file_key) VALUES (?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                resource.model, JSONText.encode(resource), resource.parameters, resource.trainingCompute,
+                resource.datasetSize, fileKey
+            ])
         report.resources += 1
     }
 
     func reject(_ error: IngestError) {
         report.rejected.append(error.description)
-        try? db.execute(sql: "INSERT INTO rejection (file_key, line, field, problem) VALUES (?, ?, ?, ?)",
-                        arguments: [fileKey, error.line, error.field, error.problem])
+        try? db.execute(
+            sql: "INSERT INTO rejection (file_key, line, field, problem) VALUES (?, ?, ?, ?)",
+            arguments: [fileKey, error.line, error.field, error.problem])
     }
 }
 
@@ -119,29 +127,34 @@ extension RunStore {
         // The same bytes under another mapping are another ingest (a corrected mapping adds the
         // runs it reads differently); without a mapping the key is the bytes' hash alone.
         let readingKey = plan.readingKey
-        let hash = readingKey.isEmpty ? bytesHash : {
-            var combined = ContentHash()
-            combined.add(bytesHash)
-            combined.add(plan.format)
-            for key in readingKey { combined.add(key) }
-            return combined.hexDigest
-        }()
+        let hash =
+            readingKey.isEmpty
+            ? bytesHash
+            : {
+                var combined = ContentHash()
+                combined.add(bytesHash)
+                combined.add(plan.format)
+                for key in readingKey { combined.add(key) }
+                return combined.hexDigest
+            }()
         try database.write { db in
             if let _ = try Int64.fetchOne(db, sql: "SELECT key FROM ingested_file WHERE content_hash = ?", arguments: [hash]) {
                 report.alreadyIngested = true
                 return
             }
-            try db.execute(sql: """
-                INSERT INTO ingested_file (path, content_hash, size, format, source, ingested_at, runs_added, runs_duplicate, rejected)
-                VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0)
-                """, arguments: [plan.path, hash, size, plan.format, plan.source, ISO8601DateFormatter().string(from: Date())])
+            try db.execute(
+                sql: """
+                    INSERT INTO ingested_file (path, content_hash, size, format, source, ingested_at, runs_added, runs_duplicate, rejected)
+                    VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0)
+                    """, arguments: [plan.path, hash, size, plan.format, plan.source, ISO8601DateFormatter().string(from: Date())])
             let fileKey = db.lastInsertedRowID
             let sink = try StoreSink(db: db, fileKey: fileKey, report: report)
             try plan.read(into: sink, progress: progress)
             report = sink.report
             report.diverged += try RunStore.markGroupDivergence(db, source: plan.source)
-            try db.execute(sql: "UPDATE ingested_file SET runs_added = ?, runs_duplicate = ?, rejected = ? WHERE key = ?",
-                           arguments: [report.added, report.duplicates, report.rejected.count, fileKey])
+            try db.execute(
+                sql: "UPDATE ingested_file SET runs_added = ?, runs_duplicate = ?, rejected = ? WHERE key = ?",
+                arguments: [report.added, report.duplicates, report.rejected.count, fileKey])
         }
         return report
     }
@@ -158,27 +171,31 @@ extension RunStore {
             params, tokens, COALESCE(json_extract(configuration, '$.unique_tokens'), ''),
             COALESCE(json_extract(configuration, '$.dataset'), ''), COALESCE(json_extract(configuration, '$.mixture'), '')
             """
-        try db.execute(sql: """
-            CREATE TEMPORARY TABLE IF NOT EXISTS divergence_group (key INTEGER PRIMARY KEY, final_loss REAL, best_loss REAL, size INTEGER);
-            DELETE FROM divergence_group;
-            INSERT INTO divergence_group (key, final_loss, best_loss, size)
-            SELECT key, final_loss, MIN(final_loss) OVER w, COUNT(*) OVER w
-            FROM run WHERE source = ? AND params IS NOT NULL AND tokens IS NOT NULL AND final_loss IS NOT NULL
-            WINDOW w AS (PARTITION BY \(groupKey));
-            """, arguments: [source])
+        try db.execute(
+            sql: """
+                CREATE TEMPORARY TABLE IF NOT EXISTS divergence_group (key INTEGER PRIMARY KEY, final_loss REAL, best_loss REAL, size INTEGER);
+                DELETE FROM divergence_group;
+                INSERT INTO divergence_group (key, final_loss, best_loss, size)
+                SELECT key, final_loss, MIN(final_loss) OVER w, COUNT(*) OVER w
+                FROM run WHERE source = ? AND params IS NOT NULL AND tokens IS NOT NULL AND final_loss IS NOT NULL
+                WINDOW w AS (PARTITION BY \(groupKey));
+                """, arguments: [source])
         // A run with a curve of its own (3 points or more) diverged only if that curve says so
         // (Divergence.assess); the group rule flags it and keeps it: a short run far above its
         // group's best is often just sensitive to its hyperparameters.
-        let reason = "printf('final loss %.3f is over %.2f times the best %.3f of the %d comparable runs (same N, D and data)', g.final_loss, ?, g.best_loss, g.size)"
+        let reason =
+            "printf('final loss %.3f is over %.2f times the best %.3f of the %d comparable runs (same N, D and data)', g.final_loss, ?, g.best_loss, g.size)"
         let outliers = "SELECT key FROM divergence_group WHERE size >= ? AND best_loss > 0 AND final_loss > ? * best_loss"
-        try db.execute(sql: """
-            UPDATE run SET status_reason = (SELECT 'flagged, kept: ' || \(reason) FROM divergence_group g WHERE g.key = run.key)
-            WHERE status = 'ok' AND point_count >= 3 AND status_reason IS NULL AND key IN (\(outliers))
-            """, arguments: [Divergence.groupRatio, Divergence.groupMinimumSize, Divergence.groupRatio])
-        try db.execute(sql: """
-            UPDATE run SET status = 'diverged', status_reason = (SELECT \(reason) FROM divergence_group g WHERE g.key = run.key)
-            WHERE status = 'ok' AND point_count < 3 AND key IN (\(outliers))
-            """, arguments: [Divergence.groupRatio, Divergence.groupMinimumSize, Divergence.groupRatio])
+        try db.execute(
+            sql: """
+                UPDATE run SET status_reason = (SELECT 'flagged, kept: ' || \(reason) FROM divergence_group g WHERE g.key = run.key)
+                WHERE status = 'ok' AND point_count >= 3 AND status_reason IS NULL AND key IN (\(outliers))
+                """, arguments: [Divergence.groupRatio, Divergence.groupMinimumSize, Divergence.groupRatio])
+        try db.execute(
+            sql: """
+                UPDATE run SET status = 'diverged', status_reason = (SELECT \(reason) FROM divergence_group g WHERE g.key = run.key)
+                WHERE status = 'ok' AND point_count < 3 AND key IN (\(outliers))
+                """, arguments: [Divergence.groupRatio, Divergence.groupMinimumSize, Divergence.groupRatio])
         return db.changesCount
     }
 

@@ -6,7 +6,9 @@ import Runs
 
 /// A condition on a configuration field: `lr<=0.001`, `optimizer=adamw`.
 public struct FieldCondition: Equatable, Sendable {
-    public enum Comparison: String, Sendable, CaseIterable { case lessOrEqual = "<=", greaterOrEqual = ">=", less = "<", greater = ">", equal = "=" }
+    public enum Comparison: String, Sendable, CaseIterable {
+        case lessOrEqual = "<=", greaterOrEqual = ">=", less = "<", greater = ">", equal = "="
+    }
     public var field: String
     public var comparison: Comparison
     public var value: ConfigValue
@@ -28,7 +30,9 @@ public struct FieldCondition: Equatable, Sendable {
                 return FieldCondition(field: field, comparison: comparison, value: value)
             }
         }
-        throw StoreError(path: "--where \(text)", problem: "not a condition", hint: "Expected FIELD<=NUMBER, FIELD>=NUMBER, FIELD<N, FIELD>N or FIELD=VALUE.")
+        throw StoreError(
+            path: "--where \(text)", problem: "not a condition",
+            hint: "Expected FIELD<=NUMBER, FIELD>=NUMBER, FIELD<N, FIELD>N or FIELD=VALUE.")
     }
 }
 
@@ -78,7 +82,9 @@ extension RunStore {
         }
         for condition in query.conditions {
             if let number = condition.value.number {
-                clauses.append("EXISTS (SELECT 1 FROM config_value c WHERE c.run_key = run.key AND c.field = ? AND c.number \(condition.comparison.rawValue) ?)")
+                clauses.append(
+                    "EXISTS (SELECT 1 FROM config_value c WHERE c.run_key = run.key AND c.field = ? AND c.number \(condition.comparison.rawValue) ?)"
+                )
                 arguments += [condition.field, number]
             } else {
                 clauses.append("EXISTS (SELECT 1 FROM config_value c WHERE c.run_key = run.key AND c.field = ? AND c.text = ?)")
@@ -92,29 +98,38 @@ extension RunStore {
         let (clause, arguments) = whereClause(query)
         let limit = query.limit.map { " LIMIT \($0)" } ?? ""
         return try database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, source, name, status, status_reason, params, tokens, final_loss, target_loss, point_count
-                FROM run \(clause) ORDER BY source, params, tokens, name\(limit)
-                """, arguments: StatementArguments(arguments)!).map(RunStore.summary)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, source, name, status, status_reason, params, tokens, final_loss, target_loss, point_count
+                    FROM run \(clause) ORDER BY source, params, tokens, name\(limit)
+                    """, arguments: StatementArguments(arguments)!
+            ).map(RunStore.summary)
         }
     }
 
     public func count(_ query: RunQuery = RunQuery()) throws -> Int {
         let (clause, arguments) = whereClause(query)
-        return try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run \(clause)", arguments: StatementArguments(arguments)!) ?? 0 }
+        return try database.read {
+            try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM run \(clause)", arguments: StatementArguments(arguments)!) ?? 0
+        }
     }
 
     /// Runs with their curves. `id` may be a unique prefix of the id; nil when none matches, an
     /// error naming some of them when several do.
     public func run(id: String) throws -> Run? {
         try database.read { db in
-            let matches = try Row.fetchAll(db, sql: "SELECT * FROM run WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 4",
-                                           arguments: [RunStore.likePrefix(id)])
+            let matches = try Row.fetchAll(
+                db, sql: "SELECT * FROM run WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT 4",
+                arguments: [RunStore.likePrefix(id)])
             guard matches.count <= 1 else {
-                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run WHERE id LIKE ? ESCAPE '\\'", arguments: [RunStore.likePrefix(id)]) ?? 0
+                let count =
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run WHERE id LIKE ? ESCAPE '\\'", arguments: [RunStore.likePrefix(id)])
+                    ?? 0
                 let some = matches.prefix(3).map { (row: Row) -> String in row["id"] }
-                throw StoreError(path: "run id \(id)", problem: "\(count) runs have ids starting with '\(id)' (\(some.joined(separator: ", ")), ...)",
-                                 hint: "Give more of the id.")
+                throw StoreError(
+                    path: "run id \(id)", problem: "\(count) runs have ids starting with '\(id)' (\(some.joined(separator: ", ")), ...)",
+                    hint: "Give more of the id.")
             }
             return try matches.first.map { try RunStore.decode($0, db) }
         }
@@ -129,8 +144,10 @@ extension RunStore {
             guard matches.count <= 1 else {
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run WHERE name = ?", arguments: [reference]) ?? 0
                 let some = matches.prefix(3).map { (row: Row) -> String in "\(row["id"] as String) (\(row["source"] as String))" }
-                throw StoreError(path: "run \(reference)", problem: "\(count) runs are named '\(reference)': \(some.joined(separator: ", "))\(count > 3 ? ", ..." : "")",
-                                 hint: "Give the id of one (or a unique prefix of it).")
+                throw StoreError(
+                    path: "run \(reference)",
+                    problem: "\(count) runs are named '\(reference)': \(some.joined(separator: ", "))\(count > 3 ? ", ..." : "")",
+                    hint: "Give the id of one (or a unique prefix of it).")
             }
             return try matches.first.map { try RunStore.decode($0, db) }
         }
@@ -139,11 +156,13 @@ extension RunStore {
     /// Throws for a `--where` field no stored run has, naming the nearest fields that exist.
     public func checkFields(_ conditions: [FieldCondition]) throws {
         try database.read { db in
-            for condition in conditions where try Bool.fetchOne(db, sql: "SELECT 1 FROM config_value WHERE field = ? LIMIT 1", arguments: [condition.field]) != true {
+            for condition in conditions
+            where try Bool.fetchOne(db, sql: "SELECT 1 FROM config_value WHERE field = ? LIMIT 1", arguments: [condition.field]) != true {
                 let fields = try String.fetchAll(db, sql: "SELECT DISTINCT field FROM config_value ORDER BY field")
                 let near = NearMatch.nearest(to: condition.field, in: fields)
-                throw StoreError(path: "--where \(condition.field)", problem: "no stored run has the field '\(condition.field)'",
-                                 hint: near.map { "The nearest is '\($0)'." } ?? "`losscast runs show ID` lists a run's fields.")
+                throw StoreError(
+                    path: "--where \(condition.field)", problem: "no stored run has the field '\(condition.field)'",
+                    hint: near.map { "The nearest is '\($0)'." } ?? "`losscast runs show ID` lists a run's fields.")
             }
         }
     }
@@ -152,8 +171,10 @@ extension RunStore {
         let (clause, arguments) = whereClause(query)
         let limit = query.limit.map { " LIMIT \($0)" } ?? ""
         return try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM run \(clause) ORDER BY source, params, tokens, name\(limit)",
-                             arguments: StatementArguments(arguments)!).map { try RunStore.decode($0, db) }
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM run \(clause) ORDER BY source, params, tokens, name\(limit)",
+                arguments: StatementArguments(arguments)!
+            ).map { try RunStore.decode($0, db) }
         }
     }
 
@@ -163,8 +184,9 @@ extension RunStore {
         let (clause, arguments) = whereClause(query)
         let limit = query.limit.map { " LIMIT \($0)" } ?? ""
         try database.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT * FROM run \(clause) ORDER BY source, params, tokens, name\(limit)",
-                                           arguments: StatementArguments(arguments)!)
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT * FROM run \(clause) ORDER BY source, params, tokens, name\(limit)",
+                arguments: StatementArguments(arguments)!)
             while let row = try rows.next() { try body(try RunStore.decode(row, db)) }
         }
     }
@@ -173,18 +195,22 @@ extension RunStore {
         let key: Int64 = row["key"]
         let decoder = JSONDecoder()
         let configurationText: String = row["configuration"], provenanceText: String = row["provenance"]
-        let curve = try Row.fetchAll(db, sql: "SELECT step, tokens, lr, losses FROM point WHERE run_key = ? ORDER BY position",
-                                     arguments: [key]).map { point in
+        let curve = try Row.fetchAll(
+            db, sql: "SELECT step, tokens, lr, losses FROM point WHERE run_key = ? ORDER BY position",
+            arguments: [key]
+        ).map { point in
             let lossesText: String = point["losses"]
-            return CurvePoint(step: point["step"], tokens: point["tokens"], learningRate: point["lr"],
-                              losses: try decoder.decode([String: Double].self, from: Data(lossesText.utf8)))
+            return CurvePoint(
+                step: point["step"], tokens: point["tokens"], learningRate: point["lr"],
+                losses: try decoder.decode([String: Double].self, from: Data(lossesText.utf8)))
         }
-        return Run(id: row["id"], source: row["source"], name: row["name"],
-                   configuration: try decoder.decode([String: ConfigValue].self, from: Data(configurationText.utf8)),
-                   curve: curve, targetLoss: row["target_loss"], status: RunStatus(rawValue: row["status"]) ?? .ok,
-                   statusReason: row["status_reason"],
-                   parameterConvention: ParameterConvention(rawValue: row["parameter_convention"]) ?? .unknown,
-                   provenance: try decoder.decode(Provenance.self, from: Data(provenanceText.utf8)))
+        return Run(
+            id: row["id"], source: row["source"], name: row["name"],
+            configuration: try decoder.decode([String: ConfigValue].self, from: Data(configurationText.utf8)),
+            curve: curve, targetLoss: row["target_loss"], status: RunStatus(rawValue: row["status"]) ?? .ok,
+            statusReason: row["status_reason"],
+            parameterConvention: ParameterConvention(rawValue: row["parameter_convention"]) ?? .unknown,
+            provenance: try decoder.decode(Provenance.self, from: Data(provenanceText.utf8)))
     }
 
     /// Runs per source and status.

@@ -86,7 +86,8 @@ public final class CSVReader {
         let start = position
         return buffer.withUnsafeBufferPointer { bytes -> [String]? in
             guard start < bytes.count, let base = bytes.baseAddress,
-                  let found = memchr(base + start, Int32(UInt8(ascii: "\n")), bytes.count - start) else { return nil }
+                let found = memchr(base + start, Int32(UInt8(ascii: "\n")), bytes.count - start)
+            else { return nil }
             let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             var end = newline
             if end > start && bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
@@ -98,7 +99,9 @@ public final class CSVReader {
                 let byte = index < end ? bytes[index] : UInt8(ascii: ",")
                 if byte == UInt8(ascii: "\"") || byte == 0 || byte == UInt8(ascii: "\r") { return nil }
                 guard byte == UInt8(ascii: ",") else { continue }
-                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[fieldStart..<index]), as: UTF8.self) else { return nil }
+                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[fieldStart..<index]), as: UTF8.self) else {
+                    return nil
+                }
                 fields.append(text)
                 fieldStart = index + 1
             }
@@ -119,8 +122,9 @@ public final class CSVReader {
         rowLine = line
         func finishField() throws {
             guard let text = String(validating: field, as: UTF8.self) else {
-                throw IngestError(file: path, line: rowLine, field: fields.count < header.count ? header[fields.count] : nil,
-                                  problem: "the bytes are not valid UTF-8 text (binary data?)", expected: "a text CSV file")
+                throw IngestError(
+                    file: path, line: rowLine, field: fields.count < header.count ? header[fields.count] : nil,
+                    problem: "the bytes are not valid UTF-8 text (binary data?)", expected: "a text CSV file")
             }
             fields.append(text)
             field.removeAll(keepingCapacity: true)
@@ -130,8 +134,9 @@ public final class CSVReader {
             if position >= buffer.count {
                 if try !refill() {
                     if inQuotes {
-                        throw IngestError(file: path, line: rowLine, problem: "a quoted field is never closed (truncated file?)",
-                                          expected: "a closing double quote")
+                        throw IngestError(
+                            file: path, line: rowLine, problem: "a quoted field is never closed (truncated file?)",
+                            expected: "a closing double quote")
                     }
                     if !sawAnything { return nil }
                     try finishField()
@@ -142,8 +147,9 @@ public final class CSVReader {
             position += 1
             rowBytes += 1
             if rowBytes > Self.maximumRowBytes {
-                throw IngestError(file: path, line: rowLine, problem: "the row is longer than \(Self.maximumRowBytes >> 20) MiB (one endless line?)",
-                                  expected: "a CSV of rows with line breaks")
+                throw IngestError(
+                    file: path, line: rowLine, problem: "the row is longer than \(Self.maximumRowBytes >> 20) MiB (one endless line?)",
+                    expected: "a CSV of rows with line breaks")
             }
             if byte == 0 {
                 throw IngestError(file: path, line: line, problem: "a NUL byte: this is binary data, not CSV", expected: "a text CSV file")
@@ -193,9 +199,10 @@ public final class CSVReader {
     public func nextRecord() throws -> [String: String]? {
         guard let row = try nextRow() else { return nil }
         guard row.count == header.count else {
-            throw IngestError(file: path, line: rowLine,
-                              problem: "the row has \(row.count) fields but the header has \(header.count)",
-                              expected: "\(header.count) comma-separated fields")
+            throw IngestError(
+                file: path, line: rowLine,
+                problem: "the row has \(row.count) fields but the header has \(header.count)",
+                expected: "\(header.count) comma-separated fields")
         }
         return Dictionary(uniqueKeysWithValues: zip(header, row))
     }
@@ -247,8 +254,10 @@ public final class LineReader {
             buffer.removeFirst(position)  // keep only the partial line
             position = 0
             if buffer.count > CSVReader.maximumRowBytes {
-                throw IngestError(file: path, line: lineNumber + 1, problem: "the line is longer than \(CSVReader.maximumRowBytes >> 20) MiB (one endless line?)",
-                                  expected: "one record per line")
+                throw IngestError(
+                    file: path, line: lineNumber + 1,
+                    problem: "the line is longer than \(CSVReader.maximumRowBytes >> 20) MiB (one endless line?)",
+                    expected: "one record per line")
             }
             let chunk = try readChunk()
             if chunk.isEmpty { finished = true } else { bytesRead += chunk.count; buffer.append(contentsOf: chunk) }

@@ -1,12 +1,12 @@
 // The canonical configuration keys, their units and the names logs use for them.
 // Every count is in plain units (tokens, not "B tokens"; parameters, not "M").
 public enum ConfigKey {
-    public static let params = "params"                          // N, see the run's parameter convention
+    public static let params = "params"  // N, see the run's parameter convention
     public static let paramsNonEmbedding = "params_non_embedding"
     public static let paramsActive = "params_active"
-    public static let tokens = "tokens"                          // D, training tokens
+    public static let tokens = "tokens"  // D, training tokens
     public static let uniqueTokens = "unique_tokens"
-    public static let lr = "lr"                                  // peak learning rate
+    public static let lr = "lr"  // peak learning rate
     public static let minLR = "min_lr"
     public static let lrSchedule = "lr_schedule"
     public static let warmupSteps = "warmup_steps"
@@ -32,9 +32,9 @@ public enum ConfigKey {
     public static let dataset = "dataset"
     public static let evalDataset = "eval_dataset"
     public static let tokenizer = "tokenizer"
-    public static let finalLRRatio = "final_lr_ratio"             // the final rate over the peak
-    public static let cooldownSteps = "cooldown_steps"            // a WSD schedule's decay length
-    public static let decayFraction = "decay_fraction"            // the same as a fraction of total steps
+    public static let finalLRRatio = "final_lr_ratio"  // the final rate over the peak
+    public static let cooldownSteps = "cooldown_steps"  // a WSD schedule's decay length
+    public static let decayFraction = "decay_fraction"  // the same as a fraction of total steps
     public static let eps = "eps"
     public static let activation = "activation"
     public static let normType = "norm_type"
@@ -43,7 +43,7 @@ public enum ConfigKey {
     /// Canonical keys that must be positive when present.
     public static let positive: Set<String> = [
         params, paramsNonEmbedding, paramsActive, tokens, uniqueTokens, lr, totalSteps,
-        batchSizeTokens, batchSizeSeqs, seqLen, dModel, nLayers, nHeads, ffnDim, vocabSize, numExperts,
+        batchSizeTokens, batchSizeSeqs, seqLen, dModel, nLayers, nHeads, ffnDim, vocabSize, numExperts
     ]
 
     /// Names that logs and configs commonly use, mapped to the canonical key.
@@ -69,15 +69,19 @@ public enum ConfigKey {
         "d_ff": ffnDim, "batch_tokens": batchSizeTokens, "tokens_total": tokens, "min_lr_ratio": finalLRRatio,
         "lr_final_ratio": finalLRRatio, "warmdown_ratio": decayFraction, "cooldown_ratio": decayFraction,
         "decay_ratio": decayFraction, "cooldown": cooldownSteps, "decay_steps": cooldownSteps, "warmdown_steps": cooldownSteps,
-        "adam_eps": eps, "epsilon": eps, "eval_dataset_name": evalDataset, "eval_every": evalInterval,
+        "adam_eps": eps, "epsilon": eps, "eval_dataset_name": evalDataset, "eval_every": evalInterval
     ]
 
     /// The canonical key for a field name, or the name itself when it has none.
     public static func canonical(_ name: String) -> String {
         let lowered = name.lowercased()
-        if positive.contains(lowered) || [minLR, lrSchedule, warmupSteps, weightDecay, beta1, beta2, gradClip,
-                                          optimizer, dataset, expertsPerToken, evalDataset, tokenizer, finalLRRatio,
-                                          cooldownSteps, decayFraction, eps, activation, normType, evalInterval].contains(lowered) {
+        if positive.contains(lowered)
+            || [
+                minLR, lrSchedule, warmupSteps, weightDecay, beta1, beta2, gradClip,
+                optimizer, dataset, expertsPerToken, evalDataset, tokenizer, finalLRRatio,
+                cooldownSteps, decayFraction, eps, activation, normType, evalInterval
+            ].contains(lowered)
+        {
             return lowered
         }
         return aliases[lowered] ?? name
@@ -89,7 +93,7 @@ public enum CountUnit {
     public static let multipliers: [String: Double] = [
         "": 1, "1": 1, "tokens": 1, "count": 1, "params": 1, "parameters": 1,
         "k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6,
-        "b": 1e9, "g": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12,
+        "b": 1e9, "g": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12
     ]
 
     /// The factor for a unit name, or nil when the unit is unknown.

@@ -66,13 +66,20 @@ extension ConfigNode {
 
     /// The tree of a JSONSerialization object (NSNumber booleans become booleans).
     public init(json object: Any) {
-        if object is NSNull { self = .null }
-        else if isJSONBoolean(object), let flag = object as? Bool { self = .bool(flag) }
-        else if let number = object as? NSNumber { self = .number(number.doubleValue) }
-        else if let text = object as? String { self = .string(text) }
-        else if let list = object as? [Any] { self = .list(list.map(ConfigNode.init(json:))) }
-        else if let dictionary = object as? [String: Any] {
+        if object is NSNull {
+            self = .null
+        } else if isJSONBoolean(object), let flag = object as? Bool {
+            self = .bool(flag)
+        } else if let number = object as? NSNumber {
+            self = .number(number.doubleValue)
+        } else if let text = object as? String {
+            self = .string(text)
+        } else if let list = object as? [Any] {
+            self = .list(list.map(ConfigNode.init(json:)))
+        } else if let dictionary = object as? [String: Any] {
             self = .object(dictionary.keys.sorted().map { ConfigNode.Entry($0, ConfigNode(json: dictionary[$0]!)) })
-        } else { self = .string("\(object)") }
+        } else {
+            self = .string("\(object)")
+        }
     }
 }

@@ -30,8 +30,9 @@ extension Configuration {
     /// A configuration from a parsed tree (ConfigTree) whose top level is an object.
     public static func read(_ node: ConfigNode, origin: String, strictness: Strictness = .proposal) throws -> Configuration {
         guard case .object(let entries) = node else {
-            throw IngestError(file: origin, problem: "the configuration is \(node.kind)",
-                              expected: "an object of fields such as {\"params\": 1e9, \"tokens\": 2e10}")
+            throw IngestError(
+                file: origin, problem: "the configuration is \(node.kind)",
+                expected: "an object of fields such as {\"params\": 1e9, \"tokens\": 2e10}")
         }
         var reader = Reader(origin: origin, strictness: strictness)
         for entry in entries {
@@ -106,16 +107,18 @@ private struct Reader {
                 // known field (`weight_decya`) is still a typo.
                 let typo = NearMatch.nearest(to: key, in: ConfigurationField.typeableNames, limit: 1)
                 if section != .optimizer || typo != nil {
-                    throw IngestError(file: origin, field: path, problem: "unknown field '\(path)'",
-                                      expected: near.map { "a known field; the nearest is '\($0)'" } ?? "one of the known fields: \(Self.knownList)")
+                    throw IngestError(
+                        file: origin, field: path, problem: "unknown field '\(path)'",
+                        expected: near.map { "a known field; the nearest is '\($0)'" } ?? "one of the known fields: \(Self.knownList)")
                 }
             }
             value = try plain(node, path: path)
             if let section { extraSections[key] = section }
         }
         if let previous = paths[key], values[key] != value {
-            throw IngestError(file: origin, field: path, problem: "gives '\(key)' a second value (\(value)) after '\(previous)' (\(values[key]!))",
-                              expected: "each field once")
+            throw IngestError(
+                file: origin, field: path, problem: "gives '\(key)' a second value (\(value)) after '\(previous)' (\(values[key]!))",
+                expected: "each field once")
         }
         values[key] = value
         paths[key] = path
@@ -162,4 +165,3 @@ private struct Reader {
 
     static let knownList = ConfigurationField.all.map(\.key).joined(separator: ", ")
 }
-

@@ -45,7 +45,8 @@ public struct Configuration: Equatable, Sendable {
         values[ConfigKey.batchSizeTokens]?.number
             ?? values[ConfigKey.batchSizeSeqs]?.number.flatMap { sequences in values[ConfigKey.seqLen]?.number.map { sequences * $0 } }
             ?? values[ConfigKey.tokens]?.number.flatMap { tokens in
-                values[ConfigKey.totalSteps]?.number.flatMap { steps in steps > 0 ? tokens / steps : nil } }
+                values[ConfigKey.totalSteps]?.number.flatMap { steps in steps > 0 ? tokens / steps : nil }
+            }
     }
     /// D, the training tokens: stated, else total steps x batch tokens.
     public var tokens: Double? {
@@ -54,7 +55,8 @@ public struct Configuration: Equatable, Sendable {
     /// Total steps: stated, else D over batch tokens, rounded. The one rule: the schedule
     /// (RateSchedule) and the encoder read total steps from here.
     public var totalSteps: Double? {
-        values[ConfigKey.totalSteps]?.number ?? values[ConfigKey.tokens]?.number.flatMap { tokens in batchTokens.map { (tokens / $0).rounded() } }
+        values[ConfigKey.totalSteps]?.number
+            ?? values[ConfigKey.tokens]?.number.flatMap { tokens in batchTokens.map { (tokens / $0).rounded() } }
     }
     public var optimizerName: String? { values[ConfigKey.optimizer]?.text }
     /// The learning-rate schedule in closed form, nil when the configuration states none.
@@ -76,12 +78,14 @@ public struct Configuration: Equatable, Sendable {
     /// and the batch), and a schedule it can read.
     public func checkPredictable(origin: String = "configuration") throws {
         guard parameters != nil else {
-            throw IngestError(file: origin, field: ConfigKey.params, problem: "no parameter count",
-                              expected: "params (N, e.g. 1e9), or the architecture: d_model, n_layers and vocab_size")
+            throw IngestError(
+                file: origin, field: ConfigKey.params, problem: "no parameter count",
+                expected: "params (N, e.g. 1e9), or the architecture: d_model, n_layers and vocab_size")
         }
         guard tokens != nil else {
-            throw IngestError(file: origin, field: ConfigKey.tokens, problem: "no training length",
-                              expected: "tokens (D, e.g. 2e10), or total_steps with batch_size_tokens (or batch_size_seqs and seq_len)")
+            throw IngestError(
+                file: origin, field: ConfigKey.tokens, problem: "no training length",
+                expected: "tokens (D, e.g. 2e10), or total_steps with batch_size_tokens (or batch_size_seqs and seq_len)")
         }
         _ = try RateSchedule(configuration: completed().values)
     }

@@ -69,7 +69,7 @@ extension ConfigurationField {
         .init(ConfigKey.totalSteps, .schedule, .positive), .init(ConfigKey.cooldownSteps, .schedule, .nonNegative),
         .init(ConfigKey.decayFraction, .schedule, .fraction), .init(ConfigKey.finalLRRatio, .schedule, .nonNegative),
 
-        .init(ConfigKey.evalInterval, .run, .positive), .init("precision", .run, .text), .init("source", .run, .text),
+        .init(ConfigKey.evalInterval, .run, .positive), .init("precision", .run, .text), .init("source", .run, .text)
     ]
 
     /// The field for a canonical key, nil when the table does not know it.
@@ -84,6 +84,6 @@ extension ConfigurationField {
     public static let namesInSections: [String: String] = [
         "optimizer.name": ConfigKey.optimizer, "optimizer.type": ConfigKey.optimizer,
         "schedule.name": ConfigKey.lrSchedule, "schedule.type": ConfigKey.lrSchedule, "schedule.shape": ConfigKey.lrSchedule,
-        "data.name": ConfigKey.dataset, "model.name": "arch", "model.type": "arch",
+        "data.name": ConfigKey.dataset, "model.name": "arch", "model.type": "arch"
     ]
 }

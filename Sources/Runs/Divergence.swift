@@ -33,11 +33,13 @@ public enum Divergence {
             }
         }
         if let total = run.number(ConfigKey.totalSteps), let lastStep = run.curve.last?.step, run.curve.count >= 3,
-           lastStep < truncationFraction * total {
+            lastStep < truncationFraction * total
+        {
             return (.truncated, String(format: "curve stops at step %.0f of %.0f", lastStep, total))
         }
         if let total = run.number(ConfigKey.tokens), let lastTokens = run.curve.last?.tokens, run.curve.count >= 3,
-           lastTokens < truncationFraction * total {
+            lastTokens < truncationFraction * total
+        {
             return (.truncated, String(format: "curve stops at %.3g of %.3g tokens", lastTokens, total))
         }
         return (.ok, nil)

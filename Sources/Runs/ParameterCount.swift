@@ -17,7 +17,8 @@ public enum ParameterCount {
     /// N with embeddings, or nil when the shape is incomplete.
     public static func total(configuration: [String: ConfigValue]) -> Double? {
         guard let layers = configuration[ConfigKey.nLayers]?.number, let width = configuration[ConfigKey.dModel]?.number,
-              let vocabulary = configuration[ConfigKey.vocabSize]?.number, layers > 0, width > 0, vocabulary > 0 else { return nil }
+            let vocabulary = configuration[ConfigKey.vocabSize]?.number, layers > 0, width > 0, vocabulary > 0
+        else { return nil }
         let heads = configuration[ConfigKey.nHeads]?.number
         let headWidth = configuration[ConfigKey.headDim]?.number ?? heads.map { width / $0 } ?? width
         let queryWidth = (heads ?? width / headWidth) * headWidth

@@ -26,8 +26,10 @@ public struct RateSchedule: Codable, Equatable, Sendable {
     /// WSD only: how many steps the decay takes, at the end of training.
     public var decaySteps: Double
 
-    public init(shape: Shape, peak: Double, warmupSteps: Double = 0, totalSteps: Double, finalRatio: Double = 0,
-                decaySteps: Double? = nil) {
+    public init(
+        shape: Shape, peak: Double, warmupSteps: Double = 0, totalSteps: Double, finalRatio: Double = 0,
+        decaySteps: Double? = nil
+    ) {
         self.shape = shape
         self.peak = peak
         self.warmupSteps = max(0, warmupSteps)
@@ -45,7 +47,7 @@ public struct RateSchedule: Codable, Equatable, Sendable {
         "cosine": .cosine, "cos": .cosine, "cosine_with_warmup": .cosine, "warmup_cosine": .cosine,
         "linear": .linear, "linear_decay": .linear, "warmup_linear": .linear,
         "wsd": .wsd, "warmup_stable_decay": .wsd, "warmup_stable_warmdown": .wsd, "trapezoid": .wsd,
-        "stable_decay": .wsd, "constant_with_cooldown": .wsd,
+        "stable_decay": .wsd, "constant_with_cooldown": .wsd
     ]
 
     /// The shape a schedule name stands for, or an error naming the field with the known names.
@@ -53,8 +55,11 @@ public struct RateSchedule: Codable, Equatable, Sendable {
         let key = name.lowercased().replacingOccurrences(of: "-", with: "_").trimmingCharacters(in: .whitespaces)
         if let shape = names[key] { return shape }
         let hint = NearMatch.nearest(to: key, in: names.keys).map { " Did you mean '\($0)'?" } ?? ""
-        throw IngestError(file: "configuration", field: field, problem: "unknown schedule '\(name)'",
-                          expected: "one of \(Shape.allCases.map(\.rawValue).joined(separator: ", ")) (or \(names.keys.sorted().joined(separator: ", "))).\(hint)")
+        throw IngestError(
+            file: "configuration", field: field, problem: "unknown schedule '\(name)'",
+            expected:
+                "one of \(Shape.allCases.map(\.rawValue).joined(separator: ", ")) (or \(names.keys.sorted().joined(separator: ", "))).\(hint)"
+        )
     }
 
     /// The rate at a step (1-based; step 0 is before the first update and has rate 0 in warmup).
@@ -67,8 +72,9 @@ public struct RateSchedule: Codable, Equatable, Sendable {
         case .cosine, .linear:
             let span = max(totalSteps - warmupSteps, 1)
             let progress = min(1, max(0, (step - warmupSteps) / span))
-            return shape == .cosine ? final + (peak - final) * 0.5 * (1 + cos(Double.pi * progress))
-                                    : peak + (final - peak) * progress
+            return shape == .cosine
+                ? final + (peak - final) * 0.5 * (1 + cos(Double.pi * progress))
+                : peak + (final - peak) * progress
         case .wsd:
             let decayStart = max(warmupSteps, totalSteps - decaySteps)
             guard step > decayStart else { return peak }
@@ -97,7 +103,8 @@ extension RateSchedule {
         if finalRatio == nil, let minimum = configuration[ConfigKey.minLR]?.number { finalRatio = minimum / peak }
         var decay = configuration[ConfigKey.cooldownSteps]?.number.flatMap { $0 > 0 ? $0 : nil }
         if decay == nil, let fraction = configuration[ConfigKey.decayFraction]?.number { decay = fraction * total }
-        self.init(shape: shape, peak: peak, warmupSteps: configuration[ConfigKey.warmupSteps]?.number ?? 0, totalSteps: total,
-                  finalRatio: finalRatio ?? (shape == .constant ? 1 : 0.1), decaySteps: decay)
+        self.init(
+            shape: shape, peak: peak, warmupSteps: configuration[ConfigKey.warmupSteps]?.number ?? 0, totalSteps: total,
+            finalRatio: finalRatio ?? (shape == .constant ? 1 : 0.1), decaySteps: decay)
     }
 }

@@ -35,9 +35,13 @@ public enum ConfigValue: Codable, Equatable, Hashable, Sendable, CustomStringCon
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let flag = try? container.decode(Bool.self) { self = .flag(flag) }
-        else if let number = try? container.decode(Double.self) { self = .number(number) }
-        else { self = .text(try container.decode(String.self)) }
+        if let flag = try? container.decode(Bool.self) {
+            self = .flag(flag)
+        } else if let number = try? container.decode(Double.self) {
+            self = .number(number)
+        } else {
+            self = .text(try container.decode(String.self))
+        }
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -91,9 +95,9 @@ public enum RunStatus: String, Codable, Sendable, CaseIterable {
 
 /// Which count a source's `params` is.
 public enum ParameterConvention: String, Codable, Sendable {
-    case total            // every parameter, embeddings included
-    case nonEmbedding     // attention and feed-forward weights only
-    case active           // parameters active per token (mixture of experts)
+    case total  // every parameter, embeddings included
+    case nonEmbedding  // attention and feed-forward weights only
+    case active  // parameters active per token (mixture of experts)
     case unknown
 }
 
@@ -112,8 +116,10 @@ public struct Run: Codable, Equatable, Sendable {
 
     /// Builds a run and gives it its id (a hash of source, name, configuration and curve)
     /// and its status from its own curve.
-    public init(source: String, name: String, configuration: [String: ConfigValue], curve: [CurvePoint],
-                targetLoss: String, parameterConvention: ParameterConvention, provenance: Provenance) {
+    public init(
+        source: String, name: String, configuration: [String: ConfigValue], curve: [CurvePoint],
+        targetLoss: String, parameterConvention: ParameterConvention, provenance: Provenance
+    ) {
         self.source = source
         self.name = name
         self.configuration = configuration
@@ -130,9 +136,11 @@ public struct Run: Codable, Equatable, Sendable {
 
     /// A run as stored: its id and status were computed when it was ingested (and the
     /// status may since have been set by the cross-run rule), so they are taken as given.
-    public init(id: String, source: String, name: String, configuration: [String: ConfigValue], curve: [CurvePoint],
-                targetLoss: String, status: RunStatus, statusReason: String?, parameterConvention: ParameterConvention,
-                provenance: Provenance) {
+    public init(
+        id: String, source: String, name: String, configuration: [String: ConfigValue], curve: [CurvePoint],
+        targetLoss: String, status: RunStatus, statusReason: String?, parameterConvention: ParameterConvention,
+        provenance: Provenance
+    ) {
         self.id = id
         self.source = source
         self.name = name
@@ -152,8 +160,10 @@ public struct Run: Codable, Equatable, Sendable {
     public var finalLoss: Double? { curve.last?.losses[targetLoss] }
 
     /// The content hash behind `id`: equal for the same source, name, configuration and curve.
-    public static func identifier(source: String, name: String, configuration: [String: ConfigValue],
-                                  curve: [CurvePoint]) -> String {
+    public static func identifier(
+        source: String, name: String, configuration: [String: ConfigValue],
+        curve: [CurvePoint]
+    ) -> String {
         var hash = ContentHash()
         hash.add(source)
         hash.add(name)
@@ -181,8 +191,8 @@ public struct ResourceRecord: Codable, Equatable, Sendable {
     public var organization: String?
     public var publicationDate: String?
     public var parameters: Double?
-    public var trainingCompute: Double?      // FLOP
-    public var datasetSize: Double?          // datapoints (tokens for language models)
+    public var trainingCompute: Double?  // FLOP
+    public var datasetSize: Double?  // datapoints (tokens for language models)
     public var trainingHours: Double?
     public var hardware: String?
     public var hardwareQuantity: Double?

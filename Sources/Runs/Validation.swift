@@ -37,8 +37,9 @@ public enum Validation {
             throw IngestError(file: file, line: line, field: field, problem: "the loss is \(value)", expected: "a finite loss")
         }
         guard abs(value) <= largestLoss else {
-            throw IngestError(file: file, line: line, field: field, problem: "the loss is \(value)",
-                              expected: "a loss of at most \(Int(largestLoss)) in size (a cross-entropy, bits or perplexity)")
+            throw IngestError(
+                file: file, line: line, field: field, problem: "the loss is \(value)",
+                expected: "a loss of at most \(Int(largestLoss)) in size (a cross-entropy, bits or perplexity)")
         }
         return value
     }
@@ -61,56 +62,66 @@ public enum Validation {
         }
         for (key, value) in run.configuration where ConfigKey.positive.contains(key) {
             if let number = value.number, !(number > 0) || !number.isFinite {
-                throw IngestError(file: file, line: run.provenance.line, field: key,
-                                  problem: "\(key) is \(number) in run '\(run.name)'", expected: "a positive number")
+                throw IngestError(
+                    file: file, line: run.provenance.line, field: key,
+                    problem: "\(key) is \(number) in run '\(run.name)'", expected: "a positive number")
             }
         }
         guard !run.curve.isEmpty else {
-            throw IngestError(file: file, line: run.provenance.line, problem: "run '\(run.name)' has no points", expected: "at least one loss")
+            throw IngestError(
+                file: file, line: run.provenance.line, problem: "run '\(run.name)' has no points", expected: "at least one loss")
         }
         var previousStep: Double? = nil, previousTokens: Double? = nil
         for (index, point) in run.curve.enumerated() {
             guard point.losses[run.targetLoss] != nil else {
-                throw IngestError(file: file, line: lineOf(index), field: run.targetLoss,
-                                  problem: "point \(index) of run '\(run.name)' has no \(run.targetLoss)", expected: "the target loss at every point")
+                throw IngestError(
+                    file: file, line: lineOf(index), field: run.targetLoss,
+                    problem: "point \(index) of run '\(run.name)' has no \(run.targetLoss)", expected: "the target loss at every point")
             }
             for (name, loss) in point.losses where !(loss.isFinite && abs(loss) <= largestLoss) {
-                throw IngestError(file: file, line: lineOf(index), field: name,
-                                  problem: "point \(index) of run '\(run.name)' has loss \(loss)",
-                                  expected: "a finite loss of at most \(Int(largestLoss)) in size")
+                throw IngestError(
+                    file: file, line: lineOf(index), field: name,
+                    problem: "point \(index) of run '\(run.name)' has loss \(loss)",
+                    expected: "a finite loss of at most \(Int(largestLoss)) in size")
             }
             if isCrossEntropy(run.targetLoss), let target = point.losses[run.targetLoss], !(target > 0) {
-                throw IngestError(file: file, line: lineOf(index), field: run.targetLoss,
-                                  problem: "point \(index) of run '\(run.name)' has \(run.targetLoss) \(target)",
-                                  expected: "a cross-entropy above 0 (a loss of 0 or below is no training loss)")
+                throw IngestError(
+                    file: file, line: lineOf(index), field: run.targetLoss,
+                    problem: "point \(index) of run '\(run.name)' has \(run.targetLoss) \(target)",
+                    expected: "a cross-entropy above 0 (a loss of 0 or below is no training loss)")
             }
             if let step = point.step, !(step >= 0 && step <= largestStep) {
-                throw IngestError(file: file, line: lineOf(index), field: "step",
-                                  problem: "step \(step) at point \(index) of run '\(run.name)'", expected: "a step from 0 to 1e12")
+                throw IngestError(
+                    file: file, line: lineOf(index), field: "step",
+                    problem: "step \(step) at point \(index) of run '\(run.name)'", expected: "a step from 0 to 1e12")
             }
             if let tokens = point.tokens, !(tokens >= 0 && tokens <= largestTokens) {
-                throw IngestError(file: file, line: lineOf(index), field: "tokens",
-                                  problem: "tokens \(tokens) at point \(index) of run '\(run.name)'", expected: "a token count from 0 to 1e17")
+                throw IngestError(
+                    file: file, line: lineOf(index), field: "tokens",
+                    problem: "tokens \(tokens) at point \(index) of run '\(run.name)'", expected: "a token count from 0 to 1e17")
             }
             if let step = point.step {
                 if let previousStep, step <= previousStep {
-                    throw IngestError(file: file, line: lineOf(index), field: "step",
-                                      problem: "step \(step) of run '\(run.name)' follows step \(previousStep)",
-                                      expected: "steps that strictly increase")
+                    throw IngestError(
+                        file: file, line: lineOf(index), field: "step",
+                        problem: "step \(step) of run '\(run.name)' follows step \(previousStep)",
+                        expected: "steps that strictly increase")
                 }
                 previousStep = step
             }
             if let tokens = point.tokens {
                 if let previousTokens, tokens < previousTokens {
-                    throw IngestError(file: file, line: lineOf(index), field: "tokens",
-                                      problem: "tokens \(tokens) of run '\(run.name)' follow \(previousTokens)",
-                                      expected: "tokens seen that never decrease")
+                    throw IngestError(
+                        file: file, line: lineOf(index), field: "tokens",
+                        problem: "tokens \(tokens) of run '\(run.name)' follow \(previousTokens)",
+                        expected: "tokens seen that never decrease")
                 }
                 previousTokens = tokens
             }
             if let rate = point.learningRate, !(rate >= 0) {
-                throw IngestError(file: file, line: lineOf(index), field: "lr",
-                                  problem: "learning rate \(rate) at point \(index) of run '\(run.name)'", expected: "a non-negative learning rate")
+                throw IngestError(
+                    file: file, line: lineOf(index), field: "lr",
+                    problem: "learning rate \(rate) at point \(index) of run '\(run.name)'", expected: "a non-negative learning rate")
             }
         }
     }

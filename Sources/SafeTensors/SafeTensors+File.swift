@@ -6,7 +6,8 @@ import Foundation
 extension SafeTensorsFile {
     public static func load(path: String) throws -> SafeTensorsFile {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw SafeTensorsError(path: path, problem: "no such file", hint: "Check the path, or train a checkpoint with `losscast train`.")
+            throw SafeTensorsError(
+                path: path, problem: "no such file", hint: "Check the path, or train a checkpoint with `losscast train`.")
         }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SafeTensorsError(path: path, problem: "the file cannot be read", hint: "Check its permissions.")
@@ -36,8 +37,9 @@ extension SafeTensorsFile {
         let temporary = folder + "/" + prefix + "\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else {
-            throw SafeTensorsError(path: path, problem: "cannot create \(temporary) (errno \(errno))",
-                                   hint: "Check that the folder exists and is writable.")
+            throw SafeTensorsError(
+                path: path, problem: "cannot create \(temporary) (errno \(errno))",
+                hint: "Check that the folder exists and is writable.")
         }
         var removeTemporary = true
         defer {
@@ -55,8 +57,9 @@ extension SafeTensorsFile {
         }
         if written < bytes.count {
             close(descriptor)
-            throw SafeTensorsError(path: path, problem: "the write stopped after \(written) of \(bytes.count) bytes",
-                                   hint: "The previous file at this path is unchanged; check free disk space.")
+            throw SafeTensorsError(
+                path: path, problem: "the write stopped after \(written) of \(bytes.count) bytes",
+                hint: "The previous file at this path is unchanged; check free disk space.")
         }
         guard fsync(descriptor) == 0 else {
             close(descriptor)
@@ -64,8 +67,9 @@ extension SafeTensorsFile {
         }
         close(descriptor)
         guard rename(temporary, path) == 0 else {
-            throw SafeTensorsError(path: path, problem: "rename from \(temporary) failed (errno \(errno))",
-                                   hint: "The previous file is unchanged.")
+            throw SafeTensorsError(
+                path: path, problem: "rename from \(temporary) failed (errno \(errno))",
+                hint: "The previous file is unchanged.")
         }
         removeTemporary = false
         let folderDescriptor = open(folder, O_RDONLY)

@@ -96,10 +96,14 @@ extension SafeTensorsFile {
         var tensors: [String: Tensor] = [:]
         for entry in entries {
             guard entry.begin == expectedBegin else {
-                throw SafeTensorsError.corrupted(path, "tensor '\(entry.name)' starts at byte \(entry.begin) of the data, expected \(expectedBegin): tensors overlap or leave a gap")
+                throw SafeTensorsError.corrupted(
+                    path,
+                    "tensor '\(entry.name)' starts at byte \(entry.begin) of the data, expected \(expectedBegin): tensors overlap or leave a gap"
+                )
             }
             guard entry.end <= dataLength else {
-                throw SafeTensorsError.truncated(path, "tensor '\(entry.name)' ends at data byte \(entry.end) but the data holds \(dataLength) bytes")
+                throw SafeTensorsError.truncated(
+                    path, "tensor '\(entry.name)' ends at data byte \(entry.end) but the data holds \(dataLength) bytes")
             }
             var scalars = [Float](repeating: 0, count: entry.shape.product)
             for i in 0..<scalars.count {
@@ -111,7 +115,8 @@ extension SafeTensorsFile {
             expectedBegin = entry.end
         }
         guard expectedBegin == dataLength else {
-            throw SafeTensorsError.corrupted(path, "the tensors cover \(expectedBegin) data bytes but the file holds \(dataLength): bytes are left over")
+            throw SafeTensorsError.corrupted(
+                path, "the tensors cover \(expectedBegin) data bytes but the file holds \(dataLength): bytes are left over")
         }
         return SafeTensorsFile(tensors: tensors, metadata: metadata)
     }
@@ -126,19 +131,23 @@ extension SafeTensorsFile {
             throw SafeTensorsError.corrupted(path, "tensor '\(name)' has no dtype")
         }
         guard dtype == "F32" else {
-            throw SafeTensorsError(path: path, problem: "tensor '\(name)' has dtype \(dtype)",
-                                   hint: "LossCast reads F32 tensors only; convert the checkpoint to float32.")
+            throw SafeTensorsError(
+                path: path, problem: "tensor '\(name)' has dtype \(dtype)",
+                hint: "LossCast reads F32 tensors only; convert the checkpoint to float32.")
         }
         guard let shape = (entry["shape"] as? [Any])?.compactMap(asInteger), shape.count == (entry["shape"] as? [Any])?.count,
-              shape.allSatisfy({ $0 >= 0 }) else {
+            shape.allSatisfy({ $0 >= 0 })
+        else {
             throw SafeTensorsError.corrupted(path, "tensor '\(name)' has no valid shape (a list of non-negative integers)")
         }
         guard let offsets = (entry["data_offsets"] as? [Any])?.compactMap(asInteger), offsets.count == 2,
-              offsets[0] >= 0, offsets[1] >= offsets[0] else {
+            offsets[0] >= 0, offsets[1] >= offsets[0]
+        else {
             throw SafeTensorsError.corrupted(path, "tensor '\(name)' has no valid data_offsets (two integers, begin <= end)")
         }
         guard offsets[1] - offsets[0] == shape.product * 4 else {
-            throw SafeTensorsError.corrupted(path, "tensor '\(name)' of shape \(shape) needs \(shape.product * 4) bytes but its offsets span \(offsets[1] - offsets[0])")
+            throw SafeTensorsError.corrupted(
+                path, "tensor '\(name)' of shape \(shape) needs \(shape.product * 4) bytes but its offsets span \(offsets[1] - offsets[0])")
         }
         return (name, shape, offsets[0], offsets[1])
     }

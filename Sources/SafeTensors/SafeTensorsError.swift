@@ -13,12 +13,14 @@ public struct SafeTensorsError: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(path): \(problem). \(hint)" }
 
     static func truncated(_ path: String, _ problem: String) -> SafeTensorsError {
-        SafeTensorsError(path: path, problem: problem,
-                         hint: "The file is truncated: it was cut off while being copied or written; use an intact copy.")
+        SafeTensorsError(
+            path: path, problem: problem,
+            hint: "The file is truncated: it was cut off while being copied or written; use an intact copy.")
     }
 
     static func corrupted(_ path: String, _ problem: String) -> SafeTensorsError {
-        SafeTensorsError(path: path, problem: problem,
-                         hint: "The header is not a valid safetensors header: the file is corrupted or not a safetensors file.")
+        SafeTensorsError(
+            path: path, problem: problem,
+            hint: "The header is not a valid safetensors header: the file is corrupted or not a safetensors file.")
     }
 }

@@ -5,8 +5,10 @@
 //   first = w1 w1 + w1    (FirstLayerRule.widthSquared, the seed's "input connections squared")
 // The references: [128, 128] -> 83,466; [1024, 1024] -> 1,585,162; [2048, 2048] -> 5,267,466.
 public enum ParameterCount {
-    public static func of(layers: [Int], inputDimension: Int = 512, outputDimension: Int = 10,
-                          firstLayer: FirstLayerRule = .inputTimesWidth) throws -> Int {
+    public static func of(
+        layers: [Int], inputDimension: Int = 512, outputDimension: Int = 10,
+        firstLayer: FirstLayerRule = .inputTimesWidth
+    ) throws -> Int {
         guard let first = layers.first, let last = layers.last else {
             throw SimulatorError.invalidField(field: "layers", value: "[]", hint: "at least one hidden-layer width, e.g. [1024, 1024]")
         }

@@ -14,8 +14,10 @@ public struct TrainingRequest: Codable, Sendable, Equatable {
     /// Return the noisy value cached for this exact request instead of drawing new noise.
     public var reuseCachedNoise: Bool
 
-    public init(layers: [Int]? = nil, days: Double? = nil, gpus: Int = 1, configuration: [String: ConfigValue]? = nil,
-                tokens: Double? = nil, reuseCachedNoise: Bool = false) {
+    public init(
+        layers: [Int]? = nil, days: Double? = nil, gpus: Int = 1, configuration: [String: ConfigValue]? = nil,
+        tokens: Double? = nil, reuseCachedNoise: Bool = false
+    ) {
         self.layers = layers
         self.days = days
         self.gpus = gpus
@@ -100,15 +102,20 @@ public struct ReferenceBackend: SimulationBackend {
         }
         // Zero days would train nothing and cost nothing: a free answer, so it is refused.
         guard days.isFinite, days > 0, days <= Self.longestRun else {
-            throw SimulatorError.invalidField(field: "days", value: "\(days)", hint: "a finite number of days above 0, at most \(Int(Self.longestRun))")
+            throw SimulatorError.invalidField(
+                field: "days", value: "\(days)", hint: "a finite number of days above 0, at most \(Int(Self.longestRun))")
         }
         try Self.validate(gpus: request.gpus)
         if request.configuration != nil || request.tokens != nil {
-            throw SimulatorError.invalidField(field: request.configuration != nil ? "configuration" : "tokens", value: "given",
-                                              hint: "layers and days only: the reference backend simulates MLPs; serve with --backend checkpoint FILE for LLM configurations")
+            throw SimulatorError.invalidField(
+                field: request.configuration != nil ? "configuration" : "tokens", value: "given",
+                hint:
+                    "layers and days only: the reference backend simulates MLPs; serve with --backend checkpoint FILE for LLM configurations"
+            )
         }
-        let parameters = try ParameterCount.of(layers: layers, inputDimension: c.inputDimension, outputDimension: c.outputDimension,
-                                               firstLayer: c.firstLayer)
+        let parameters = try ParameterCount.of(
+            layers: layers, inputDimension: c.inputDimension, outputDimension: c.outputDimension,
+            firstLayer: c.firstLayer)
         return RunPlan(parameters: Double(parameters), days: days, gpus: request.gpus)
     }
 
@@ -119,9 +126,10 @@ public struct ReferenceBackend: SimulationBackend {
             return CurveSample(day: day, value: interpolator.normalizedEntropy(parameters: plan.parameters, sufficiency: s), progress: s)
         }
         let s = Sufficiency.of(days: plan.days, maximumDays: c.maximumTrainingDays)
-        return TrainingOutcome(metric: "normalized_entropy", value: curve.last!.value, curve: curve, parameters: plan.parameters,
-                               sufficiency: s, queriesPerSecond: Throughput.queriesPerSecond(parameters: plan.parameters, configuration: c),
-                               failure: nil)
+        return TrainingOutcome(
+            metric: "normalized_entropy", value: curve.last!.value, curve: curve, parameters: plan.parameters,
+            sufficiency: s, queriesPerSecond: Throughput.queriesPerSecond(parameters: plan.parameters, configuration: c),
+            failure: nil)
     }
 
     /// Day 0, every whole day, and the last (fractional) day.

@@ -47,14 +47,18 @@ public struct BudgetLedger: Sendable {
     }
 
     public var totals: BudgetReport {
-        BudgetReport(total: total.map { Double($0) / Self.unitsPerGPUDay }, spent: Double(spentUnits) / Self.unitsPerGPUDay,
-                     reserved: Double(reservedUnits) / Self.unitsPerGPUDay, remaining: remaining, runs: [])
+        BudgetReport(
+            total: total.map { Double($0) / Self.unitsPerGPUDay }, spent: Double(spentUnits) / Self.unitsPerGPUDay,
+            reserved: Double(reservedUnits) / Self.unitsPerGPUDay, remaining: remaining, runs: [])
     }
 
     public var report: BudgetReport {
-        BudgetReport(total: total.map { Double($0) / Self.unitsPerGPUDay }, spent: Double(spentUnits) / Self.unitsPerGPUDay,
-                     reserved: Double(reservedUnits) / Self.unitsPerGPUDay, remaining: remaining,
-                     runs: entries.keys.sorted().map { Entry(run: $0, cost: Double(entries[$0]!.units) / Self.unitsPerGPUDay, state: entries[$0]!.state) })
+        BudgetReport(
+            total: total.map { Double($0) / Self.unitsPerGPUDay }, spent: Double(spentUnits) / Self.unitsPerGPUDay,
+            reserved: Double(reservedUnits) / Self.unitsPerGPUDay, remaining: remaining,
+            runs: entries.keys.sorted().map {
+                Entry(run: $0, cost: Double(entries[$0]!.units) / Self.unitsPerGPUDay, state: entries[$0]!.state)
+            })
     }
 }
 

@@ -30,8 +30,12 @@ public struct CurveInterpolator: Sendable {
     public init(configuration: SimulatorConfiguration, references: [ReferenceCurve]? = nil) throws {
         let references = references ?? configuration.referenceCurves
         let counted = try references.map { reference in
-            (reference, try ParameterCount.of(layers: reference.layers, inputDimension: configuration.inputDimension,
-                                              outputDimension: configuration.outputDimension, firstLayer: configuration.firstLayer))
+            (
+                reference,
+                try ParameterCount.of(
+                    layers: reference.layers, inputDimension: configuration.inputDimension,
+                    outputDimension: configuration.outputDimension, firstLayer: configuration.firstLayer)
+            )
         }.sorted { $0.1 < $1.1 }
         self.method = configuration.interpolation
         self.references = counted.map(\.0)
@@ -74,8 +78,9 @@ public struct CurveInterpolator: Sendable {
         let (index, t) = segment(x)
         if !cubic { return values[index] + t * (values[index + 1] - values[index]) }
         let tangents = Self.monotoneTangents(positions: positions, values: values)
-        return Self.hermite(t: t, width: positions[index + 1] - positions[index], values[index], values[index + 1],
-                            tangents[index], tangents[index + 1])
+        return Self.hermite(
+            t: t, width: positions[index + 1] - positions[index], values[index], values[index + 1],
+            tangents[index], tangents[index + 1])
     }
 
     private func gaussian(x: Double, values: [Double]) -> Double {

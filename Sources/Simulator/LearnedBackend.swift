@@ -9,7 +9,7 @@ import Runs
 public final class LearnedBackend: SimulationBackend, @unchecked Sendable {
     public let name: String
     private let predictor: Predictor
-    private let lock = NSLock()   // the predictor's network is not built for concurrent calls
+    private let lock = NSLock()  // the predictor's network is not built for concurrent calls
     /// At most this many points on a curve.
     static let curvePoints = 200
 
@@ -20,22 +20,28 @@ public final class LearnedBackend: SimulationBackend, @unchecked Sendable {
 
     public func plan(_ request: TrainingRequest, configuration c: SimulatorConfiguration) throws -> RunPlan {
         if request.layers != nil || request.days != nil {
-            throw SimulatorError.invalidField(field: request.layers != nil ? "layers" : "days", value: "given",
-                                              hint: "configuration and tokens: the checkpoint backend simulates LLM pretraining, and derives days from compute")
+            throw SimulatorError.invalidField(
+                field: request.layers != nil ? "layers" : "days", value: "given",
+                hint: "configuration and tokens: the checkpoint backend simulates LLM pretraining, and derives days from compute")
         }
         guard let configuration = request.configuration else {
-            throw SimulatorError.invalidField(field: "configuration", value: "missing", hint: "an object such as {\"params\": 1e9, \"batch_size_tokens\": 1048576, \"lr\": 0.002}")
+            throw SimulatorError.invalidField(
+                field: "configuration", value: "missing",
+                hint: "an object such as {\"params\": 1e9, \"batch_size_tokens\": 1048576, \"lr\": 0.002}")
         }
         guard let parameters = configuration[ConfigKey.params]?.number, parameters.isFinite, parameters >= 1e5, parameters <= 1e13 else {
-            throw SimulatorError.invalidField(field: "configuration.params", value: configuration[ConfigKey.params].map { "\($0)" } ?? "missing",
-                                              hint: "the model's parameter count, between 1e5 and 1e13")
+            throw SimulatorError.invalidField(
+                field: "configuration.params", value: configuration[ConfigKey.params].map { "\($0)" } ?? "missing",
+                hint: "the model's parameter count, between 1e5 and 1e13")
         }
         guard let tokens = request.tokens ?? configuration[ConfigKey.tokens]?.number, tokens.isFinite, tokens >= 1e6, tokens <= 1e15 else {
-            throw SimulatorError.invalidField(field: "tokens", value: request.tokens.map { "\($0)" } ?? "missing", hint: "the token budget, between 1e6 and 1e15")
+            throw SimulatorError.invalidField(
+                field: "tokens", value: request.tokens.map { "\($0)" } ?? "missing", hint: "the token budget, between 1e6 and 1e15")
         }
         guard batchTokens(configuration) != nil else {
-            throw SimulatorError.invalidField(field: "configuration.batch_size_tokens", value: "missing",
-                                              hint: "the batch size in tokens (or batch_size_seqs and seq_len), to place the curve's steps")
+            throw SimulatorError.invalidField(
+                field: "configuration.batch_size_tokens", value: "missing",
+                hint: "the batch size in tokens (or batch_size_seqs and seq_len), to place the curve's steps")
         }
         for (key, value) in configuration {
             if let number = value.number, !number.isFinite {
@@ -55,7 +61,8 @@ public final class LearnedBackend: SimulationBackend, @unchecked Sendable {
         let total = max(1, (tokens / batch).rounded())
         configuration[ConfigKey.totalSteps] = .number(total)
         // Each whole day when there are 20 to 200 of them; otherwise 100 evenly spaced points.
-        let fractions: [Double] = plan.days >= 20 && plan.days <= Double(Self.curvePoints)
+        let fractions: [Double] =
+            plan.days >= 20 && plan.days <= Double(Self.curvePoints)
             ? ReferenceBackend.curveDays(plan.days).dropFirst().map { $0 / plan.days }
             : (1...100).map { Double($0) / 100 }
         let steps = Array(Set(fractions.map { max(1, ($0 * total).rounded()) })).sorted()
@@ -66,10 +73,12 @@ public final class LearnedBackend: SimulationBackend, @unchecked Sendable {
             return CurveSample(day: progress * plan.days, value: prediction.loss, progress: progress)
         }
         let final = predictions.last!
-        let failure = final.divergenceProbability >= c.divergenceThreshold
+        let failure =
+            final.divergenceProbability >= c.divergenceThreshold
             ? String(format: "diverged (predicted divergence probability %.2f)", final.divergenceProbability) : nil
-        return TrainingOutcome(metric: "loss", value: final.loss, curve: curve, parameters: plan.parameters, sufficiency: nil,
-                               queriesPerSecond: Throughput.queriesPerSecond(parameters: plan.parameters, configuration: c), failure: failure)
+        return TrainingOutcome(
+            metric: "loss", value: final.loss, curve: curve, parameters: plan.parameters, sufficiency: nil,
+            queriesPerSecond: Throughput.queriesPerSecond(parameters: plan.parameters, configuration: c), failure: failure)
     }
 
     /// Tokens per step (Configuration's rule: stated, else sequences x length), when positive;

@@ -12,10 +12,12 @@ extension TrainingRequest {
     public static func parse(json data: Data) throws -> TrainingRequest {
         let object: Any
         do { object = try JSONSerialization.jsonObject(with: data) } catch {
-            throw SimulatorError.invalidField(field: "body", value: "malformed JSON", hint: "a JSON object such as {\"layers\": [1024, 1024], \"days\": 30}")
+            throw SimulatorError.invalidField(
+                field: "body", value: "malformed JSON", hint: "a JSON object such as {\"layers\": [1024, 1024], \"days\": 30}")
         }
         guard let fields = object as? [String: Any] else {
-            throw SimulatorError.invalidField(field: "body", value: "not an object", hint: "a JSON object such as {\"layers\": [1024, 1024], \"days\": 30}")
+            throw SimulatorError.invalidField(
+                field: "body", value: "not an object", hint: "a JSON object such as {\"layers\": [1024, 1024], \"days\": 30}")
         }
         return try parse(fields: fields)
     }
@@ -46,7 +48,8 @@ extension TrainingRequest {
             guard raw is [String: Any] else { throw invalid("configuration", raw, "an object of configuration fields") }
             // The one configuration reader (Runs.Configuration): flat or in sections, strict.
             do { request.configuration = try Configuration.read(json: raw, origin: "request").values } catch let error as IngestError {
-                throw SimulatorError.invalidField(field: "configuration." + (error.field ?? ""), value: error.problem, hint: error.expected ?? "see the field list")
+                throw SimulatorError.invalidField(
+                    field: "configuration." + (error.field ?? ""), value: error.problem, hint: error.expected ?? "see the field list")
             }
         }
         return request

@@ -18,10 +18,11 @@ struct SimulatedRun: Sendable {
     }
 
     func result(budgetRemaining: Double?) -> RunResult {
-        RunResult(id: id, metric: outcome.metric, value: noisyCurve.last!.value,
-                  curve: noisyCurve.map { RunResult.Point(day: $0.day, value: $0.value) },
-                  parameters: plan.parameters, days: plan.days, gpus: plan.gpus, sufficiency: outcome.sufficiency,
-                  queriesPerSecond: outcome.queriesPerSecond, cost: plan.cost, budgetRemaining: budgetRemaining)
+        RunResult(
+            id: id, metric: outcome.metric, value: noisyCurve.last!.value,
+            curve: noisyCurve.map { RunResult.Point(day: $0.day, value: $0.value) },
+            parameters: plan.parameters, days: plan.days, gpus: plan.gpus, sufficiency: outcome.sufficiency,
+            queriesPerSecond: outcome.queriesPerSecond, cost: plan.cost, budgetRemaining: budgetRemaining)
     }
 }
 

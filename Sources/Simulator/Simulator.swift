@@ -29,8 +29,10 @@ public final class Simulator: @unchecked Sendable {
     }
 
     /// - Parameter clock: seconds on a monotonic clock; tests may pass their own.
-    public init(configuration: SimulatorConfiguration = SimulatorConfiguration(), backend: (any SimulationBackend)? = nil,
-                clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }) throws {
+    public init(
+        configuration: SimulatorConfiguration = SimulatorConfiguration(), backend: (any SimulationBackend)? = nil,
+        clock: @escaping @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    ) throws {
         try configuration.validate()
         self.configuration = configuration
         self.backend = try backend ?? ReferenceBackend(configuration: configuration)
@@ -62,21 +64,27 @@ public final class Simulator: @unchecked Sendable {
             } else {
                 curve = outcome.curve.map { sample in
                     var noisy = sample
-                    noisy.value += stream.normal() * NoiseModel.deviation(progress: sample.progress, parameters: plan.parameters,
-                                                                           configuration: configuration)
+                    noisy.value +=
+                        stream.normal()
+                        * NoiseModel.deviation(
+                            progress: sample.progress, parameters: plan.parameters,
+                            configuration: configuration)
                     return noisy
                 }
                 state.noisy[key] = curve
             }
             let now = clock()
-            let failure = outcome.failure ?? (crashed ? "the simulated job crashed (failure probability \(configuration.failureProbability))" : nil)
-            let run = SimulatedRun(id: id, request: request, plan: plan, outcome: outcome, noisyCurve: curve, failure: failure,
-                                   submittedAt: now, readyAt: now + plan.days * configuration.millisecondsPerDay / 1000)
+            let failure =
+                outcome.failure ?? (crashed ? "the simulated job crashed (failure probability \(configuration.failureProbability))" : nil)
+            let run = SimulatedRun(
+                id: id, request: request, plan: plan, outcome: outcome, noisyCurve: curve, failure: failure,
+                submittedAt: now, readyAt: now + plan.days * configuration.millisecondsPerDay / 1000)
             state.runs[id] = run
             state.unsettled.insert(id)
             settle(&state)
-            return RunTicket(id: id, status: run.status(at: now), cost: plan.cost, readyIn: max(0, run.readyAt - now),
-                             budgetRemaining: state.ledger.remaining)
+            return RunTicket(
+                id: id, status: run.status(at: now), cost: plan.cost, readyIn: max(0, run.readyAt - now),
+                budgetRemaining: state.ledger.remaining)
         }
     }
 
@@ -196,7 +204,9 @@ public final class Simulator: @unchecked Sendable {
             let hit = state.outcomes[key]
             if hit != nil { state.cacheHits += 1 }
             return hit
-        }) { return hit }
+        }) {
+            return hit
+        }
         let outcome = try backend.outcome(request, plan: plan, configuration: configuration)
         locked { state in
             state.cacheMisses += 1

@@ -26,7 +26,8 @@ extension SimulatorConfiguration {
         let object = jsonObject
         let lines = Self.fieldNames.compactMap { name -> String? in
             guard let value = object[name],
-                  let data = try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
+                let data = try? JSONSerialization.data(
+                    withJSONObject: value, options: [.fragmentsAllowed, .sortedKeys, .withoutEscapingSlashes])
             else { return nil }
             return "  \"\(name)\": \(String(decoding: data, as: UTF8.self))"
         }
@@ -37,9 +38,10 @@ extension SimulatorConfiguration {
     public func overriding(_ fields: [String: Any]) throws -> SimulatorConfiguration {
         let names = Self.fieldNames
         for key in fields.keys.sorted() where !names.contains(key) {
-            throw SimulatorError.invalidField(field: key, value: "unknown field",
-                                              hint: "one of the configuration's fields\(NearMatch.hint(for: key, in: names)); "
-                                                  + "GET /v1/sessions/{id}/configuration or `losscast simulate --print-config` lists them")
+            throw SimulatorError.invalidField(
+                field: key, value: "unknown field",
+                hint: "one of the configuration's fields\(NearMatch.hint(for: key, in: names)); "
+                    + "GET /v1/sessions/{id}/configuration or `losscast simulate --print-config` lists them")
         }
         for (key, value) in fields where isJSONBoolean(value) {
             throw SimulatorError.invalidField(field: key, value: "\(value)", hint: "a number or a name, not a boolean")
@@ -78,18 +80,24 @@ extension SimulatorConfiguration {
     /// The field a decoding error is about, with what was expected there.
     static func fieldError(_ error: DecodingError, fields: [String: Any]) -> SimulatorError {
         func name(_ path: [CodingKey]) -> String {
-            path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
-                .replacingOccurrences(of: ".[", with: "[")
+            path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
+                in: CharacterSet(charactersIn: ".")
+            )
+            .replacingOccurrences(of: ".[", with: "[")
         }
         switch error {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
             let field = name(context.codingPath)
             return .invalidField(field: field, value: context.debugDescription, hint: "a value of type \(type)")
         case .keyNotFound(let key, let context):
-            return .invalidField(field: name(context.codingPath + [key]), value: "missing", hint: "every curve has name, layers, start, drop, rate, midpoint")
+            return .invalidField(
+                field: name(context.codingPath + [key]), value: "missing", hint: "every curve has name, layers, start, drop, rate, midpoint"
+            )
         case .dataCorrupted(let context):
             let field = name(context.codingPath)
-            let hint = field == "interpolation" ? "one of " + InterpolationMethod.allCases.map(\.rawValue).joined(separator: ", ")
+            let hint =
+                field == "interpolation"
+                ? "one of " + InterpolationMethod.allCases.map(\.rawValue).joined(separator: ", ")
                 : field == "first_layer" ? "input or squared" : "a valid value"
             return .invalidField(field: field.isEmpty ? "body" : field, value: context.debugDescription, hint: hint)
         @unknown default:

@@ -64,16 +64,18 @@ public struct SimulatorConfiguration: Codable, Sendable, Equatable {
         case flopsPerGPU = "flops_per_gpu", divergenceThreshold = "divergence_threshold", referenceCurves = "reference_curves"
     }
 
-    public init(inputDimension: Int = 512, outputDimension: Int = 10, firstLayer: FirstLayerRule = .inputTimesWidth,
-                maximumTrainingDays: Double = 60,
-                interpolation: InterpolationMethod = .linear, gridSufficiencyPoints: Int = 101, gaussianWidth: Double = 1.0,
-                baseFlopsPerSample: Double = 1e8, flopsPerParameter: Double = 100, hardwareFlopsPerSecond: Double = 5e12,
-                minimumQPS: Double = 500,
-                noiseScale: Double = 0.02, noiseTrainingFloor: Double = 0.01, noiseTrainingCeiling: Double = 0.7,
-                noiseParameterExponent: Double = 0.1, noiseReferenceParameters: Double = 1_585_162, seed: UInt64 = 0,
-                budget: Double? = 1000, failureProbability: Double = 0, millisecondsPerDay: Double = 0,
-                flopsPerGPU: Double = 1.5e14, divergenceThreshold: Double = 0.5,
-                referenceCurves: [ReferenceCurve] = ReferenceCurve.all) {
+    public init(
+        inputDimension: Int = 512, outputDimension: Int = 10, firstLayer: FirstLayerRule = .inputTimesWidth,
+        maximumTrainingDays: Double = 60,
+        interpolation: InterpolationMethod = .linear, gridSufficiencyPoints: Int = 101, gaussianWidth: Double = 1.0,
+        baseFlopsPerSample: Double = 1e8, flopsPerParameter: Double = 100, hardwareFlopsPerSecond: Double = 5e12,
+        minimumQPS: Double = 500,
+        noiseScale: Double = 0.02, noiseTrainingFloor: Double = 0.01, noiseTrainingCeiling: Double = 0.7,
+        noiseParameterExponent: Double = 0.1, noiseReferenceParameters: Double = 1_585_162, seed: UInt64 = 0,
+        budget: Double? = 1000, failureProbability: Double = 0, millisecondsPerDay: Double = 0,
+        flopsPerGPU: Double = 1.5e14, divergenceThreshold: Double = 0.5,
+        referenceCurves: [ReferenceCurve] = ReferenceCurve.all
+    ) {
         self.inputDimension = inputDimension
         self.outputDimension = outputDimension
         self.firstLayer = firstLayer
@@ -100,8 +102,10 @@ public struct SimulatorConfiguration: Codable, Sendable, Equatable {
     }
 
     /// A copy with some fields replaced, for per-session overrides.
-    public func with(budget: Double?? = nil, seed: UInt64? = nil, millisecondsPerDay: Double? = nil,
-                     interpolation: InterpolationMethod? = nil, failureProbability: Double? = nil) -> SimulatorConfiguration {
+    public func with(
+        budget: Double?? = nil, seed: UInt64? = nil, millisecondsPerDay: Double? = nil,
+        interpolation: InterpolationMethod? = nil, failureProbability: Double? = nil
+    ) -> SimulatorConfiguration {
         SimulatorConfiguration(
             inputDimension: inputDimension, outputDimension: outputDimension, firstLayer: firstLayer,
             maximumTrainingDays: maximumTrainingDays, interpolation: interpolation ?? self.interpolation,
@@ -122,36 +126,54 @@ public struct SimulatorConfiguration: Codable, Sendable, Equatable {
         }
         try require(inputDimension >= 1, "input_dimension", inputDimension, "a positive integer, default 512")
         try require(outputDimension >= 1, "output_dimension", outputDimension, "a positive integer, default 10")
-        try require(maximumTrainingDays.isFinite && maximumTrainingDays > 0, "maximum_training_days", maximumTrainingDays, "a positive number of days, default 60")
+        try require(
+            maximumTrainingDays.isFinite && maximumTrainingDays > 0, "maximum_training_days", maximumTrainingDays,
+            "a positive number of days, default 60")
         try require(gridSufficiencyPoints >= 2, "grid_sufficiency_points", gridSufficiencyPoints, "at least 2")
         try require(gaussianWidth.isFinite && gaussianWidth > 0, "gaussian_width", gaussianWidth, "a positive width in log-parameter units")
-        try require(hardwareFlopsPerSecond > 0 && baseFlopsPerSample >= 0 && flopsPerParameter >= 0, "hardware_flops_per_second", hardwareFlopsPerSecond, "positive FLOP/s, non-negative FLOPs per sample")
+        try require(
+            hardwareFlopsPerSecond > 0 && baseFlopsPerSample >= 0 && flopsPerParameter >= 0, "hardware_flops_per_second",
+            hardwareFlopsPerSecond, "positive FLOP/s, non-negative FLOPs per sample")
         try require(minimumQPS.isFinite && minimumQPS >= 0, "minimum_qps", minimumQPS, "a non-negative floor, default 500")
         try require(noiseScale.isFinite && noiseScale >= 0, "noise_scale", noiseScale, "a non-negative deviation, default 0.02")
-        try require(noiseTrainingFloor >= 0 && noiseTrainingFloor <= noiseTrainingCeiling, "noise_training_floor", noiseTrainingFloor, "between 0 and the ceiling (defaults 0.01 and 0.7)")
+        try require(
+            noiseTrainingFloor >= 0 && noiseTrainingFloor <= noiseTrainingCeiling, "noise_training_floor", noiseTrainingFloor,
+            "between 0 and the ceiling (defaults 0.01 and 0.7)")
         // The ledger counts whole micro-GPU-days in 64 bits.
-        if let budget { try require(budget.isFinite && budget >= 0 && budget <= 9e12, "budget", budget, "0 to 9e12 GPU-days, or null for no limit") }
-        try require(failureProbability >= 0 && failureProbability <= 1, "failure_probability", failureProbability, "a probability in [0, 1]")
-        try require(millisecondsPerDay.isFinite && millisecondsPerDay >= 0, "milliseconds_per_day", millisecondsPerDay, "non-negative milliseconds")
+        if let budget {
+            try require(budget.isFinite && budget >= 0 && budget <= 9e12, "budget", budget, "0 to 9e12 GPU-days, or null for no limit")
+        }
+        try require(
+            failureProbability >= 0 && failureProbability <= 1, "failure_probability", failureProbability, "a probability in [0, 1]")
+        try require(
+            millisecondsPerDay.isFinite && millisecondsPerDay >= 0, "milliseconds_per_day", millisecondsPerDay, "non-negative milliseconds")
         try require(flopsPerGPU.isFinite && flopsPerGPU > 0, "flops_per_gpu", flopsPerGPU, "positive FLOP/s")
         try require(noiseTrainingCeiling.isFinite, "noise_training_ceiling", noiseTrainingCeiling, "a finite number, default 0.7")
         try require(noiseParameterExponent.isFinite, "noise_parameter_exponent", noiseParameterExponent, "a finite exponent, default 0.1")
-        try require(noiseReferenceParameters.isFinite && noiseReferenceParameters > 0, "noise_reference_parameters",
-                    noiseReferenceParameters, "a positive parameter count")
-        try require(baseFlopsPerSample.isFinite && flopsPerParameter.isFinite && hardwareFlopsPerSecond.isFinite,
-                    "hardware_flops_per_second", hardwareFlopsPerSecond, "finite FLOP counts and rates")
-        try require(divergenceThreshold >= 0 && divergenceThreshold <= 1, "divergence_threshold", divergenceThreshold, "a probability in [0, 1]")
-        try require(referenceCurves.count >= 2, "reference_curves", "\(referenceCurves.count) curve(s)", "at least two curves to interpolate between")
+        try require(
+            noiseReferenceParameters.isFinite && noiseReferenceParameters > 0, "noise_reference_parameters",
+            noiseReferenceParameters, "a positive parameter count")
+        try require(
+            baseFlopsPerSample.isFinite && flopsPerParameter.isFinite && hardwareFlopsPerSecond.isFinite,
+            "hardware_flops_per_second", hardwareFlopsPerSecond, "finite FLOP counts and rates")
+        try require(
+            divergenceThreshold >= 0 && divergenceThreshold <= 1, "divergence_threshold", divergenceThreshold, "a probability in [0, 1]")
+        try require(
+            referenceCurves.count >= 2, "reference_curves", "\(referenceCurves.count) curve(s)",
+            "at least two curves to interpolate between")
         for (index, curve) in referenceCurves.enumerated() {
             let field = "reference_curves[\(index)]"
-            try require(!curve.layers.isEmpty && curve.layers.allSatisfy { $0 >= 1 && $0 <= 1 << 20 }, field + ".layers", curve.layers,
-                        "hidden widths from 1 to 1048576, such as [1024, 1024]")
-            try require([curve.start, curve.drop, curve.rate, curve.midpoint].allSatisfy(\.isFinite), field, curve.name,
-                        "finite start, drop, rate and midpoint")
+            try require(
+                !curve.layers.isEmpty && curve.layers.allSatisfy { $0 >= 1 && $0 <= 1 << 20 }, field + ".layers", curve.layers,
+                "hidden widths from 1 to 1048576, such as [1024, 1024]")
+            try require(
+                [curve.start, curve.drop, curve.rate, curve.midpoint].allSatisfy(\.isFinite), field, curve.name,
+                "finite start, drop, rate and midpoint")
         }
         let sizes = referenceCurves.map { $0.layers.map(Double.init).reduce(0, +) }
-        try require(Set(sizes).count == sizes.count, "reference_curves", referenceCurves.map(\.layers),
-                    "curves of different sizes, for the interpolation between them")
+        try require(
+            Set(sizes).count == sizes.count, "reference_curves", referenceCurves.map(\.layers),
+            "curves of different sizes, for the interpolation between them")
     }
 }
 

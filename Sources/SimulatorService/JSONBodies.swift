@@ -5,8 +5,10 @@ import Simulator
 
 enum JSONBodies {
     static func ticket(_ ticket: RunTicket, session: String) -> JSONValue {
-        var fields: [(String, JSONValue)] = [("budget_remaining", .optional(ticket.budgetRemaining)), ("cost", .number(ticket.cost)),
-                                             ("id", .integer(ticket.id)), ("ready_in_seconds", .number(ticket.readyIn))]
+        var fields: [(String, JSONValue)] = [
+            ("budget_remaining", .optional(ticket.budgetRemaining)), ("cost", .number(ticket.cost)),
+            ("id", .integer(ticket.id)), ("ready_in_seconds", .number(ticket.readyIn))
+        ]
         if case .failed(let reason) = ticket.status { fields.append(("reason", .string(reason))) }
         fields += [("session", .string(session)), ("status", .string(ticket.status.name))]
         return .object(fields)
@@ -20,25 +22,41 @@ enum JSONBodies {
         case .succeeded: break
         }
         if let result {
-            fields.append(("result", .object([
-                ("budget_remaining", .optional(result.budgetRemaining)), ("cost", .number(result.cost)), ("days", .number(result.days)),
-                ("gpus", .integer(result.gpus)), ("metric", .string(result.metric)), ("parameters", .number(result.parameters)),
-                ("qps", .number(result.queriesPerSecond)), ("sufficiency", .optional(result.sufficiency)), ("value", .number(result.value)),
-            ])))
+            fields.append(
+                (
+                    "result",
+                    .object([
+                        ("budget_remaining", .optional(result.budgetRemaining)), ("cost", .number(result.cost)),
+                        ("days", .number(result.days)),
+                        ("gpus", .integer(result.gpus)), ("metric", .string(result.metric)), ("parameters", .number(result.parameters)),
+                        ("qps", .number(result.queriesPerSecond)), ("sufficiency", .optional(result.sufficiency)),
+                        ("value", .number(result.value))
+                    ])
+                ))
         }
         fields.append(("status", .string(status.name)))
         return .object(fields)
     }
 
     static func curve(_ result: RunResult) -> JSONValue {
-        .object([("curve", .array(result.curve.map { .object([("day", .number($0.day)), ("value", .number($0.value))]) })),
-                 ("id", .integer(result.id)), ("metric", .string(result.metric))])
+        .object([
+            ("curve", .array(result.curve.map { .object([("day", .number($0.day)), ("value", .number($0.value))]) })),
+            ("id", .integer(result.id)), ("metric", .string(result.metric))
+        ])
     }
 
     static func budget(_ report: BudgetReport) -> JSONValue {
-        .object([("remaining", .optional(report.remaining)), ("reserved", .number(report.reserved)),
-                 ("runs", .array(report.runs.map { .object([("cost", .number($0.cost)), ("id", .integer($0.run)), ("state", .string($0.state.rawValue))]) })),
-                 ("spent", .number(report.spent)), ("total", .optional(report.total))])
+        .object([
+            ("remaining", .optional(report.remaining)), ("reserved", .number(report.reserved)),
+            (
+                "runs",
+                .array(
+                    report.runs.map {
+                        .object([("cost", .number($0.cost)), ("id", .integer($0.run)), ("state", .string($0.state.rawValue))])
+                    })
+            ),
+            ("spent", .number(report.spent)), ("total", .optional(report.total))
+        ])
     }
 
     static func summary(_ run: RunSummary) -> JSONValue {
@@ -55,8 +73,12 @@ enum JSONBodies {
     /// The HTTP status and body for an error thrown while serving a request.
     static func error(_ error: Error) -> (status: Int, body: JSONValue) {
         if let unknown = error as? UnknownSession {
-            return (404, failure("unknown_session", "session \(unknown.id): no such session; PUT /v1/sessions/\(unknown.id) or POST a run to make it",
-                                 field: "session"))
+            return (
+                404,
+                failure(
+                    "unknown_session", "session \(unknown.id): no such session; PUT /v1/sessions/\(unknown.id) or POST a run to make it",
+                    field: "session")
+            )
         }
         guard let error = error as? SimulatorError else { return (500, failure("internal", "\(error)")) }
         let message = error.errorDescription ?? "\(error)"

@@ -28,9 +28,13 @@ enum JSONValue: Equatable {
     func write(to output: inout String) {
         switch self {
         case .number(let value):
-            if !value.isFinite { output += "null" }
-            else if value == value.rounded(), abs(value) < 1e15 { output += String(Int64(value)) }
-            else { output += "\(value)" }
+            if !value.isFinite {
+                output += "null"
+            } else if value == value.rounded(), abs(value) < 1e15 {
+                output += String(Int64(value))
+            } else {
+                output += "\(value)"
+            }
         case .integer(let value): output += String(value)
         case .string(let value): Self.write(string: value, to: &output)
         case .bool(let value): output += value ? "true" : "false"

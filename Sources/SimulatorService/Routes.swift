@@ -71,7 +71,8 @@ public enum SimulatorRoutes {
                 let page = session.runs(after: after, limit: limit)
                 // A full page may have more behind it: the client asks again with after = next_after.
                 let next: JSONValue = page.count == limit ? .integer(page.last!.id) : .null
-                return respond(200, .object([("next_after", next), ("runs", .array(page.map(JSONBodies.summary))), ("session", .string(id))]))
+                return respond(
+                    200, .object([("next_after", next), ("runs", .array(page.map(JSONBodies.summary))), ("session", .string(id))]))
             }
         }
         router.get("/v1/sessions/:session/runs/:run") { _, context in
@@ -111,9 +112,12 @@ public enum SimulatorRoutes {
         do { return try await body() } catch is NIOTooManyBytesError {
             return respond(413, JSONBodies.failure("body_too_large", "the body exceeds \(maximumBody) bytes", field: "body"))
         } catch let full as ServiceFull {
-            var response = respond(503, JSONBodies.failure(
-                "service_full", "the service holds its maximum of \(full.capacity) sessions; DELETE one you no longer need, or retry after \(full.retryAfter) s",
-                extra: [("retry_after_seconds", .integer(full.retryAfter))]))
+            var response = respond(
+                503,
+                JSONBodies.failure(
+                    "service_full",
+                    "the service holds its maximum of \(full.capacity) sessions; DELETE one you no longer need, or retry after \(full.retryAfter) s",
+                    extra: [("retry_after_seconds", .integer(full.retryAfter))]))
             response.headers[.retryAfter] = String(full.retryAfter)
             return response
         } catch is BodyTimeout {
@@ -148,7 +152,8 @@ public enum SimulatorRoutes {
     static func queryInteger(_ request: Request, _ name: String, range: ClosedRange<Int>) throws -> Int? {
         guard let raw = request.uri.queryParameters[Substring(name)] else { return nil }
         guard let value = Int(raw), range.contains(value) else {
-            throw SimulatorError.invalidField(field: name, value: String(raw.prefix(40)), hint: "an integer from \(range.lowerBound) to \(range.upperBound)")
+            throw SimulatorError.invalidField(
+                field: name, value: String(raw.prefix(40)), hint: "an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }
@@ -171,12 +176,22 @@ public enum SimulatorRoutes {
         let budget = session.budgetTotals()
         return .object([
             ("backend", .string(session.backend.name)),
-            ("budget", .object([("remaining", .optional(budget.remaining)), ("reserved", .number(budget.reserved)),
-                                ("spent", .number(budget.spent)), ("total", .optional(budget.total))])),
-            ("configuration", .object([("failure_probability", .number(c.failureProbability)), ("interpolation", .string(c.interpolation.rawValue)),
-                                       ("maximum_training_days", .number(c.maximumTrainingDays)), ("milliseconds_per_day", .number(c.millisecondsPerDay)),
-                                       ("seed", .integer(Int(clamping: c.seed)))])),
-            ("runs", .integer(session.runCount)), ("session", .string(id)),
+            (
+                "budget",
+                .object([
+                    ("remaining", .optional(budget.remaining)), ("reserved", .number(budget.reserved)),
+                    ("spent", .number(budget.spent)), ("total", .optional(budget.total))
+                ])
+            ),
+            (
+                "configuration",
+                .object([
+                    ("failure_probability", .number(c.failureProbability)), ("interpolation", .string(c.interpolation.rawValue)),
+                    ("maximum_training_days", .number(c.maximumTrainingDays)), ("milliseconds_per_day", .number(c.millisecondsPerDay)),
+                    ("seed", .integer(Int(clamping: c.seed)))
+                ])
+            ),
+            ("runs", .integer(session.runCount)), ("session", .string(id))
         ])
     }
 
@@ -207,9 +222,11 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let path = String(request.uri.path.prefix(200))
             switch error.status {
             case .notFound:
-                return SimulatorRoutes.respond(404, JSONBodies.failure("unknown_route", "\(request.method) \(path): no such route; see openapi.yaml"))
+                return SimulatorRoutes.respond(
+                    404, JSONBodies.failure("unknown_route", "\(request.method) \(path): no such route; see openapi.yaml"))
             case .methodNotAllowed:
-                return SimulatorRoutes.respond(405, JSONBodies.failure("method_not_allowed", "\(request.method) \(path): method not allowed here"))
+                return SimulatorRoutes.respond(
+                    405, JSONBodies.failure("method_not_allowed", "\(request.method) \(path): method not allowed here"))
             default:
                 return SimulatorRoutes.respond(error.status.code, JSONBodies.failure("http_error", error.body ?? error.status.reasonPhrase))
             }
@@ -219,8 +236,10 @@ struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
 /// Runs the service until cancelled.
 public enum SimulatorServer {
-    public static func run(registry: SessionRegistry, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
-                           onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    public static func run(
+        registry: SessionRegistry, host: String = "127.0.0.1", port: Int = 8080, logLevel: Logger.Level = .info,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
         var logger = Logger(label: "losscast-simulator")
         logger.logLevel = logLevel
         let limits = registry.limits
@@ -229,8 +248,9 @@ public enum SimulatorServer {
             // A connection silent for idleConnectionSeconds (idle, or a header or body stalled
             // between reads) is closed; past `connections` open ones, new ones wait in the backlog.
             server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(limits.idleConnectionSeconds * 1e9)))),
-            configuration: .init(address: .hostname(host, port: port), serverName: "losscast-simulator",
-                                 availableConnectionsDelegate: MaximumAvailableConnections(limits.connections)),
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "losscast-simulator",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.connections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
         try await application.runService()

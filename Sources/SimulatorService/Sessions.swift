@@ -27,9 +27,11 @@ public struct ServiceLimits: Sendable {
     public init() {}
 
     public func validate() throws {
-        for (name, value) in [("sessions", Double(sessions)), ("connections", Double(connections)), ("runs per page", Double(runsPerPage)),
-                              ("session idle seconds", sessionIdleSeconds), ("idle connection seconds", idleConnectionSeconds),
-                              ("body seconds", bodySeconds)] where !(value.isFinite && value > 0) {
+        for (name, value) in [
+            ("sessions", Double(sessions)), ("connections", Double(connections)), ("runs per page", Double(runsPerPage)),
+            ("session idle seconds", sessionIdleSeconds), ("idle connection seconds", idleConnectionSeconds),
+            ("body seconds", bodySeconds)
+        ] where !(value.isFinite && value > 0) {
             throw SimulatorError.invalidField(field: name, value: "\(value)", hint: "a positive number")
         }
         guard runsPerPage <= maximumRunsPerPage else {
@@ -58,8 +60,10 @@ public final class SessionRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var sessions: [String: (simulator: Simulator, lastUsed: Double)] = [:]
 
-    public init(defaults: SimulatorConfiguration, backend: (any SimulationBackend)? = nil, limits: ServiceLimits = ServiceLimits(),
-                clock: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }) throws {
+    public init(
+        defaults: SimulatorConfiguration, backend: (any SimulationBackend)? = nil, limits: ServiceLimits = ServiceLimits(),
+        clock: @escaping @Sendable () -> Double = { ProcessInfo.processInfo.systemUptime }
+    ) throws {
         try defaults.validate()
         try limits.validate()
         self.defaults = defaults
@@ -72,7 +76,9 @@ public final class SessionRegistry: @unchecked Sendable {
     public var count: Int { lock.withLock { sessions.count } }
 
     public static func validate(session id: String) throws {
-        let allowed = id.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 95 }
+        let allowed = id.utf8.allSatisfy {
+            ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 95
+        }
         guard !id.isEmpty, id.utf8.count <= 64, allowed else {
             throw SimulatorError.invalidField(field: "session", value: id, hint: "1 to 64 letters, digits, '-' or '_'")
         }
@@ -122,7 +128,8 @@ public final class SessionRegistry: @unchecked Sendable {
     public func configuration(overrides data: Data) throws -> SimulatorConfiguration {
         if data.isEmpty { return defaults }
         guard let object = try? JSONSerialization.jsonObject(with: data), let fields = object as? [String: Any] else {
-            throw SimulatorError.invalidField(field: "body", value: "not a JSON object", hint: "an object such as {\"budget\": 500, \"seed\": 7}")
+            throw SimulatorError.invalidField(
+                field: "body", value: "not a JSON object", hint: "an object such as {\"budget\": 500, \"seed\": 7}")
         }
         return try defaults.overriding(fields)
     }

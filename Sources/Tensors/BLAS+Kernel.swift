@@ -43,7 +43,7 @@ public enum KernelSelection {
         "Prescott": 0, "Core2": 1, "Penryn": 1, "Dunnington": 1, "Nehalem": 2,
         "Atom": 0, "Barcelona": 1, "Opteron": 1, "Bobcat": 1, "Bulldozer": 2, "Piledriver": 3,
         "Steamroller": 3, "Excavator": 3, "Sandybridge": 3, "Haswell": 4, "Zen": 4,
-        "SkylakeX": 5, "Cooperlake": 6, "SapphireRapids": 7,
+        "SkylakeX": 5, "Cooperlake": 6, "SapphireRapids": 7
     ]
 
     /// The best OpenBLAS 0.3.21 kernel that a CPU of this vendor (as /proc/cpuinfo's
@@ -71,7 +71,8 @@ public enum KernelSelection {
     /// family (`Zen` on an AMD EPYC) is kept against a generic one of the same level.
     public static func selectedCoreType(vendor: String, cpuFlags flags: Set<String>, detected: String) -> String {
         guard let recommended = recommendedCoreType(vendor: vendor, cpuFlags: flags),
-              isUpgrade(from: detected, to: recommended) else { return detected }
+            isUpgrade(from: detected, to: recommended)
+        else { return detected }
         return recommended
     }
 
@@ -127,7 +128,8 @@ public enum KernelSelection {
         }
         if let asked = environment[reexecutedVariable] {
             let replaced = environment[replacedVariable] ?? "the generic kernel"
-            let outcome = running.caseInsensitiveCompare(asked) == .orderedSame
+            let outcome =
+                running.caseInsensitiveCompare(asked) == .orderedSame
                 ? "OpenBLAS now runs it"
                 : "but OpenBLAS runs \(running) instead"
             return KernelDecision(

@@ -42,8 +42,9 @@ extension Tensor {
         let axis = parts[0].resolve(axis: axis)
         let reference = parts[0].shape
         for part in parts {
-            precondition(part.rank == reference.count
-                && zip(part.shape, reference).enumerated().allSatisfy { $0.offset == axis || $0.element.0 == $0.element.1 },
+            precondition(
+                part.rank == reference.count
+                    && zip(part.shape, reference).enumerated().allSatisfy { $0.offset == axis || $0.element.0 == $0.element.1 },
                 "cannot concatenate \(part.shape) with \(reference) along axis \(axis)")
         }
         let outer = Array(reference[..<axis]).product
@@ -63,8 +64,9 @@ extension Tensor {
     /// The elements at positions `range` along `axis`.
     public func slice(alongAxis axis: Int, _ range: Range<Int>) -> Tensor {
         let axis = resolve(axis: axis)
-        precondition(range.lowerBound >= 0 && range.upperBound <= shape[axis],
-                     "slice \(range) out of range for axis \(axis) of \(shape)")
+        precondition(
+            range.lowerBound >= 0 && range.upperBound <= shape[axis],
+            "slice \(range) out of range for axis \(axis) of \(shape)")
         let (outer, extent, inner) = splitAround(axis: axis)
         var result = [Float]()
         result.reserveCapacity(outer * range.count * inner)

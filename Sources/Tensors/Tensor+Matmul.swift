@@ -18,8 +18,10 @@ public final class MatmulProfile {
 
 extension Tensor {
     /// `matmul`, timed into `MatmulProfile.current` when profiling is on.
-    public static func matmul(_ a: Tensor, _ b: Tensor,
-                              transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    public static func matmul(
+        _ a: Tensor, _ b: Tensor,
+        transposeA: Bool = false, transposeB: Bool = false
+    ) -> Tensor {
         guard let profile = MatmulProfile.current else {
             return unprofiledMatmul(a, b, transposeA: transposeA, transposeB: transposeB)
         }
@@ -45,35 +47,43 @@ extension Tensor {
     /// op(a) x op(b). Ranks: (M, K) x (K, N); (..., M, K) x (K, N) with the leading axes of
     /// `a` folded into M (only when `a` is not transposed); and batched
     /// (B, M, K) x (B, K, N). `transposeA` / `transposeB` swap the last two axes.
-    static func unprofiledMatmul(_ a: Tensor, _ b: Tensor,
-                                 transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    static func unprofiledMatmul(
+        _ a: Tensor, _ b: Tensor,
+        transposeA: Bool = false, transposeB: Bool = false
+    ) -> Tensor {
         if a.rank >= 2 && b.rank == 2 && (a.rank == 2 || !transposeA) {
             let rows = a.rank == 2 && transposeA ? a.shape[1] : a.count / a.shape[a.rank - 1]
             let inner = transposeA ? a.shape[0] : a.shape[a.rank - 1]
             let bInner = transposeB ? b.shape[1] : b.shape[0]
             let columns = transposeB ? b.shape[0] : b.shape[1]
-            precondition(inner == bInner, "matmul inner extents differ: \(a.shape) x \(b.shape)"
-                + " (transposeA \(transposeA), transposeB \(transposeB))")
+            precondition(
+                inner == bInner,
+                "matmul inner extents differ: \(a.shape) x \(b.shape)"
+                    + " (transposeA \(transposeA), transposeB \(transposeB))")
             var out = uninitializedOutput(rows * columns)
-            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: rows, n: columns, k: inner,
-                      a: a.scalars, b: b.scalars, c: &out)
+            BLAS.gemm(
+                transposeA: transposeA, transposeB: transposeB, m: rows, n: columns, k: inner,
+                a: a.scalars, b: b.scalars, c: &out)
             let leading = a.rank == 2 ? [rows] : Array(a.shape.dropLast())
             return Tensor(shape: leading + [columns], scalars: out)
         }
-        precondition(a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0],
-                     "batched matmul needs (B, M, K) x (B, K, N), got \(a.shape) x \(b.shape)")
+        precondition(
+            a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0],
+            "batched matmul needs (B, M, K) x (B, K, N), got \(a.shape) x \(b.shape)")
         let batch = a.shape[0]
         let rows = transposeA ? a.shape[2] : a.shape[1]
         let inner = transposeA ? a.shape[1] : a.shape[2]
         let columns = transposeB ? b.shape[1] : b.shape[2]
-        precondition(inner == (transposeB ? b.shape[2] : b.shape[1]),
-                     "matmul inner extents differ: \(a.shape) x \(b.shape)")
+        precondition(
+            inner == (transposeB ? b.shape[2] : b.shape[1]),
+            "matmul inner extents differ: \(a.shape) x \(b.shape)")
         var out = uninitializedOutput(batch * rows * columns)
         for index in 0..<batch {
-            BLAS.gemm(transposeA: transposeA, transposeB: transposeB, m: rows, n: columns, k: inner,
-                      a: a.scalars, aOffset: index * rows * inner,
-                      b: b.scalars, bOffset: index * inner * columns,
-                      c: &out, cOffset: index * rows * columns)
+            BLAS.gemm(
+                transposeA: transposeA, transposeB: transposeB, m: rows, n: columns, k: inner,
+                a: a.scalars, aOffset: index * rows * inner,
+                b: b.scalars, bOffset: index * inner * columns,
+                c: &out, cOffset: index * rows * columns)
         }
         return Tensor(shape: [batch, rows, columns], scalars: out)
     }
@@ -81,8 +91,9 @@ extension Tensor {
     /// x W + b in one sgemm: C starts as the bias row repeated and sgemm adds x W with
     /// beta = 1. x (..., In), weight (In, Out), bias (Out) -> (..., Out).
     public static func affine(_ x: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
-        precondition(weight.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[0],
-                     "affine: input \(x.shape) does not fit weight \(weight.shape)")
+        precondition(
+            weight.rank == 2 && x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[0],
+            "affine: input \(x.shape) does not fit weight \(weight.shape)")
         precondition(bias.shape == [weight.shape[1]], "affine: bias \(bias.shape) for weight \(weight.shape)")
         let inner = weight.shape[0], columns = weight.shape[1]
         let rows = x.count / inner
@@ -90,8 +101,9 @@ extension Tensor {
         var out = [Float]()
         out.reserveCapacity(rows * columns)
         for _ in 0..<rows { out.append(contentsOf: bias.scalars) }
-        BLAS.gemm(transposeA: false, transposeB: false, m: rows, n: columns, k: inner,
-                  a: x.scalars, b: weight.scalars, beta: 1, c: &out)
+        BLAS.gemm(
+            transposeA: false, transposeB: false, m: rows, n: columns, k: inner,
+            a: x.scalars, b: weight.scalars, beta: 1, c: &out)
         if let profile = MatmulProfile.current {
             profile.seconds += Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
             profile.floatingPointOperations += 2 * Double(rows * columns * inner)
@@ -108,8 +120,10 @@ extension Tensor {
     }
 
     /// The triple loop, in Double: the reference `matmul` is tested against. Rank 2 only.
-    public static func naiveMatmul(_ a: Tensor, _ b: Tensor,
-                                   transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+    public static func naiveMatmul(
+        _ a: Tensor, _ b: Tensor,
+        transposeA: Bool = false, transposeB: Bool = false
+    ) -> Tensor {
         precondition(a.rank == 2 && b.rank == 2, "naiveMatmul takes matrices")
         let rows = transposeA ? a.shape[1] : a.shape[0]
         let inner = transposeA ? a.shape[0] : a.shape[1]

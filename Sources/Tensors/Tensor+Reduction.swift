@@ -53,8 +53,9 @@ extension Tensor {
     /// Sums a broadcast result back down to `target`, the shape it was broadcast from.
     public func reduced(toShape target: [Int]) -> Tensor {
         if shape == target { return self }
-        precondition(Tensor.broadcastShape(target, shape) == shape,
-                     "shape \(target) does not broadcast to \(shape)")
+        precondition(
+            Tensor.broadcastShape(target, shape) == shape,
+            "shape \(target) does not broadcast to \(shape)")
         var result = self
         let offset = rank - target.count
         for _ in 0..<offset { result = result.sum(alongAxis: 0) }

@@ -17,8 +17,9 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
 
     public init(shape: [Int], scalars: [Float]) {
         precondition(shape.allSatisfy { $0 >= 0 }, "negative extent in shape \(shape)")
-        precondition(scalars.count == shape.product,
-                     "\(scalars.count) scalars do not fill shape \(shape) (\(shape.product))")
+        precondition(
+            scalars.count == shape.product,
+            "\(scalars.count) scalars do not fill shape \(shape) (\(shape.product))")
         self.shape = shape
         self.scalars = scalars
     }
@@ -70,8 +71,9 @@ public struct Tensor: Equatable, Sendable, CustomStringConvertible {
         precondition(indices.count == rank, "\(indices.count) indices into a rank-\(rank) tensor")
         var flat = 0
         for (axis, index) in indices.enumerated() {
-            precondition(index >= 0 && index < shape[axis],
-                         "index \(index) out of range for axis \(axis) of shape \(shape)")
+            precondition(
+                index >= 0 && index < shape[axis],
+                "index \(index) out of range for axis \(axis) of shape \(shape)")
             flat = flat * shape[axis] + index
         }
         return flat

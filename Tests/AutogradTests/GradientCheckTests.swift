@@ -123,14 +123,19 @@ final class LossValueTests: XCTestCase {
         // Huber delta 1: residuals 1 -> 0.5, 0 -> 0, 2 -> 1.5; mean 2/3.
         XCTAssertEqual(huberLoss(prediction, Tensor([0, 2, 2])).value.scalar, 2.0 / 3.0, accuracy: 1e-6)
         // BCE of logit 0 is log 2 whatever the label.
-        XCTAssertEqual(binaryCrossEntropyWithLogits(Variable(Tensor([0, 0])), Tensor([0, 1])).value.scalar,
-                       Float(log(2.0)), accuracy: 1e-6)
+        XCTAssertEqual(
+            binaryCrossEntropyWithLogits(Variable(Tensor([0, 0])), Tensor([0, 1])).value.scalar,
+            Float(log(2.0)), accuracy: 1e-6)
         // Gaussian NLL of a standard normal at its mean: 0.5 log(2 pi).
-        XCTAssertEqual(gaussianNegativeLogLikelihood(mean: Variable(Tensor([3])), logVariance: Variable(Tensor([0])),
-                                                     target: Tensor([3])).value.scalar,
-                       Float(0.5 * log(2 * Double.pi)), accuracy: 1e-6)
+        XCTAssertEqual(
+            gaussianNegativeLogLikelihood(
+                mean: Variable(Tensor([3])), logVariance: Variable(Tensor([0])),
+                target: Tensor([3])
+            ).value.scalar,
+            Float(0.5 * log(2 * Double.pi)), accuracy: 1e-6)
         // Weights: the zero-weighted element is ignored.
-        XCTAssertEqual(meanSquaredError(prediction, Tensor([0, 2, 100]), weights: Tensor([1, 1, 0])).value.scalar,
-                       0.5, accuracy: 1e-6)
+        XCTAssertEqual(
+            meanSquaredError(prediction, Tensor([0, 2, 100]), weights: Tensor([1, 1, 0])).value.scalar,
+            0.5, accuracy: 1e-6)
     }
 }

@@ -8,14 +8,15 @@ import XCTest
 final class RecordingTests: XCTestCase {
     func testWithoutRecordingKeepsValuesAndDropsTheGraph() {
         var generator = SeededGenerator(seed: 11)
-        let weight = Variable(Tensor.randomNormal(shape: [5, 3], standardDeviation: 1, using: &generator), requiresGradient: true, name: "weight")
+        let weight = Variable(
+            Tensor.randomNormal(shape: [5, 3], standardDeviation: 1, using: &generator), requiresGradient: true, name: "weight")
         let bias = Variable(Tensor.randomNormal(shape: [3], standardDeviation: 1, using: &generator), requiresGradient: true, name: "bias")
         let input = Variable(Tensor.randomNormal(shape: [4, 5], standardDeviation: 1, using: &generator))
         func forward() -> Variable { (matmul(input, weight) + bias).relu() }
 
         let recorded = forward()
         let free = withoutRecording { forward() }
-        XCTAssertEqual(free.value.scalars, recorded.value.scalars)   // the same arithmetic, bit for bit
+        XCTAssertEqual(free.value.scalars, recorded.value.scalars)  // the same arithmetic, bit for bit
         XCTAssertTrue(recorded.requiresGradient)
         XCTAssertFalse(free.requiresGradient)
         XCTAssertFalse(withoutRecording { Variable.isRecording })

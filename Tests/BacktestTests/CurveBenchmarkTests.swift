@@ -7,18 +7,21 @@ import XCTest
 
 final class CurveBenchmarkTests: XCTestCase {
     func run(_ name: String, source: String, params: Double, losses: [(Double, Double)]) -> Run {
-        Run(source: source, name: name, configuration: [ConfigKey.params: .number(params), ConfigKey.tokens: .number(1e9)],
+        Run(
+            source: source, name: name, configuration: [ConfigKey.params: .number(params), ConfigKey.tokens: .number(1e9)],
             curve: losses.map { CurvePoint(step: $0.0, losses: ["loss": $0.1]) }, targetLoss: "loss", parameterConvention: .total,
             provenance: Provenance(file: "test", importer: "test"))
     }
 
     func testHuberR2AndFinalMetricsByHand() throws {
-        let runs = [run("a", source: "s", params: 1e8, losses: [(0, 10), (100, 3.0)]),
-                    run("b", source: "s", params: 1e8, losses: [(0, 10), (100, 3.2)])]
+        let runs = [
+            run("a", source: "s", params: 1e8, losses: [(0, 10), (100, 3.0)]),
+            run("b", source: "s", params: 1e8, losses: [(0, 10), (100, 3.2)])
+        ]
         // Errors: a: 0, +0.005 (inside delta); b: -0.5 at step 0, +0.1 at the end (outside).
         let file = PredictionsFile(runs: [
             .init(runID: "a", predictions: ["0": 10, "100": 3.005], intervals: ["0": [9, 11], "100": [2.9, 3.1]]),
-            .init(runID: "b", predictions: ["0": 9.5, "100": 3.3], intervals: ["0": [9, 11], "100": [3.25, 3.4]]),
+            .init(runID: "b", predictions: ["0": 9.5, "100": 3.3], intervals: ["0": [9, 11], "100": [3.25, 3.4]])
         ])
         let report = try CurveBenchmark.score(runs: runs, predictions: file)
         // Huber: 0, 0.5 x 0.005^2, 0.01 x (0.5 - 0.005), 0.01 x (0.1 - 0.005); mean of four.
@@ -57,6 +60,7 @@ final class CurveBenchmarkTests: XCTestCase {
         let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
         let first = try XCTUnwrap((object["runs"] as? [[String: Any]])?.first)
         XCTAssertEqual(first["run_id"] as? String, "r")
-        XCTAssertEqual((first["predictions"] as? [String: Double])?["1000"], 3.5, "steps are integer keys, as the benchmark's scorer reads them")
+        XCTAssertEqual(
+            (first["predictions"] as? [String: Double])?["1000"], 3.5, "steps are integer keys, as the benchmark's scorer reads them")
     }
 }

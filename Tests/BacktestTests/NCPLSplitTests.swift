@@ -30,22 +30,28 @@ final class NCPLSplitTests: XCTestCase {
         let predictor = try Trainer.train(runs: train.filter { $0.finalLoss != nil }, options: options)
         let contexts = val.map { StepContext.contexts(for: $0) }
         let predictions = predictor.predict(zip(val, contexts).flatMap { run, points in points.map { (run: run, context: $0) } })
-        let law = try Baseline.fitted(.law(.chinchilla), healthy: train.filter { $0.status != .diverged && $0.params != nil && $0.tokens != nil })
+        let law = try Baseline.fitted(
+            .law(.chinchilla), healthy: train.filter { $0.status != .diverged && $0.params != nil && $0.tokens != nil })
         let lawValues = zip(val, contexts).flatMap { run, points in points.map { law.value(run: run, context: $0) } }
         let report = try CurveBenchmark.score(runs: val, predictions: PredictionsFile(runs: val, values: predictions.map(\.loss)))
         let chinchilla = try CurveBenchmark.score(runs: val, predictions: PredictionsFile(runs: val, values: lawValues))
         let marin = try XCTUnwrap(report.sources.first { $0.source == "ncpl-marin" })
         let stepLaw = try XCTUnwrap(report.sources.first { $0.source == "ncpl-steplaw" })
-        print(String(format: "NCPL split, seed %llu: Marin MAE %.4f Spearman %.4f, StepLaw MAE %.4f Spearman %.4f, Huber %.6f, R^2 %.4f (Chinchilla per source: %.4f, %.4f, Huber %.6f)",
-                     options.seed, marin.finalMAE, marin.finalSpearman, stepLaw.finalMAE, stepLaw.finalSpearman, report.huber, report.rSquared,
-                     chinchilla.sources.first { $0.source == "ncpl-marin" }!.finalMAE, chinchilla.sources.first { $0.source == "ncpl-steplaw" }!.finalMAE,
-                     chinchilla.huber))
+        print(
+            String(
+                format:
+                    "NCPL split, seed %llu: Marin MAE %.4f Spearman %.4f, StepLaw MAE %.4f Spearman %.4f, Huber %.6f, R^2 %.4f (Chinchilla per source: %.4f, %.4f, Huber %.6f)",
+                options.seed, marin.finalMAE, marin.finalSpearman, stepLaw.finalMAE, stepLaw.finalSpearman, report.huber, report.rSquared,
+                chinchilla.sources.first { $0.source == "ncpl-marin" }!.finalMAE,
+                chinchilla.sources.first { $0.source == "ncpl-steplaw" }!.finalMAE,
+                chinchilla.huber))
         XCTAssertEqual(report.points, 70255)  // the keys of val's 1,109 losses.json files, counted with Python
         XCTAssertLessThan(marin.finalMAE, 0.0168, "NCPL's fine-tuned Qwen3-1.7B: Marin MAE 0.0168")
         XCTAssertLessThan(stepLaw.finalMAE, 0.0223, "NCPL's fine-tuned Qwen3-1.7B: StepLaw MAE 0.0223")
         XCTAssertLessThan(report.huber, 0.002449, "the refitted Chinchilla's Huber over every point")
         for source in ["ncpl-marin", "ncpl-steplaw"] {
-            XCTAssertLessThan(report.sources.first { $0.source == source }!.finalMAE, chinchilla.sources.first { $0.source == source }!.finalMAE, source)
+            XCTAssertLessThan(
+                report.sources.first { $0.source == source }!.finalMAE, chinchilla.sources.first { $0.source == source }!.finalMAE, source)
         }
     }
 }

@@ -40,7 +40,10 @@ final class RealDataTests: XCTestCase {
         let rows = Dictionary(uniqueKeysWithValues: ranking.rows.map { ($0.method, $0) })
         let predictor = try XCTUnwrap(rows["mlp"]?.meanRegret), law = try XCTUnwrap(rows["steplaw-law"]?.meanRegret)
         let random = try XCTUnwrap(rows["random"]?.meanRegret)
-        print(String(format: "StepLaw by-size ranking over %d groups: mlp regret %.5f, StepLaw law %.5f, random %.5f", ranking.groups, predictor, law, random))
+        print(
+            String(
+                format: "StepLaw by-size ranking over %d groups: mlp regret %.5f, StepLaw law %.5f, random %.5f", ranking.groups, predictor,
+                law, random))
         XCTAssertGreaterThanOrEqual(ranking.groups, 4)
         XCTAssertLessThan(predictor, random / 50, "every run measured was below random / 170")
         XCTAssertLessThan(predictor, 3 * law, "every run measured was below 2 x the law's regret")
@@ -57,20 +60,28 @@ final class RealDataTests: XCTestCase {
 
     func testPredictorBeatsChinchillaByComputeOnStepLaw() throws {
         let runs = try load("steplaw/dense_lr_bs_loss.csv", source: "steplaw-dense")
-        let result = try Backtester.run(runs: runs, split: Split(kind: .byCompute), models: [ChinchillaModel(), NeuralModel(options: Self.pointsOnly)])
+        let result = try Backtester.run(
+            runs: runs, split: Split(kind: .byCompute), models: [ChinchillaModel(), NeuralModel(options: Self.pointsOnly)])
         let chinchilla = try XCTUnwrap(result.models[0].finalScores), mlp = try XCTUnwrap(result.models[1].finalScores)
-        print(String(format: "StepLaw by-compute: %d test runs; MAE chinchilla %.4f, mlp %.4f", result.test.count, chinchilla.meanAbsoluteError, mlp.meanAbsoluteError))
+        print(
+            String(
+                format: "StepLaw by-compute: %d test runs; MAE chinchilla %.4f, mlp %.4f", result.test.count, chinchilla.meanAbsoluteError,
+                mlp.meanAbsoluteError))
         XCTAssertLessThan(mlp.meanAbsoluteError, chinchilla.meanAbsoluteError)
     }
 
     func testPredictorBeatsChinchillaByComputeOnTheOLMoLadder() throws {
         let runs = try load("olmo_ladder", source: "olmo-ladder")
-        let result = try Backtester.run(runs: runs, split: Split(kind: .byCompute),
-                                        models: [ChinchillaModel(), MultiPowerModel(), NeuralModel(options: Self.pointsOnly)])
+        let result = try Backtester.run(
+            runs: runs, split: Split(kind: .byCompute),
+            models: [ChinchillaModel(), MultiPowerModel(), NeuralModel(options: Self.pointsOnly)])
         let chinchilla = try XCTUnwrap(result.models[0].pointScores), mlp = try XCTUnwrap(result.models[2].pointScores)
-        print(String(format: "OLMo by-compute: %d test runs, %d points; per-point MAE chinchilla %.4f, mlp %.4f", result.test.count,
-                     mlp.points, chinchilla.meanAbsoluteError, mlp.meanAbsoluteError))
+        print(
+            String(
+                format: "OLMo by-compute: %d test runs, %d points; per-point MAE chinchilla %.4f, mlp %.4f", result.test.count,
+                mlp.points, chinchilla.meanAbsoluteError, mlp.meanAbsoluteError))
         XCTAssertLessThan(mlp.meanAbsoluteError, chinchilla.meanAbsoluteError)
-        XCTAssertLessThan(try XCTUnwrap(result.models[2].finalScores).meanAbsoluteError, try XCTUnwrap(result.models[0].finalScores).meanAbsoluteError)
+        XCTAssertLessThan(
+            try XCTUnwrap(result.models[2].finalScores).meanAbsoluteError, try XCTUnwrap(result.models[0].finalScores).meanAbsoluteError)
     }
 }

@@ -6,13 +6,18 @@ import Runs
 import Scoring
 
 final class SplitAndRankingTests: XCTestCase {
-    func run(_ name: String, params: Double, tokens: Double, loss: Double, lr: Double = 1e-3, batch: Double = 1e6,
-             source: String = "toy", diverged: Bool = false) -> Run {
-        var run = Run(source: source, name: name,
-                      configuration: [ConfigKey.params: .number(params), ConfigKey.tokens: .number(tokens), ConfigKey.lr: .number(lr),
-                                      ConfigKey.batchSizeTokens: .number(batch)],
-                      curve: [CurvePoint(tokens: tokens, losses: ["loss": loss])], targetLoss: "loss", parameterConvention: .unknown,
-                      provenance: Provenance(file: "test", importer: "test"))
+    func run(
+        _ name: String, params: Double, tokens: Double, loss: Double, lr: Double = 1e-3, batch: Double = 1e6,
+        source: String = "toy", diverged: Bool = false
+    ) -> Run {
+        var run = Run(
+            source: source, name: name,
+            configuration: [
+                ConfigKey.params: .number(params), ConfigKey.tokens: .number(tokens), ConfigKey.lr: .number(lr),
+                ConfigKey.batchSizeTokens: .number(batch)
+            ],
+            curve: [CurvePoint(tokens: tokens, losses: ["loss": loss])], targetLoss: "loss", parameterConvention: .unknown,
+            provenance: Provenance(file: "test", importer: "test"))
         if diverged { run.status = .diverged }
         return run
     }
@@ -20,9 +25,11 @@ final class SplitAndRankingTests: XCTestCase {
     func testByComputeTrainsOnATenthAndTestsOnTenTimes() throws {
         // C = 6 N D: 6e18, 6e19, 1.2e20, 6e20, 6e21. C_max / 10 = 6e20: train 6e18, 6e19, 1.2e20, 6e20;
         // the largest training compute is 6e20, so the test needs C >= 6e21: only "e".
-        let runs = [run("a", params: 1e8, tokens: 1e10, loss: 3), run("b", params: 1e9, tokens: 1e10, loss: 2.8),
-                    run("c", params: 1e9, tokens: 2e10, loss: 2.7), run("d", params: 1e9, tokens: 1e11, loss: 2.5),
-                    run("e", params: 1e10, tokens: 1e11, loss: 2.2)]
+        let runs = [
+            run("a", params: 1e8, tokens: 1e10, loss: 3), run("b", params: 1e9, tokens: 1e10, loss: 2.8),
+            run("c", params: 1e9, tokens: 2e10, loss: 2.7), run("d", params: 1e9, tokens: 1e11, loss: 2.5),
+            run("e", params: 1e10, tokens: 1e11, loss: 2.2)
+        ]
         let sides = try Split(kind: .byCompute).apply(runs)
         XCTAssertEqual(sides.train.map(\.name), ["a", "b", "c", "d"])
         XCTAssertEqual(sides.test.map(\.name), ["e"])
@@ -42,9 +49,11 @@ final class SplitAndRankingTests: XCTestCase {
     func testTopLevelsOfAnyField() throws {
         // C = 6 N D: a, b at 6e18 (b's D one batch more: 6.06e18, within 1%), c at 1.2e19,
         // d at 6e19, e at 6e20; f has no tokens (its C is unknown). Levels: 6e18, 1.2e19, 6e19, 6e20.
-        let runs = [run("a", params: 1e8, tokens: 1e10, loss: 3), run("b", params: 1e8, tokens: 1.01e10, loss: 3.1),
-                    run("c", params: 2e8, tokens: 1e10, loss: 2.9), run("d", params: 1e9, tokens: 1e10, loss: 2.7),
-                    run("e", params: 1e9, tokens: 1e11, loss: 2.4, lr: 2e-3)]
+        let runs = [
+            run("a", params: 1e8, tokens: 1e10, loss: 3), run("b", params: 1e8, tokens: 1.01e10, loss: 3.1),
+            run("c", params: 2e8, tokens: 1e10, loss: 2.9), run("d", params: 1e9, tokens: 1e10, loss: 2.7),
+            run("e", params: 1e9, tokens: 1e11, loss: 2.4, lr: 2e-3)
+        ]
         var f = run("f", params: 1e9, tokens: 1, loss: 2.5)
         f.configuration[ConfigKey.tokens] = nil
         f.curve[0].tokens = nil
@@ -53,7 +62,7 @@ final class SplitAndRankingTests: XCTestCase {
         XCTAssertEqual(two.test.map(\.name), ["d", "e"])
         XCTAssertTrue(two.description.contains("1 run(s) without flops left out"), two.description)
         XCTAssertEqual(try Split.parse("top:params").apply(runs).test.map(\.name), ["d", "e"])
-        XCTAssertEqual(try Split.parse("top:lr:1").apply(runs).test.map(\.name), ["e"])   // a configuration field
+        XCTAssertEqual(try Split.parse("top:lr:1").apply(runs).test.map(\.name), ["e"])  // a configuration field
         XCTAssertEqual(try Split.parse("top:tokens:1").apply(runs).train.map(\.name), ["a", "b", "c", "d"])
         // Four levels cannot give four to the test side and leave training runs.
         XCTAssertThrowsError(try Split.parse("top:flops:4").apply(runs)) { XCTAssertTrue("\($0)".contains("4 level"), "\($0)") }
@@ -64,14 +73,16 @@ final class SplitAndRankingTests: XCTestCase {
     }
 
     func testBySizeBySourceAndRandom() throws {
-        let runs = (0..<20).map { run("r\($0)", params: [1e8, 2e8, 4e8, 8e8][$0 % 4], tokens: 1e10, loss: 3, source: $0 % 5 == 0 ? "other" : "toy") }
-        let bySize = try Split(kind: .bySize).apply(runs)   // the two largest sizes, 4e8 and 8e8
+        let runs = (0..<20).map {
+            run("r\($0)", params: [1e8, 2e8, 4e8, 8e8][$0 % 4], tokens: 1e10, loss: 3, source: $0 % 5 == 0 ? "other" : "toy")
+        }
+        let bySize = try Split(kind: .bySize).apply(runs)  // the two largest sizes, 4e8 and 8e8
         XCTAssertEqual(Set(bySize.test.compactMap(\.params)), [4e8, 8e8])
         XCTAssertEqual(Set(bySize.train.compactMap(\.params)), [1e8, 2e8])
         let threshold = try Split(kind: .bySize, threshold: 8e8).apply(runs)
         XCTAssertEqual(threshold.test.count, 5)
         let bySource = try Split(kind: .bySource, testSource: "other").apply(runs)
-        XCTAssertEqual(bySource.test.count, 4)   // r0, r5, r10, r15
+        XCTAssertEqual(bySource.test.count, 4)  // r0, r5, r10, r15
         XCTAssertTrue(bySource.train.allSatisfy { $0.source == "toy" })
         XCTAssertThrowsError(try Split(kind: .bySource, testSource: "missing").apply(runs))
         let random = try Split(kind: .random, seed: 4).apply(runs)
@@ -81,15 +92,20 @@ final class SplitAndRankingTests: XCTestCase {
     }
 
     func testScoresByHand() throws {
-        let items = [Scores.Item(prediction: PointPrediction(loss: 2.0, lower: 1.9, upper: 2.1, divergenceProbability: 0.1), actual: 2.2, diverged: false),
-                     Scores.Item(prediction: PointPrediction(loss: 3.0, lower: 2.9, upper: 3.2, divergenceProbability: 0.2), actual: 3.0, diverged: false),
-                     Scores.Item(prediction: PointPrediction(loss: 2.5, lower: 2.4, upper: 2.6, divergenceProbability: 0.9), actual: 9.0, diverged: true)]
+        let items = [
+            Scores.Item(
+                prediction: PointPrediction(loss: 2.0, lower: 1.9, upper: 2.1, divergenceProbability: 0.1), actual: 2.2, diverged: false),
+            Scores.Item(
+                prediction: PointPrediction(loss: 3.0, lower: 2.9, upper: 3.2, divergenceProbability: 0.2), actual: 3.0, diverged: false),
+            Scores.Item(
+                prediction: PointPrediction(loss: 2.5, lower: 2.4, upper: 2.6, divergenceProbability: 0.9), actual: 9.0, diverged: true)
+        ]
         let scores = try XCTUnwrap(Scores.of(items))
-        XCTAssertEqual(scores.points, 2)                                                  // the diverged run is left out
-        XCTAssertEqual(scores.meanAbsoluteError, 0.1, accuracy: 1e-12)                    // (0.2 + 0) / 2
+        XCTAssertEqual(scores.points, 2)  // the diverged run is left out
+        XCTAssertEqual(scores.meanAbsoluteError, 0.1, accuracy: 1e-12)  // (0.2 + 0) / 2
         XCTAssertEqual(scores.meanRelativeError, (0.2 / 2.2) / 2, accuracy: 1e-12)
-        XCTAssertEqual(try XCTUnwrap(scores.coverage90), 0.5)                             // 2.2 is outside [1.9, 2.1]
-        XCTAssertEqual(try XCTUnwrap(scores.divergenceAUC), 1)                            // 0.9 above both 0.1 and 0.2
+        XCTAssertEqual(try XCTUnwrap(scores.coverage90), 0.5)  // 2.2 is outside [1.9, 2.1]
+        XCTAssertEqual(try XCTUnwrap(scores.divergenceAUC), 1)  // 0.9 above both 0.1 and 0.2
         // Kendall tau-b with ties in both: x = [1, 1, 2], y = [1, 2, 2]: pairs (1,2) tie in x,
         // (2,3) tie in y, (1,3) concordant: 1 / sqrt((1 + 0 + 1)(1 + 0 + 1)) = 0.5.
         XCTAssertEqual(Metrics.kendall([1, 1, 2], [1, 2, 2]), 0.5, accuracy: 1e-12)
@@ -105,21 +121,27 @@ final class SplitAndRankingTests: XCTestCase {
         var limitation: String? { nil }
         init(_ name: String, _ table: [String: Double]) { self.name = name; self.table = table }
         func fit(train: [Run]) throws {}
-        func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] { points.map { _ in table[run.name].map { PointPrediction(loss: $0) } } }
+        func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
+            points.map { _ in table[run.name].map { PointPrediction(loss: $0) } }
+        }
     }
 
     func testRankingRegretByHand() throws {
         // One (N, D) group of 4 runs (and a smaller training run so by-size has two sizes).
         // N = 1e9, D = 2e10: lr* = 1.78 x 1e9^-0.712 x 2e10^0.307 = 1.011e-3, batch* = 0.573 x 2e10^0.571 = 4.37e5 tokens.
-        let group = [run("g1", params: 1e9, tokens: 2e10, loss: 2.30, lr: 1e-3, batch: 5e5),    // nearest the law's optimum
-                     run("g2", params: 1e9, tokens: 2e10, loss: 2.25, lr: 2e-3, batch: 5e5),
-                     run("g3", params: 1e9, tokens: 2e10, loss: 2.20, lr: 4e-3, batch: 1e6),    // the best
-                     run("g4", params: 1e9, tokens: 2e10, loss: 2.45, lr: 8e-3, batch: 1e6)]
+        let group = [
+            run("g1", params: 1e9, tokens: 2e10, loss: 2.30, lr: 1e-3, batch: 5e5),  // nearest the law's optimum
+            run("g2", params: 1e9, tokens: 2e10, loss: 2.25, lr: 2e-3, batch: 5e5),
+            run("g3", params: 1e9, tokens: 2e10, loss: 2.20, lr: 4e-3, batch: 1e6),  // the best
+            run("g4", params: 1e9, tokens: 2e10, loss: 2.45, lr: 8e-3, batch: 1e6)
+        ]
         let runs = group + [run("small", params: 1e8, tokens: 2e10, loss: 3)]
         let optimum = Ranking.stepLawOptimum(params: 1e9, tokens: 2e10)
         XCTAssertEqual(optimum.lr, 1.78 * pow(1e9, -0.712) * pow(2e10, 0.307), accuracy: 1e-15)
-        let models: [BacktestModel] = [TableModel("picks-g1", ["g1": 2.1, "g2": 2.2, "g3": 2.3, "g4": 2.4]),
-                                       TableModel("flat", ["g1": 2.3, "g2": 2.3, "g3": 2.3, "g4": 2.3])]
+        let models: [BacktestModel] = [
+            TableModel("picks-g1", ["g1": 2.1, "g2": 2.2, "g3": 2.3, "g4": 2.4]),
+            TableModel("flat", ["g1": 2.3, "g2": 2.3, "g3": 2.3, "g4": 2.3])
+        ]
         let backtest = try Backtester.run(runs: runs, split: Split(kind: .bySize, threshold: 1e9), models: models)
         let ranking = Ranking.evaluate(backtest)
         XCTAssertEqual(ranking.groups, 1)

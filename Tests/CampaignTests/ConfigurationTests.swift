@@ -17,11 +17,11 @@ final class ConfigurationTests: XCTestCase {
 
     func testAFileChangesOnlyWhatItNames() throws {
         let yaml = """
-        teams: 4
-        experiment_design_weeks: {sigma: 0.5}
-        research_taste: [[1e26, 0.01], [1e40, 0.2]]
-        taste_rule: weighted
-        """
+            teams: 4
+            experiment_design_weeks: {sigma: 0.5}
+            research_taste: [[1e26, 0.01], [1e40, 0.2]]
+            taste_rule: weighted
+            """
         let configuration = try CampaignConfiguration.parse(yaml, origin: "c.yaml")
         var expected = CampaignConfiguration()
         expected.teams = 4

@@ -18,10 +18,12 @@ final class ScheduleTests: XCTestCase {
             (1e29, [2.449, 1.612, 8.660, 0.90, 2.828, 0.0075]),
             (1e31, [7.438, 4.670, 33.89, 0.7823, 5.842, 0.01677]),
             (1e34, [316.2, 50, 1581, 0.575, 40, 0.05]),
-            (1e36, [3162, 200, 15811, 0.5, 160, 0.0687]),
+            (1e36, [3162, 200, 15811, 0.5, 160, 0.0687])
         ]
-        let schedules = [defaults.experimentDesignSpeedup, defaults.softwareDesignSpeedup, defaults.softwareProgrammingSpeedup,
-                         defaults.experimentMonitoringEfficiency, defaults.experimentAnalysisSpeedup, defaults.researchTaste]
+        let schedules = [
+            defaults.experimentDesignSpeedup, defaults.softwareDesignSpeedup, defaults.softwareProgrammingSpeedup,
+            defaults.experimentMonitoringEfficiency, defaults.experimentAnalysisSpeedup, defaults.researchTaste
+        ]
         let names = ["ED", "SD", "SP", "EM", "EA", "taste"]
         for (compute, expected) in table {
             for (index, schedule) in schedules.enumerated() {

@@ -7,8 +7,9 @@ import XCTest
 
 final class SimulationTests: XCTestCase {
     static let seeds = 20
-    static let traces = CampaignRunner.run([CampaignConfiguration().withoutAutomation, CampaignConfiguration()],
-                                           simulations: seeds, seed: 0)
+    static let traces = CampaignRunner.run(
+        [CampaignConfiguration().withoutAutomation, CampaignConfiguration()],
+        simulations: seeds, seed: 0)
 
     func testTheSameSeedReplaysAndAnotherDiffers() {
         let configuration = CampaignConfiguration()
@@ -29,8 +30,9 @@ final class SimulationTests: XCTestCase {
             // One experiment finishes per event; AE only grows; EC = AE x physical compute.
             XCTAssertEqual(after[.finishedExperiments], before[.finishedExperiments] + 1)
             XCTAssertGreaterThan(after[.algorithmicEfficiency], before[.algorithmicEfficiency])
-            XCTAssertEqual(after[.effectiveCompute], after[.algorithmicEfficiency] * after[.physicalCompute],
-                           accuracy: after[.effectiveCompute] * 1e-12)
+            XCTAssertEqual(
+                after[.effectiveCompute], after[.algorithmicEfficiency] * after[.physicalCompute],
+                accuracy: after[.effectiveCompute] * 1e-12)
             XCTAssertGreaterThanOrEqual(after[.startedExperiments], after[.finishedExperiments])
         }
         // 2,000 experiments chosen in batches of 50: the start that chooses the last batch empties
@@ -55,8 +57,10 @@ final class SimulationTests: XCTestCase {
         let summary = CampaignRunSummary(Self.traces[0])
         let band = try XCTUnwrap(summary.doublingTimes["2024-2025"])
         let median = try XCTUnwrap(band.median)
-        print(String(format: "no automation, 2024-2025: median doubling %.3f years [%.3f, %.3f] over %d seeds", median,
-                     band.p10 ?? .nan, band.p90 ?? .nan, band.count))
+        print(
+            String(
+                format: "no automation, 2024-2025: median doubling %.3f years [%.3f, %.3f] over %d seeds", median,
+                band.p10 ?? .nan, band.p90 ?? .nan, band.count))
         XCTAssertEqual(band.count, Self.seeds)
         XCTAssertGreaterThanOrEqual(median, 0.4)
         XCTAssertLessThanOrEqual(median, 0.9)

@@ -9,8 +9,9 @@ import XCTest
 
 final class CostRegressionTests: XCTestCase {
     static let regression = Result {
-        CostRegression(systems: try EpochSystems.load(path: datasetsRoot + "/epoch_notable_models/notable_ai_models.csv"),
-                       model: try CostModel.load(directory: datasetsRoot + "/epoch_training_costs", estimating: false))
+        CostRegression(
+            systems: try EpochSystems.load(path: datasetsRoot + "/epoch_notable_models/notable_ai_models.csv"),
+            model: try CostModel.load(directory: datasetsRoot + "/epoch_training_costs", estimating: false))
     }
 
     /// The baseline fitted on every system reproduces the in-sample R^2 of 0.836.
@@ -31,10 +32,14 @@ final class CostRegressionTests: XCTestCase {
     func testFeaturesBeatComputeAloneOnEveryFoldAssignment() throws {
         let regression = try Self.regression.get()
         let report = regression.report()
-        print(String(format: "cost regression, %d systems, grouped 5-fold CV R^2 on log10 cost: %@ (baseline %@)", report.systems,
-                     report.full.map { String(format: "%.3f", $0) }.joined(separator: " "),
-                     report.baseline.map { String(format: "%.3f", $0) }.joined(separator: " ")))
-        print("  with the chip-hours of the finished run (a ceiling): " + report.withChipHours.map { String(format: "%.3f", $0) }.joined(separator: " "))
+        print(
+            String(
+                format: "cost regression, %d systems, grouped 5-fold CV R^2 on log10 cost: %@ (baseline %@)", report.systems,
+                report.full.map { String(format: "%.3f", $0) }.joined(separator: " "),
+                report.baseline.map { String(format: "%.3f", $0) }.joined(separator: " ")))
+        print(
+            "  with the chip-hours of the finished run (a ceiling): "
+                + report.withChipHours.map { String(format: "%.3f", $0) }.joined(separator: " "))
         for effect in report.without {
             print("  without \(effect.group): " + effect.r2.map { String(format: "%.3f", $0) }.joined(separator: " "))
         }

@@ -43,7 +43,8 @@ final class CostsTests: XCTestCase {
     func testCloudPriceFollowsThePaperRule() throws {
         let model = try model()
         let h100 = try model.chips.chip(named: "NVIDIA H100 SXM5 80GB")
-        let estimate = try model.estimate(TrainingPlan(flop: 6e21, chip: h100, chips: 1024, utilization: 0.4, start: CalendarDay(year: 2024, month: 3, day: 1)))
+        let estimate = try model.estimate(
+            TrainingPlan(flop: 6e21, chip: h100, chips: 1024, utilization: 0.4, start: CalendarDay(year: 2024, month: 3, day: 1)))
         let threeYear = try XCTUnwrap(estimate.cloud["3-year"])
         XCTAssertEqual(threeYear.quote.vendor, "Google Cloud")
         XCTAssertEqual(threeYear.quote.dollars, 4.86)
@@ -83,7 +84,8 @@ final class CostsTests: XCTestCase {
     /// ways, in 2023 dollars.
     func testReproducesCottierCosts() throws {
         let model = try model()
-        let systems = Dictionary(try EpochSystems.load(directory: Self.directory).map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
+        let systems = Dictionary(
+            try EpochSystems.load(directory: Self.directory).map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
         let reader = try String(contentsOfFile: Self.directory + "/model_costs.csv", encoding: .utf8).split(separator: "\n").dropFirst()
         var amortized: [Double] = [], cloud: [Double] = [], costed: [(CalendarDay, Double)] = []
         for line in reader {
@@ -101,8 +103,11 @@ final class CostsTests: XCTestCase {
             return (sorted[sorted.count / 2], Double(ratios.filter { $0 >= 1 / 1.5 && $0 <= 1.5 }.count) / Double(ratios.count))
         }
         let (amortizedMedian, amortizedWithin) = summary(amortized), (cloudMedian, cloudWithin) = summary(cloud)
-        print(String(format: "Cottier et al. reproduced: amortized %d systems, median ratio %.3f, %.0f%% within 1.5x; cloud %d, median %.3f, %.0f%% within 1.5x",
-                     amortized.count, amortizedMedian, amortizedWithin * 100, cloud.count, cloudMedian, cloudWithin * 100))
+        print(
+            String(
+                format:
+                    "Cottier et al. reproduced: amortized %d systems, median ratio %.3f, %.0f%% within 1.5x; cloud %d, median %.3f, %.0f%% within 1.5x",
+                amortized.count, amortizedMedian, amortizedWithin * 100, cloud.count, cloudMedian, cloudWithin * 100))
         // 37 systems have hardware, count and time; 35 of them a cloud price (two predate any).
         XCTAssertGreaterThanOrEqual(amortized.count, 30)
         XCTAssertGreaterThanOrEqual(cloud.count, 30)
@@ -110,8 +115,10 @@ final class CostsTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cloudWithin, 0.8)
         // The paper: frontier training's amortized cost grew 2.4x a year since 2016 (95% CI 2.0x-3.1x).
         let growth = try XCTUnwrap(GrowthTrend.fit(costed.map { (date: $0.0, value: $0.1) }))
-        print(String(format: "amortized cost growth since 2016: %.2fx a year (95%% CI %.2f-%.2f, %d systems)",
-                     growth.perYear, growth.interval.lowerBound, growth.interval.upperBound, growth.points))
+        print(
+            String(
+                format: "amortized cost growth since 2016: %.2fx a year (95%% CI %.2f-%.2f, %d systems)",
+                growth.perYear, growth.interval.lowerBound, growth.interval.upperBound, growth.points))
         XCTAssertTrue((2.0...3.1).contains(growth.perYear), "\(growth.perYear)")
     }
 
@@ -143,10 +150,14 @@ final class CostsTests: XCTestCase {
         XCTAssertEqual(try model.chips.chip(named: "h100 sxm5 80gb").name, "NVIDIA H100 SXM5 80GB")
         let h100 = try model.chips.chip(named: "NVIDIA H100 SXM5 80GB")
         let day = CalendarDay(year: 2024, month: 3, day: 1)
-        for (utilization, chips, start, field) in [(0.0, 8, day, "--mfu"), (1.5, 8, day, "--mfu"), (0.4, 0, day, "--chips"), (0.4, -3, day, "--chips"),
-                                                   (0.4, 8, CalendarDay(year: 2031, month: 1, day: 1), "--start"),
-                                                   (0.4, 8, CalendarDay(year: 2005, month: 1, day: 1), "--start")] {
-            XCTAssertThrowsError(try model.estimate(TrainingPlan(flop: 1e21, chip: h100, chips: chips, utilization: utilization, start: start))) { error in
+        for (utilization, chips, start, field) in [
+            (0.0, 8, day, "--mfu"), (1.5, 8, day, "--mfu"), (0.4, 0, day, "--chips"), (0.4, -3, day, "--chips"),
+            (0.4, 8, CalendarDay(year: 2031, month: 1, day: 1), "--start"),
+            (0.4, 8, CalendarDay(year: 2005, month: 1, day: 1), "--start")
+        ] {
+            XCTAssertThrowsError(
+                try model.estimate(TrainingPlan(flop: 1e21, chip: h100, chips: chips, utilization: utilization, start: start))
+            ) { error in
                 XCTAssertEqual((error as? CostError)?.field, field, "\(error)")
             }
         }
@@ -161,9 +172,12 @@ final class CostsTests: XCTestCase {
         var inside = 0, total = 0
         for system in try EpochSystems.load(directory: Self.directory) {
             guard let name = system.hardware, let chip = model.chips.chips[name], let peak = chip.peakFLOPs(nil)?.flops,
-                  let flop = system.compute, let published = system.published else { continue }
+                let flop = system.compute, let published = system.published
+            else { continue }
             var utilization = system.utilization
-            if utilization == nil, let count = system.quantity, let hours = system.hours { utilization = flop / (peak * count * hours * 3600) }
+            if utilization == nil, let count = system.quantity, let hours = system.hours {
+                utilization = flop / (peak * count * hours * 3600)
+            }
             guard let utilization, (0.01...1).contains(utilization) else { continue }
             let estimate = estimator.utilization(flop: flop, chip: chip, date: published)
             total += 1
@@ -174,7 +188,8 @@ final class CostsTests: XCTestCase {
         XCTAssertGreaterThan(total, 200)
         XCTAssertTrue((0.85...0.95).contains(coverage), "\(coverage)")
         let h100 = try model.chips.chip(named: "NVIDIA H100 SXM5 80GB")
-        let given = try model.estimate(TrainingPlan(flop: 1e24, chip: h100, chips: 1024, utilization: 0.4, start: CalendarDay(year: 2024, month: 6, day: 1)))
+        let given = try model.estimate(
+            TrainingPlan(flop: 1e24, chip: h100, chips: 1024, utilization: 0.4, start: CalendarDay(year: 2024, month: 6, day: 1)))
         XCTAssertTrue(given.estimated.isEmpty)
         // Chips and MFU both left out: both estimated, and the time's interval brackets it.
         let open = try model.estimate(TrainingPlan(flop: 1e24, chip: h100, chips: nil, start: CalendarDay(year: 2024, month: 6, day: 1)))

@@ -6,19 +6,20 @@ import XCTest
 
 final class CSVReaderTests: XCTestCase {
     func testPlainAndQuotedRowsReadAlikeWhereverTheReadsCut() throws {
-        let text = "run,step,note,loss\r\n"              // CRLF header
-            + "alpha,1,,3.5\n"                          // an empty field
-            + "alpha,2,\"a, quoted\"\"note\",3.25\n"    // a quoted comma and a doubled quote
-            + "\n"                                      // a blank line, skipped
+        let text =
+            "run,step,note,loss\r\n"  // CRLF header
+            + "alpha,1,,3.5\n"  // an empty field
+            + "alpha,2,\"a, quoted\"\"note\",3.25\n"  // a quoted comma and a doubled quote
+            + "\n"  // a blank line, skipped
             + "beta,1,plain,3.0\r\n"
-            + "beta,2,\"two\nlines\",2.9\n"             // a newline inside quotes
-            + "gamma,1,x\ry,2.8\n"                      // a stray carriage return, dropped
-            + "gamma,2,ünïcode,2.7"                     // no final newline
+            + "beta,2,\"two\nlines\",2.9\n"  // a newline inside quotes
+            + "gamma,1,x\ry,2.8\n"  // a stray carriage return, dropped
+            + "gamma,2,ünïcode,2.7"  // no final newline
         let expected: [[String]] = [
             ["alpha", "1", "", "3.5"], ["alpha", "2", "a, quoted\"note", "3.25"], ["beta", "1", "plain", "3.0"],
-            ["beta", "2", "two\nlines", "2.9"], ["gamma", "1", "xy", "2.8"], ["gamma", "2", "ünïcode", "2.7"],
+            ["beta", "2", "two\nlines", "2.9"], ["gamma", "1", "xy", "2.8"], ["gamma", "2", "ünïcode", "2.7"]
         ]
-        let lines = [2, 3, 5, 6, 8, 9]   // where each row starts, counted by hand above
+        let lines = [2, 3, 5, 6, 8, 9]  // where each row starts, counted by hand above
         for chunkSize in [nil, 1, 3, 7, 16] {
             let reader = try CSVReader(data: Data(text.utf8), chunkSize: chunkSize)
             XCTAssertEqual(reader.header, ["run", "step", "note", "loss"])

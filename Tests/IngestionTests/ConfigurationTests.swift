@@ -21,16 +21,19 @@ final class ConfigurationTests: XCTestCase {
     }
 
     func testFlatNestedAndYAMLReadToTheSameConfiguration() throws {
-        let flat = try Configuration.read("""
+        let flat = try Configuration.read(
+            """
             {"n_params": 1.2e9, "d_model": 1536, "optimizer": "muon", "learning_rate": 0.004, "wd": 0.1,
              "batch_tokens": 524288, "seq_len": 2048, "lr_schedule": "cosine", "warmup_steps": 1000, "total_steps": 184324}
             """, origin: "flat")
-        let nested = try Configuration.read("""
+        let nested = try Configuration.read(
+            """
             {"model": {"d_model": 1536}, "optimizer": {"name": "muon", "lr": 0.004, "weight_decay": 0.1},
              "data": {"batch_tokens": 524288, "seq_len": 2048},
              "schedule": {"name": "cosine", "warmup_steps": 1000, "total_steps": 184324}, "n_params": 1.2e9, "run_id": "x"}
             """, origin: "nested")
-        let yaml = try Configuration.read("""
+        let yaml = try Configuration.read(
+            """
             model:
               d_model: 1536
             optimizer:
@@ -115,8 +118,9 @@ final class ConfigurationTests: XCTestCase {
             XCTAssertEqual((error as? IngestError)?.field, ConfigKey.tokens)
         }
         // N from the architecture, D from steps x batch: enough.
-        let shape = try Configuration.read(#"{"d_model": 768, "n_layers": 12, "vocab_size": 50304, "total_steps": 1000, "batch_size_tokens": 524288}"#,
-                                           origin: "test")
+        let shape = try Configuration.read(
+            #"{"d_model": 768, "n_layers": 12, "vocab_size": 50304, "total_steps": 1000, "batch_size_tokens": 524288}"#,
+            origin: "test")
         XCTAssertNoThrow(try shape.checkPredictable())
         XCTAssertEqual(shape.tokens, 1000 * 524_288)
     }

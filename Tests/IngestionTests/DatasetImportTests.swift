@@ -34,7 +34,7 @@ final class DatasetImportTests: XCTestCase {
         XCTAssertEqual(runs.count, 1911)  // the datasets README
         let first = try XCTUnwrap(runs.first)
         XCTAssertEqual(first.number(ConfigKey.dModel), 960)
-        XCTAssertEqual(first.number(ConfigKey.seqLen), 2048)   // 1e11 / (736 x 66342)
+        XCTAssertEqual(first.number(ConfigKey.seqLen), 2048)  // 1e11 / (736 x 66342)
         XCTAssertEqual(first.number(ConfigKey.minLR), 1e-5)
         XCTAssertEqual(first.finalLoss!, 2.3976109618296744, accuracy: 1e-12)
         XCTAssertEqual(Set(runs.map(\.id)).count, runs.count, "run ids must be distinct")
@@ -54,14 +54,14 @@ final class DatasetImportTests: XCTestCase {
             XCTAssertEqual(files.count, ["runs": 24, "decay": 20, "const": 4][folder])
         }
         let oneB = try XCTUnwrap(try collect(OLMoLadderImporter(), root + "/olmo_ladder/runs/1B-1xC.csv").runs.first)
-        XCTAssertEqual(oneB.params, 1_279_395_840)          // the datasets README
+        XCTAssertEqual(oneB.params, 1_279_395_840)  // the datasets README
         // D is what the log says, its last throughput/total_tokens, one batch past 1xC (20 N).
         let lines = try String(contentsOfFile: root + "/olmo_ladder/runs/1B-1xC.csv", encoding: .utf8).split(whereSeparator: \.isNewline)
         let column = try XCTUnwrap(lines[0].split(separator: ",").firstIndex(of: "throughput/total_tokens"))
         let logged = try XCTUnwrap(Double(lines.last!.split(separator: ",", omittingEmptySubsequences: false)[column]))
         XCTAssertEqual(oneB.tokens, logged)
         XCTAssertEqual(oneB.tokens!, 20 * 1_279_395_840, accuracy: 20 * 1_279_395_840 * 0.001)
-        XCTAssertEqual(oneB.provenance.assumed?[ConfigKey.tokens], nil)     // stated by the log, not assumed
+        XCTAssertEqual(oneB.provenance.assumed?[ConfigKey.tokens], nil)  // stated by the log, not assumed
     }
 
     func testMultiPowerLaw() throws {
@@ -106,10 +106,11 @@ final class DatasetImportTests: XCTestCase {
         XCTAssertEqual(try collect(SLDBenchImporter(task: .vocabulary), vocabulary).runs.count, 1200)
         XCTAssertEqual(try dataLines(vocabulary).count, 1200)
         let moe = base + "/moe_scaling_law/data.csv"
-        let pairs = Set(try dataLines(moe).map { line -> String in
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            return "\(fields[0])-\(fields[16])"  // hyper_id, seed
-        })
+        let pairs = Set(
+            try dataLines(moe).map { line -> String in
+                let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+                return "\(fields[0])-\(fields[16])"  // hyper_id, seed
+            })
         XCTAssertEqual(try collect(SLDBenchImporter(task: .moeCurves), moe).runs.count, pairs.count)
         let mixturePath = base + "/domain_mixture_scaling_law/all_models_data.json"
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: mixturePath))) as! [String: [String: [Any]]]

@@ -40,7 +40,8 @@ final class RunFolderTests: XCTestCase {
             points += try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any]).count
         }
         XCTAssertEqual(runs.reduce(0) { $0 + $1.curve.count }, points)
-        let marin = try XCTUnwrap(runs.first { $0.name == "ncpl_marin_baseline-adam-1.2b-lr0.002-d92767" } ?? runs.first { $0.source == "ncpl-marin" })
+        let marin = try XCTUnwrap(
+            runs.first { $0.name == "ncpl_marin_baseline-adam-1.2b-lr0.002-d92767" } ?? runs.first { $0.source == "ncpl-marin" })
         XCTAssertNotNil(marin.configuration[ConfigKey.optimizer]?.text)
         XCTAssertEqual(marin.configuration[ConfigKey.evalDataset], .text("c4_en"))
         XCTAssertEqual(marin.curve.first?.step, 0, "Marin logs the loss at initialisation")
@@ -57,15 +58,17 @@ final class RunFolderTests: XCTestCase {
         let run = try XCTUnwrap(sink.runs.first)
         // 12 layers x (attention 4 x 768 x 768 + ReLU^2 MLP 2 x 768 x 3072) + untied embeddings 2 x 8192 x 768.
         XCTAssertEqual(run.params, 12 * (4 * 768 * 768 + 2 * 768 * 3072) + 2 * 8192 * 768)
-        XCTAssertEqual(run.configuration[ConfigKey.decayFraction], .number(0.2))   // schedule.warmdown_ratio
-        XCTAssertEqual(run.configuration["matrix_lr"], .number(0.01))             // optimizer.extra.matrix_lr
-        XCTAssertNil(run.configuration["val_bpb"] ?? run.configuration["extra.val_bpb"], "an outcome logged beside the recipe is not an input")
+        XCTAssertEqual(run.configuration[ConfigKey.decayFraction], .number(0.2))  // schedule.warmdown_ratio
+        XCTAssertEqual(run.configuration["matrix_lr"], .number(0.01))  // optimizer.extra.matrix_lr
+        XCTAssertNil(
+            run.configuration["val_bpb"] ?? run.configuration["extra.val_bpb"], "an outcome logged beside the recipe is not an input")
         XCTAssertEqual(RunFolderImporter.source(for: folder + "/config.json"), "nanochat")
     }
 
     func testBadFoldersAreRefusedByFileAndField() throws {
         let folder = try temporaryFolder()
-        let config = #"{"model": {"n_layers": 2, "d_model": 64, "vocab_size": 100}, "optimizer": {"name": "adamw", "lr": 0.001},"#
+        let config =
+            #"{"model": {"n_layers": 2, "d_model": 64, "vocab_size": 100}, "optimizer": {"name": "adamw", "lr": 0.001},"#
             + #" "data": {"batch_tokens": 1024}, "schedule": {"lr_schedule": "cosine", "total_steps": 10}}"#
         try write(folder, run: "text_loss", config: config, losses: #"{"0": 4.6, "10": "NaN"}"#)
         try write(folder, run: "bad_step", config: config, losses: #"{"zero": 4.6}"#)
@@ -81,11 +84,14 @@ final class RunFolderTests: XCTestCase {
         }
         XCTAssertTrue(refusal("text_loss").contains("text_loss/losses.json field '10'"), refusal("text_loss"))
         XCTAssertTrue(refusal("bad_step").contains("field 'zero'"), refusal("bad_step"))
-        XCTAssertTrue(refusal("bad_json").contains("bad_json/losses.json") && refusal("bad_json").contains("not valid JSON"), refusal("bad_json"))
+        XCTAssertTrue(
+            refusal("bad_json").contains("bad_json/losses.json") && refusal("bad_json").contains("not valid JSON"), refusal("bad_json"))
         XCTAssertTrue(refusal("twice").contains("d_model"), refusal("twice"))
         // A folder without losses.json is a run to predict: its steps from eval_interval.
-        try write(folder, run: "planned", config: config.replacingOccurrences(of: "\"total_steps\": 10", with: "\"total_steps\": 25")
-                    .replacingOccurrences(of: "}}", with: "}, \"eval_interval\": 10}"), losses: nil)
+        try write(
+            folder, run: "planned",
+            config: config.replacingOccurrences(of: "\"total_steps\": 10", with: "\"total_steps\": 25")
+                .replacingOccurrences(of: "}}", with: "}, \"eval_interval\": 10}"), losses: nil)
         let planned = try RunFolderImporter.readAll(folder + "/planned")
         XCTAssertEqual(planned.first?.curve.map(\.step), [0, 10, 20, 25])
     }
@@ -116,8 +122,8 @@ final class RateScheduleTests: XCTestCase {
     /// training uses too, Predictor.Trainer).
     func testWarmupCosineAtHandWorkedSteps() {
         let schedule = RateSchedule(shape: .cosine, peak: 1, warmupSteps: 10, totalSteps: 110, finalRatio: 0.1)
-        XCTAssertEqual(schedule.rate(at: 1), 0.1, accuracy: 1e-12)    // 1/10 of the peak
-        XCTAssertEqual(schedule.rate(at: 10), 1, accuracy: 1e-12)     // the peak at the end of warmup
+        XCTAssertEqual(schedule.rate(at: 1), 0.1, accuracy: 1e-12)  // 1/10 of the peak
+        XCTAssertEqual(schedule.rate(at: 10), 1, accuracy: 1e-12)  // the peak at the end of warmup
         XCTAssertEqual(schedule.rate(at: 60), 0.55, accuracy: 1e-12)  // halfway: (1 + 0.1) / 2
         XCTAssertEqual(schedule.rate(at: 35), 0.1 + 0.9 * 0.5 * (1 + cos(Double.pi * 0.25)), accuracy: 1e-12)
         XCTAssertEqual(schedule.rate(at: 110), 0.1, accuracy: 1e-12)
@@ -128,8 +134,10 @@ final class RateScheduleTests: XCTestCase {
     /// length as it sets the configuration's (the schedule read batch_size_tokens only, and
     /// had no length at all for such a recipe).
     func testTotalStepsFollowOneRule() throws {
-        let sequences: [String: ConfigValue] = [ConfigKey.lr: .number(0.002), ConfigKey.tokens: .number(2e9), ConfigKey.warmupSteps: .number(10),
-                                                ConfigKey.batchSizeSeqs: .number(256), ConfigKey.seqLen: .number(4096)]
+        let sequences: [String: ConfigValue] = [
+            ConfigKey.lr: .number(0.002), ConfigKey.tokens: .number(2e9), ConfigKey.warmupSteps: .number(10),
+            ConfigKey.batchSizeSeqs: .number(256), ConfigKey.seqLen: .number(4096)
+        ]
         // 2e9 / (256 x 4096 = 1,048,576) = 1907.35 steps, rounded.
         XCTAssertEqual(Configuration(sequences).totalSteps, 1907)
         XCTAssertEqual(try XCTUnwrap(try RateSchedule(configuration: sequences)).totalSteps, 1907)
@@ -140,13 +148,15 @@ final class RateScheduleTests: XCTestCase {
     }
 
     func testAConfigurationStatesItsScheduleOrNone() throws {
-        var configuration: [String: ConfigValue] = [ConfigKey.lr: .number(0.02), ConfigKey.totalSteps: .number(1990),
-                                                    ConfigKey.lrSchedule: .text("warmup_stable_warmdown"), ConfigKey.decayFraction: .number(0.2),
-                                                    ConfigKey.finalLRRatio: .number(0)]
+        var configuration: [String: ConfigValue] = [
+            ConfigKey.lr: .number(0.02), ConfigKey.totalSteps: .number(1990),
+            ConfigKey.lrSchedule: .text("warmup_stable_warmdown"), ConfigKey.decayFraction: .number(0.2),
+            ConfigKey.finalLRRatio: .number(0)
+        ]
         let schedule = try XCTUnwrap(try RateSchedule(configuration: configuration))
         XCTAssertEqual(schedule.shape, .wsd)
         XCTAssertEqual(schedule.decaySteps, 398)
-        XCTAssertEqual(schedule.rate(at: 1592), 0.02)                       // the last stable step
+        XCTAssertEqual(schedule.rate(at: 1592), 0.02)  // the last stable step
         XCTAssertEqual(schedule.rate(at: 1990), 0, accuracy: 1e-15)
         configuration[ConfigKey.lrSchedule] = .text("cosin")
         XCTAssertThrowsError(try RateSchedule(configuration: configuration)) { error in

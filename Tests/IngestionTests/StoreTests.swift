@@ -37,7 +37,7 @@ final class StoreTests: XCTestCase {
         for line in try dataLines(path) {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let key = fields[11] + "/" + fields[10]  // N / D
-            let loss = Double(fields[8])!             // smooth loss
+            let loss = Double(fields[8])!  // smooth loss
             groups[key, default: []].append(loss)
             rows.append((key, loss))
         }
@@ -95,9 +95,15 @@ final class StoreTests: XCTestCase {
             ("quote.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,10\n\"b,2", ["quote.csv:3", "never closed"]),
             ("types.csv", "run,step,lr,loss,n\nb,1,0.001,abc,10\n", ["types.csv:2", "'loss'", "not a number"]),
             ("nan.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,10\nb,2,0.001,NaN,10\n", ["nan.csv:3", "'loss'", "nan"]),
-            ("backwards.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,1,0.001,2.9,10\n", ["backwards.csv:3", "'step'", "step 1 follows step 2"]),
+            (
+                "backwards.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,1,0.001,2.9,10\n",
+                ["backwards.csv:3", "'step'", "step 1 follows step 2"]
+            ),
             // The offending row's line, not the run's first: the fourth point (line 5) goes back.
-            ("repeat.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,3,0.001,2.9,10\nb,4,0.001,2.8,10\nb,4,0.001,2.7,10\n", ["repeat.csv:5", "'step'"]),
+            (
+                "repeat.csv", "run,step,lr,loss,n\nb,2,0.001,3.0,10\nb,3,0.001,2.9,10\nb,4,0.001,2.8,10\nb,4,0.001,2.7,10\n",
+                ["repeat.csv:5", "'step'"]
+            ),
             ("negative.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,-5\n", ["negative.csv", "'params'", "positive"]),
             ("binary.csv", "run,step,lr,loss,n\n\u{0}\u{1}\u{2}garbage\n", ["binary.csv:2", "binary"]),
             // Impossible points: no loss is negative, zero or 1e300; no step is negative or 1e30.
@@ -105,7 +111,7 @@ final class StoreTests: XCTestCase {
             ("zero.csv", "run,step,lr,loss,n\nb,1,0.001,0,10\n", ["zero.csv", "'loss'", "above 0"]),
             ("huge.csv", "run,step,lr,loss,n\nb,1,0.001,1e300,10\n", ["huge.csv:2", "'loss'", "1e+300"]),
             ("before.csv", "run,step,lr,loss,n\nb,-4,0.001,3.0,10\nb,1,0.001,2.9,10\n", ["before.csv", "'step'", "-4"]),
-            ("far.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,10\nb,1e30,0.001,2.9,10\n", ["far.csv", "'step'", "1e+30"]),
+            ("far.csv", "run,step,lr,loss,n\nb,1,0.001,3.0,10\nb,1e30,0.001,2.9,10\n", ["far.csv", "'step'", "1e+30"])
         ]
         for (name, text, expect) in cases {
             XCTAssertThrowsError(try store.ingest(try plan(write(name, text), mapping: mapping)), name) { error in
@@ -117,7 +123,9 @@ final class StoreTests: XCTestCase {
         // One endless line (9 MiB with no line break) is refused at its line, and a header
         // quoted in the error is cut to a readable length.
         let endless = write("endless.csv", "run,step,lr,loss,n\nb,1,0.001,3.0," + String(repeating: "9", count: 9 << 20) + "\n")
-        XCTAssertThrowsError(try store.ingest(try plan(endless, mapping: mapping))) { XCTAssertTrue("\($0)".contains("endless.csv:2") && "\($0)".contains("longer than 8 MiB"), "\($0)") }
+        XCTAssertThrowsError(try store.ingest(try plan(endless, mapping: mapping))) {
+            XCTAssertTrue("\($0)".contains("endless.csv:2") && "\($0)".contains("longer than 8 MiB"), "\($0)")
+        }
         let header = write("header.csv", String(repeating: "h", count: 1 << 20) + ",step\n1,2\n")
         XCTAssertThrowsError(try store.ingest(try plan(header, mapping: mapping))) { error in
             XCTAssertLessThan("\(error)".utf8.count, 4_000, "the message quotes at most a readable part of a 1 MiB header")
@@ -125,7 +133,8 @@ final class StoreTests: XCTestCase {
         }
         // Invalid UTF-8 bytes.
         let invalid = folder + "/utf8.csv"
-        FileManager.default.createFile(atPath: invalid, contents: Data("run,step,lr,loss,n\nb,1,0.001,".utf8) + Data([0xFF, 0xFE]) + Data(",10\n".utf8))
+        FileManager.default.createFile(
+            atPath: invalid, contents: Data("run,step,lr,loss,n\nb,1,0.001,".utf8) + Data([0xFF, 0xFE]) + Data(",10\n".utf8))
         XCTAssertThrowsError(try store.ingest(try plan(invalid, mapping: mapping))) { XCTAssertTrue("\($0)".contains("UTF-8"), "\($0)") }
         // A mapping that names a column the file lacks, unknown units and unknown keys.
         let missing = try Mapping(path: write("missing.yaml", "step: step\nlosses: [val_loss]\n"))
@@ -141,7 +150,9 @@ final class StoreTests: XCTestCase {
         // A "billion laughs" mapping (nine levels of anchors, 10^9 values from a few hundred
         // bytes) is refused by ConfigTree's bound instead of exhausting memory.
         var laughs = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
-        for level in 1...9 { laughs += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n" }
+        for level in 1...9 {
+            laughs += "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]\n"
+        }
         XCTAssertThrowsError(try Mapping(path: write("laughs.yaml", laughs))) {
             XCTAssertTrue("\($0)".contains("laughs.yaml") && "\($0)".contains("100000 values"), "\($0)")
         }
@@ -156,16 +167,20 @@ final class StoreTests: XCTestCase {
     /// naming them all, and the store keeps what it had. Also the store's `run(idOrName:)`.
     func testMappingAlternativesAndRunsByName() throws {
         let store = try RunStore(path: folder + "/s.sqlite")
-        let mapping = try Mapping(path: write("family.yaml", """
-            run: run
-            step: step
-            lr: [learning_rate, optimizer.learning_rate]
-            losses: [loss]
-            config:
-              params: [n_params, model.params]
-            """))
+        let mapping = try Mapping(
+            path: write(
+                "family.yaml",
+                """
+                run: run
+                step: step
+                lr: [learning_rate, optimizer.learning_rate]
+                losses: [loss]
+                config:
+                  params: [n_params, model.params]
+                """))
         let first = write("first.csv", "run,step,loss,learning_rate,n_params\nrun-one,1,3.0,0.002,1e8\nrun-one,2,2.9,0.001,1e8\n")
-        let second = write("second.csv", "run,step,loss,optimizer.learning_rate,model.params\nrun-two,1,3.1,0.004,2e8\nrun-two,2,3.0,0.003,2e8\n")
+        let second = write(
+            "second.csv", "run,step,loss,optimizer.learning_rate,model.params\nrun-two,1,3.1,0.004,2e8\nrun-two,2,3.0,0.003,2e8\n")
         XCTAssertEqual(try store.ingest(try plan(first, mapping: mapping)).added, 1)
         XCTAssertEqual(try store.ingest(try plan(second, mapping: mapping)).added, 1)
         let a = try XCTUnwrap(try store.run(idOrName: "run-one")), b = try XCTUnwrap(try store.run(idOrName: "run-two"))
@@ -186,7 +201,7 @@ final class StoreTests: XCTestCase {
     func testDeleteRunsAndReingestUnderAnotherMapping() throws {
         let store = try RunStore(path: folder + "/s.sqlite")
         let csv = write("two.csv", "run,step,loss,width\na,1,3.0,64\na,2,2.9,64\nb,1,3.1,128\nb,2,3.0,128\nc,1,3.2,256\n")
-        let wrong = try Mapping(path: write("wrong.yaml", "step: step\nlosses: [loss]\n"))   // no run column: one run
+        let wrong = try Mapping(path: write("wrong.yaml", "step: step\nlosses: [loss]\n"))  // no run column: one run
         XCTAssertThrowsError(try store.ingest(try plan(csv, mapping: wrong)), "one run whose step goes back") { error in
             XCTAssertTrue("\(error)".contains("two.csv:4"), "the row that goes back is on line 4: \(error)")
         }
@@ -244,7 +259,9 @@ final class StoreTests: XCTestCase {
     func testWandbHistoryAndFolder() throws {
         let runFolder = folder + "/wandb/run-1"
         try FileManager.default.createDirectory(atPath: runFolder, withIntermediateDirectories: true)
-        _ = write("wandb/run-1/config.yaml", """
+        _ = write(
+            "wandb/run-1/config.yaml",
+            """
             wandb_version: 1
             _wandb:
               value: {cli_version: 0.16.0}
@@ -260,7 +277,9 @@ final class StoreTests: XCTestCase {
             max_steps:
               value: 300
             """)
-        _ = write("wandb/run-1/history.jsonl", """
+        _ = write(
+            "wandb/run-1/history.jsonl",
+            """
             {"_step": 0, "train/loss": 10.9, "lr": 0.0}
             {"_step": 100, "train/loss": 4.2, "lr": 0.0006, "tokens": 51200}
             {"_step": 100, "val/loss": 4.4}
@@ -274,23 +293,28 @@ final class StoreTests: XCTestCase {
         let run = try XCTUnwrap(try store.runs().first)
         XCTAssertEqual(run.curve.count, 4)
         XCTAssertEqual(run.targetLoss, "train/loss")
-        XCTAssertEqual(run.curve[1].losses["val/loss"], 4.4)          // merged from the same step
-        XCTAssertEqual(run.curve.map(\.step), [0, 100, 200, 300])    // a logged 0 is a number, not false
-        XCTAssertEqual(run.number(ConfigKey.lr), 0.0006)               // unwrapped, canonical
+        XCTAssertEqual(run.curve[1].losses["val/loss"], 4.4)  // merged from the same step
+        XCTAssertEqual(run.curve.map(\.step), [0, 100, 200, 300])  // a logged 0 is a number, not false
+        XCTAssertEqual(run.number(ConfigKey.lr), 0.0006)  // unwrapped, canonical
         XCTAssertEqual(run.number(ConfigKey.nLayers), 12)
         XCTAssertEqual(run.number(ConfigKey.dModel), 768)
         XCTAssertEqual(run.configuration[ConfigKey.optimizer], .text("adamw"))
         XCTAssertEqual(run.status, .ok)
         let nan = write("wandb/nan.jsonl", "{\"_step\": 1, \"train/loss\": NaN}\n")
-        XCTAssertThrowsError(try store.ingest(try plan(nan))) { XCTAssertTrue("\($0)".contains("nan.jsonl:1") && "\($0)".contains("NaN"), "\($0)") }
+        XCTAssertThrowsError(try store.ingest(try plan(nan))) {
+            XCTAssertTrue("\($0)".contains("nan.jsonl:1") && "\($0)".contains("NaN"), "\($0)")
+        }
     }
 
     func testLongLayoutAndUnits() throws {
-        let mapping = try Mapping(path: write("long.json", """
-            {"layout": "long", "run": "run", "step": "step", "tokens": {"column": "tok", "unit": "B"},
-             "metric": "metric", "value": "value", "target": "val", "constants": {"optimizer": "adamw"},
-             "parameter_convention": "total"}
-            """))
+        let mapping = try Mapping(
+            path: write(
+                "long.json",
+                """
+                {"layout": "long", "run": "run", "step": "step", "tokens": {"column": "tok", "unit": "B"},
+                 "metric": "metric", "value": "value", "target": "val", "constants": {"optimizer": "adamw"},
+                 "parameter_convention": "total"}
+                """))
         let csv = write("long.csv", "run,step,tok,metric,value\nr,1,0.5,train,3.0\nr,1,0.5,val,3.2\nr,2,1.0,train,2.8\nr,2,1.0,val,3.0\n")
         let sink = CollectingSink()
         try MappedTableImporter(mapping: mapping).importFile(csv, source: "s", into: sink, progress: nil)
@@ -304,14 +328,23 @@ final class StoreTests: XCTestCase {
 
     func testRunLevelDivergenceAndTruncation() {
         let provenance = Provenance(file: "f", importer: "test")
-        let blowUp = Run(source: "s", name: "a", configuration: [:], curve: [3.0, 2.5, 2.4, 7.0].enumerated().map {
-            CurvePoint(step: Double($0.offset), losses: ["loss": $0.element]) }, targetLoss: "loss", parameterConvention: .unknown, provenance: provenance)
+        let blowUp = Run(
+            source: "s", name: "a", configuration: [:],
+            curve: [3.0, 2.5, 2.4, 7.0].enumerated().map {
+                CurvePoint(step: Double($0.offset), losses: ["loss": $0.element])
+            }, targetLoss: "loss", parameterConvention: .unknown, provenance: provenance)
         XCTAssertEqual(blowUp.status, .diverged)
-        let short = Run(source: "s", name: "b", configuration: [ConfigKey.totalSteps: .number(100)], curve: [3.0, 2.5, 2.4].enumerated().map {
-            CurvePoint(step: Double($0.offset * 10), losses: ["loss": $0.element]) }, targetLoss: "loss", parameterConvention: .unknown, provenance: provenance)
+        let short = Run(
+            source: "s", name: "b", configuration: [ConfigKey.totalSteps: .number(100)],
+            curve: [3.0, 2.5, 2.4].enumerated().map {
+                CurvePoint(step: Double($0.offset * 10), losses: ["loss": $0.element])
+            }, targetLoss: "loss", parameterConvention: .unknown, provenance: provenance)
         XCTAssertEqual(short.status, .truncated)
-        let healthy = Run(source: "s", name: "c", configuration: [:], curve: [3.0, 2.5, 2.45, 2.46].enumerated().map {
-            CurvePoint(step: Double($0.offset), losses: ["loss": $0.element]) }, targetLoss: "loss", parameterConvention: .unknown, provenance: provenance)
+        let healthy = Run(
+            source: "s", name: "c", configuration: [:],
+            curve: [3.0, 2.5, 2.45, 2.46].enumerated().map {
+                CurvePoint(step: Double($0.offset), losses: ["loss": $0.element])
+            }, targetLoss: "loss", parameterConvention: .unknown, provenance: provenance)
         XCTAssertEqual(healthy.status, .ok)
     }
 

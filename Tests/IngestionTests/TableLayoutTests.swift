@@ -39,18 +39,21 @@ final class TableLayoutTests: XCTestCase {
             #"{"run_id": "alpha", "step": 300, "loss": 2.9, "optimizer": {"learning_rate": 0.003}, "model": {"params": 124}}"#,
             #"{"run_id": "beta", "step": 100, "loss": 3.4, "optimizer": {"learning_rate": 0.006}, "model": {"params": 350}}"#,
             "",
-            #"{"run_id": "beta", "step": 200, "loss": 2.95, "optimizer": {"learning_rate": 0.006}, "model": {"params": 350}, "tokens": 4e8}"#,
+            #"{"run_id": "beta", "step": 200, "loss": 2.95, "optimizer": {"learning_rate": 0.006}, "model": {"params": 350}, "tokens": 4e8}"#
         ]
         let table = write("runs.jsonl", lines.joined(separator: "\n") + "\n")
-        let mapping = try Mapping(path: write("map.yaml", """
-            run: run_id
-            step: step
-            tokens: tokens
-            losses: [loss]
-            config:
-              params: {column: model.params, unit: M}
-              lr: optimizer.learning_rate
-            """))
+        let mapping = try Mapping(
+            path: write(
+                "map.yaml",
+                """
+                run: run_id
+                step: step
+                tokens: tokens
+                losses: [loss]
+                config:
+                  params: {column: model.params, unit: M}
+                  lr: optimizer.learning_rate
+                """))
         let runs = try read(table, mapping: mapping)
         XCTAssertEqual(runs.map(\.name), ["alpha", "beta"])
         XCTAssertEqual(runs.map(\.curve.count), [3, 2])  // lines per run in the fixture
@@ -65,7 +68,9 @@ final class TableLayoutTests: XCTestCase {
         // --format chooses the reader whatever the extension; the same table as CSV is the same runs.
         let renamed = write("runs.txt", lines.joined(separator: "\n"))
         XCTAssertEqual(try read(renamed, format: "jsonl", mapping: mapping).map(\.curve.count), [3, 2])
-        let csv = write("runs.csv", """
+        let csv = write(
+            "runs.csv",
+            """
             run_id,step,loss,optimizer.learning_rate,model.params,tokens
             alpha,100,3.5,0.003,124,
             alpha,200,3.1,0.003,124,
@@ -90,7 +95,9 @@ final class TableLayoutTests: XCTestCase {
     }
 
     func testARunNamedBySeveralColumnsAndOneRunPerRow() throws {
-        let csv = write("sweep.csv", """
+        let csv = write(
+            "sweep.csv",
+            """
             model,lr,step,loss
             small,0.001,10,4.0
             small,0.001,20,3.6
@@ -109,7 +116,8 @@ final class TableLayoutTests: XCTestCase {
         let partial = try Mapping(path: write("partial.yaml", "run: model\nstep: step\nlosses: [loss]\n"))
         XCTAssertThrowsError(try read(csv, mapping: partial)) { error in
             let text = "\(error)"
-            XCTAssertTrue(text.contains("sweep.csv:4") && text.contains("step 10 follows step 20 (line 3)") && text.contains("run: [model"), text)
+            XCTAssertTrue(
+                text.contains("sweep.csv:4") && text.contains("step 10 follows step 20 (line 3)") && text.contains("run: [model"), text)
         }
         // No key at all: the same line, and the ways to name the runs.
         let none = try Mapping(path: write("none.yaml", "step: step\nlosses: [loss]\n"))
@@ -119,10 +127,11 @@ final class TableLayoutTests: XCTestCase {
         }
 
         // A table of final losses: every row a run, named by the key columns when given.
-        let finals = write("finals.csv", "model,lr,loss,tokens\nsmall,0.001,3.6,1e9\nsmall,0.002,3.5,1e9\nlarge,0.001,3.2,2e9\nlarge,0.001,3.25,2e9\n")
+        let finals = write(
+            "finals.csv", "model,lr,loss,tokens\nsmall,0.001,3.6,1e9\nsmall,0.002,3.5,1e9\nlarge,0.001,3.2,2e9\nlarge,0.001,3.25,2e9\n")
         let perRow = try Mapping(path: write("rows.yaml", "each_row_is_a_run: true\nlosses: [loss]\nconfig: {tokens: tokens}\n"))
         let rows = try read(finals, mapping: perRow)
-        XCTAssertEqual(rows.count, 4)                              // data rows in the file
+        XCTAssertEqual(rows.count, 4)  // data rows in the file
         XCTAssertEqual(rows.map(\.finalLoss), [3.6, 3.5, 3.2, 3.25])
         XCTAssertEqual(Set(rows.map(\.name)).count, 4)
         let named = try Mapping(path: write("named.yaml", "each_row_is_a_run: true\nrun: [model, lr]\nlosses: [loss]\n"))
@@ -133,7 +142,9 @@ final class TableLayoutTests: XCTestCase {
     }
 
     func testAWandbExportOfSeveralRunsSplitsByItsRunColumn() throws {
-        let export = write("export.jsonl", """
+        let export = write(
+            "export.jsonl",
+            """
             {"run_id": "r1", "_step": 0, "train/loss": 9.0, "lr": 0.0}
             {"run_id": "r1", "_step": 100, "train/loss": 4.0, "lr": 0.001}
             {"run_id": "r1", "_step": 200, "train/loss": 3.5, "lr": 0.001}
@@ -145,7 +156,9 @@ final class TableLayoutTests: XCTestCase {
         XCTAssertEqual(runs.map(\.curve.count), [3, 2])
         XCTAssertEqual(runs[1].provenance.line, 4)
         // The same lines without the run column: refused at line 4, where _step falls back.
-        let merged = write("merged.jsonl", """
+        let merged = write(
+            "merged.jsonl",
+            """
             {"_step": 0, "train/loss": 9.0}
             {"_step": 100, "train/loss": 4.0}
             {"_step": 200, "train/loss": 3.5}
@@ -156,11 +169,15 @@ final class TableLayoutTests: XCTestCase {
             XCTAssertTrue(text.contains("merged.jsonl:4") && text.contains("several runs") && text.contains("run_id"), text)
         }
         // A run that comes back after another is refused at its return.
-        let interleaved = write("interleaved.jsonl", """
+        let interleaved = write(
+            "interleaved.jsonl",
+            """
             {"run_id": "r1", "_step": 0, "train/loss": 9.0}
             {"run_id": "r2", "_step": 0, "train/loss": 9.1}
             {"run_id": "r1", "_step": 100, "train/loss": 4.0}
             """)
-        XCTAssertThrowsError(try read(interleaved)) { XCTAssertTrue("\($0)".contains("interleaved.jsonl:3") && "\($0)".contains("'r1'"), "\($0)") }
+        XCTAssertThrowsError(try read(interleaved)) {
+            XCTAssertTrue("\($0)".contains("interleaved.jsonl:3") && "\($0)".contains("'r1'"), "\($0)")
+        }
     }
 }

@@ -31,13 +31,18 @@ final class LawReproductionTests: XCTestCase {
         options.seed = 1
         let fit = try LawFitting.fit(ChinchillaLaw(), runs: runs, options: options)
         let natural = Dictionary(uniqueKeysWithValues: fit.natural.map { ($0.name, $0.value) })
-        let epoch: [String: ClosedRange<Double>] = ["E": 1.769...1.871, "A": 285...744, "B": 1042...5810, "alpha": 0.317...0.373, "beta": 0.331...0.415]
+        let epoch: [String: ClosedRange<Double>] = [
+            "E": 1.769...1.871, "A": 285...744, "B": 1042...5810, "alpha": 0.317...0.373, "beta": 0.331...0.415
+        ]
         let intervals = Dictionary(uniqueKeysWithValues: zip(fit.natural.map(\.name), fit.intervals!))
         for (name, range) in epoch {
             XCTAssertTrue(range.contains(natural[name]!), "\(name) = \(natural[name]!) outside Epoch's \(range)")
             let midpoint = (intervals[name]!.lower + intervals[name]!.upper) / 2
             XCTAssertTrue(range.contains(midpoint), "bootstrap midpoint of \(name) = \(midpoint) outside Epoch's \(range)")
-            print(String(format: "chinchilla-epoch %@: %.4g (95%% %.4g to %.4g)", name, natural[name]!, intervals[name]!.lower, intervals[name]!.upper))
+            print(
+                String(
+                    format: "chinchilla-epoch %@: %.4g (95%% %.4g to %.4g)", name, natural[name]!, intervals[name]!.lower,
+                    intervals[name]!.upper))
         }
     }
 
@@ -57,7 +62,8 @@ final class LawReproductionTests: XCTestCase {
         let published: [String: (parameters: [Double], r2: Double, mae: Double)] = [
             "25": ([3.04045406, 0.52468604, 0.50786857, 363.78751622, 2.06560812, 0.58279013, 0.64142257], 0.9988, 0.00376),
             "100": ([2.6514477, 0.60115152, 0.45295811, 437.9464276, 2.13245612, 0.59785199, 0.65523644], 0.9983, 0.00435),
-            "400": ([2.37474466, 0.65421216, 0.42878731, 523.42464371, 2.02462735, 0.59350493, 0.63472457], 0.9978, 0.00484)]
+            "400": ([2.37474466, 0.65421216, 0.42878731, 523.42464371, 2.02462735, 0.59350493, 0.63472457], 0.9978, 0.00484)
+        ]
         for size in ["25", "100", "400"] {
             let folder = datasetsRoot + "/multipowerlaw/csv_\(size)"
             var train: [Run] = [], test: [Run] = []
@@ -67,12 +73,17 @@ final class LawReproductionTests: XCTestCase {
             }
             XCTAssertEqual(test.count, 6)
             /// (R^2, MAE) averaged over the held-out schedules, and pooled over their points.
-            func scores(_ predict: (Run) -> [(actual: Double, predicted: Double)]) -> (r2: Double, mae: Double, pooledR2: Double, pooledMAE: Double) {
+            func scores(_ predict: (Run) -> [(actual: Double, predicted: Double)]) -> (
+                r2: Double, mae: Double, pooledR2: Double, pooledMAE: Double
+            ) {
                 let each = test.map(predict)
                 let r2 = each.map { Metrics.rSquared($0.map(\.predicted), $0.map(\.actual)) }.reduce(0, +) / Double(each.count)
                 let mae = each.map { Metrics.meanAbsoluteError($0.map(\.predicted), $0.map(\.actual)) }.reduce(0, +) / Double(each.count)
                 let all = each.flatMap { $0 }
-                return (r2, mae, Metrics.rSquared(all.map(\.predicted), all.map(\.actual)), Metrics.meanAbsoluteError(all.map(\.predicted), all.map(\.actual)))
+                return (
+                    r2, mae, Metrics.rSquared(all.map(\.predicted), all.map(\.actual)),
+                    Metrics.meanAbsoluteError(all.map(\.predicted), all.map(\.actual))
+                )
             }
             let mpl = MultiPowerLaw()
             let reference = published[size]!
@@ -85,8 +96,11 @@ final class LawReproductionTests: XCTestCase {
             let trainPoints = train.flatMap { mpl.points(from: $0) }
             let ours = scores { run in mpl.points(from: run).map { ($0.loss, fit.predict($0)) } }
             let theirObjective = LawFitting.objective(mpl, trainPoints, delta: 1e-3, theirs).0
-            print(String(format: "mpl %@M held-out schedules: R^2 %.4f MAE %.5f (pooled %.4f, %.5f); published parameters %.4f, %.5f; training objective %.3g vs %.3g",
-                         size, ours.r2, ours.mae, ours.pooledR2, ours.pooledMAE, asPublished.r2, asPublished.mae, fit.objective, theirObjective))
+            print(
+                String(
+                    format:
+                        "mpl %@M held-out schedules: R^2 %.4f MAE %.5f (pooled %.4f, %.5f); published parameters %.4f, %.5f; training objective %.3g vs %.3g",
+                    size, ours.r2, ours.mae, ours.pooledR2, ours.pooledMAE, asPublished.r2, asPublished.mae, fit.objective, theirObjective))
             XCTAssertLessThan(fit.objective, theirObjective, "L-BFGS fits the training curves at least as well")
             if size == "400" {
                 XCTAssertGreaterThanOrEqual(ours.r2, 0.9965)
@@ -99,7 +113,10 @@ final class LawReproductionTests: XCTestCase {
             let annealing = AnnealingLaw()
             let annealingFit = try annealing.fit(runs: train, options: FitOptions(), selection: "train")
             let annealed = scores { annealing.predict(annealingFit, run: $0) }
-            print(String(format: "annealing %@M held-out schedules: R^2 %.4f MAE %.5f (pooled %.4f, %.5f)", size, annealed.r2, annealed.mae, annealed.pooledR2, annealed.pooledMAE))
+            print(
+                String(
+                    format: "annealing %@M held-out schedules: R^2 %.4f MAE %.5f (pooled %.4f, %.5f)", size, annealed.r2, annealed.mae,
+                    annealed.pooledR2, annealed.pooledMAE))
             XCTAssertGreaterThanOrEqual(annealed.r2, 0.997)
             XCTAssertLessThanOrEqual(annealed.mae, 0.0055)
         }
@@ -114,10 +131,12 @@ final class LawReproductionTests: XCTestCase {
             for streams in [1.0, 2, 4, 8] {
                 let clean = (truth.A * pow(params, -truth.alpha) + truth.B) * pow(streams, -truth.beta)
                 let loss = clean * (1 + 0.002 * generator.nextNormal())
-                runs.append(Run(source: "synthetic", name: "\(params)-\(streams)",
-                                configuration: [ConfigKey.params: .number(params), ParallelScalingLaw.streamsKey: .number(streams)],
-                                curve: [CurvePoint(losses: ["loss": loss])], targetLoss: "loss", parameterConvention: .total,
-                                provenance: Provenance(file: "generated", importer: "test")))
+                runs.append(
+                    Run(
+                        source: "synthetic", name: "\(params)-\(streams)",
+                        configuration: [ConfigKey.params: .number(params), ParallelScalingLaw.streamsKey: .number(streams)],
+                        curve: [CurvePoint(losses: ["loss": loss])], targetLoss: "loss", parameterConvention: .total,
+                        provenance: Provenance(file: "generated", importer: "test")))
             }
         }
         let fit = try LawFitting.fit(ParallelScalingLaw(), runs: runs)
@@ -130,7 +149,8 @@ final class LawReproductionTests: XCTestCase {
 
     /// SLDBench data-constrained: fit on every size but the largest, score the largest.
     func testDataConstrainedLawExtrapolatesToTheLargestModel() throws {
-        let runs = try importRuns(SLDBenchImporter(task: .dataConstrained), datasetsRoot + "/sldbench/data_constrained_scaling_law/data.csv")
+        let runs = try importRuns(
+            SLDBenchImporter(task: .dataConstrained), datasetsRoot + "/sldbench/data_constrained_scaling_law/data.csv")
         let largest = runs.compactMap(\.params).max()!
         let train = runs.filter { $0.params! < largest }, test = runs.filter { $0.params! == largest }
         let law = DataConstrainedLaw()
@@ -142,8 +162,11 @@ final class LawReproductionTests: XCTestCase {
         let baselineR2 = Metrics.rSquared(baseline.map(\.predicted), baseline.map(\.actual))
         let mae = Metrics.meanAbsoluteError(pairs.map(\.predicted), pairs.map(\.actual))
         let baselineMAE = Metrics.meanAbsoluteError(baseline.map(\.predicted), baseline.map(\.actual))
-        print(String(format: "data-constrained on the largest model (%.3g, %d runs): R^2 %.4f MAE %.4f (Chinchilla on the same split: R^2 %.4f MAE %.4f)",
-                     largest, test.count, r2, mae, baselineR2, baselineMAE))
+        print(
+            String(
+                format:
+                    "data-constrained on the largest model (%.3g, %d runs): R^2 %.4f MAE %.4f (Chinchilla on the same split: R^2 %.4f MAE %.4f)",
+                largest, test.count, r2, mae, baselineR2, baselineMAE))
         XCTAssertGreaterThan(r2, baselineR2, "accounting for repeated data should beat ignoring it")
         XCTAssertLessThan(mae, baselineMAE)
     }
@@ -164,7 +187,10 @@ final class LawReproductionTests: XCTestCase {
         let pairs = test.flatMap { law.predict(report, run: $0) }
         let mae = Metrics.meanAbsoluteError(pairs.map(\.predicted), pairs.map(\.actual))
         let spearman = Metrics.spearman(pairs.map(\.predicted), pairs.map(\.actual))
-        print(String(format: "chinchilla on StepLaw 537M + 1.07B: MAE %.4f Spearman %.3f (%d runs; scipy reference 0.043, 0.74)", mae, spearman, pairs.count))
+        print(
+            String(
+                format: "chinchilla on StepLaw 537M + 1.07B: MAE %.4f Spearman %.3f (%d runs; scipy reference 0.043, 0.74)", mae, spearman,
+                pairs.count))
         XCTAssertEqual(mae, 0.043, accuracy: 0.012)
         XCTAssertEqual(spearman, 0.74, accuracy: 0.08)
     }
@@ -175,8 +201,9 @@ final class LawReproductionTests: XCTestCase {
         let point = SizePoint(params: 4e8, tokens: 8e9, loss: 1)
         let byHand = E + A / pow(4e8, alpha) + B / pow(8e9, beta)
         XCTAssertEqual(ChinchillaGammaLaw().predict([log(E), log(A), log(B), alpha, beta, 0], point), byHand, accuracy: 1e-12)
-        XCTAssertEqual(ChinchillaGammaLaw().predict([log(E), log(A), log(B), alpha, beta, log(0.5)], point),
-                       E + (A / pow(4e8, alpha) + B / pow(8e9, beta)).squareRoot(), accuracy: 1e-12)
+        XCTAssertEqual(
+            ChinchillaGammaLaw().predict([log(E), log(A), log(B), alpha, beta, log(0.5)], point),
+            E + (A / pow(4e8, alpha) + B / pow(8e9, beta)).squareRoot(), accuracy: 1e-12)
     }
 
     /// Data generated from L = E + (A N^-alpha + B D^-beta)^gamma with 0.05% noise gives back
@@ -189,13 +216,16 @@ final class LawReproductionTests: XCTestCase {
         for params in [1e8, 2e8, 4e8, 8e8, 1.6e9] {
             for tokens in [2e9, 5e9, 1e10, 2e10, 5e10, 1e11] {
                 let clean = truth.E + pow(truth.A * pow(params, -truth.alpha) + truth.B * pow(tokens, -truth.beta), truth.gamma)
-                runs.append(Run(source: "synthetic", name: "\(params)-\(tokens)",
-                                configuration: [ConfigKey.params: .number(params), ConfigKey.tokens: .number(tokens)],
-                                curve: [CurvePoint(losses: ["loss": clean * (1 + 0.0005 * generator.nextNormal())])], targetLoss: "loss",
-                                parameterConvention: .total, provenance: Provenance(file: "generated", importer: "test")))
+                runs.append(
+                    Run(
+                        source: "synthetic", name: "\(params)-\(tokens)",
+                        configuration: [ConfigKey.params: .number(params), ConfigKey.tokens: .number(tokens)],
+                        curve: [CurvePoint(losses: ["loss": clean * (1 + 0.0005 * generator.nextNormal())])], targetLoss: "loss",
+                        parameterConvention: .total, provenance: Provenance(file: "generated", importer: "test")))
             }
         }
-        let natural = Dictionary(uniqueKeysWithValues: try LawFitting.fit(ChinchillaGammaLaw(), runs: runs).natural.map { ($0.name, $0.value) })
+        let natural = Dictionary(
+            uniqueKeysWithValues: try LawFitting.fit(ChinchillaGammaLaw(), runs: runs).natural.map { ($0.name, $0.value) })
         XCTAssertEqual(natural["gamma"]!, truth.gamma, accuracy: 0.03)
         XCTAssertEqual(natural["alpha"]! / natural["beta"]!, truth.alpha / truth.beta, accuracy: 0.1)
         XCTAssertEqual(natural["E"]!, truth.E, accuracy: 0.1)
@@ -206,7 +236,9 @@ final class LawReproductionTests: XCTestCase {
     /// losses better than Chinchilla. This is how the predictor's "auto" baseline chooses.
     func testChinchillaGammaExtrapolatesStepLawBetter() throws {
         let runs = try importRuns(StepLawImporter(moe: false), datasetsRoot + "/steplaw/dense_lr_bs_loss.csv")
-        let frontier = Dictionary(grouping: runs, by: { [$0.params!, $0.tokens!] }).values.map { group in group.min { $0.finalLoss! < $1.finalLoss! }! }
+        let frontier = Dictionary(grouping: runs, by: { [$0.params!, $0.tokens!] }).values.map { group in
+            group.min { $0.finalLoss! < $1.finalLoss! }!
+        }
         let shapes = Set(frontier.map { $0.params! }).sorted()
         let train = frontier.filter { $0.params! <= shapes[1] }, held = frontier.filter { $0.params! == shapes[2] }
         XCTAssertEqual(train.count, 8)
@@ -247,8 +279,12 @@ final class LawReproductionTests: XCTestCase {
         let gammaHigh = try fitted(ChinchillaGammaLaw(startingPoints: starts(lnA: 12, exponents: free)))
         let tiedLow = try fitted(ChinchillaGammaTiedLaw(startingPoints: starts(lnA: 8, exponents: tied)))
         let tiedHigh = try fitted(ChinchillaGammaTiedLaw(startingPoints: starts(lnA: 12, exponents: tied)))
-        print(String(format: "StepLaw, 1.07B mean predicted from three sizes: chinchilla-gamma %.4f / %.4f (objectives %.6f / %.6f), tied %.4f / %.4f (%.6f / %.6f)",
-                     gammaLow.mean, gammaHigh.mean, gammaLow.objective, gammaHigh.objective, tiedLow.mean, tiedHigh.mean, tiedLow.objective, tiedHigh.objective))
+        print(
+            String(
+                format:
+                    "StepLaw, 1.07B mean predicted from three sizes: chinchilla-gamma %.4f / %.4f (objectives %.6f / %.6f), tied %.4f / %.4f (%.6f / %.6f)",
+                gammaLow.mean, gammaHigh.mean, gammaLow.objective, gammaHigh.objective, tiedLow.mean, tiedHigh.mean, tiedLow.objective,
+                tiedHigh.objective))
         XCTAssertLessThan(abs(gammaLow.objective / gammaHigh.objective - 1), 0.001)
         XCTAssertGreaterThan(abs(gammaLow.mean - gammaHigh.mean), 0.01)
         XCTAssertLessThan(abs(tiedLow.mean - tiedHigh.mean), 0.005)
@@ -258,7 +294,8 @@ final class LawReproductionTests: XCTestCase {
     func testTiedLawIsChinchillaGammaWithEqualExponents() {
         let point = SizePoint(params: 4e8, tokens: 8e9, loss: 1)
         let parameters = [log(1.8), log(480.0), log(2100.0), 0.35, log(0.6)]
-        XCTAssertEqual(ChinchillaGammaTiedLaw().predict(parameters, point),
-                       1.8 + pow(480 / pow(4e8, 0.35) + 2100 / pow(8e9, 0.35), 0.6), accuracy: 1e-12)
+        XCTAssertEqual(
+            ChinchillaGammaTiedLaw().predict(parameters, point),
+            1.8 + pow(480 / pow(4e8, 0.35) + 2100 / pow(8e9, 0.35), 0.6), accuracy: 1e-12)
     }
 }

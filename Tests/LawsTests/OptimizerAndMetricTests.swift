@@ -9,10 +9,11 @@ import XCTest
 final class OptimizerAndMetricTests: XCTestCase {
     func testLBFGSFindsRosenbrockMinimum() {
         // f(x, y) = (1 - x)^2 + 100 (y - x^2)^2 has its minimum 0 at (1, 1).
-        let result = LBFGS().minimize({ p in
-            let (x, y) = (p[0], p[1])
-            return ((1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x), [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
-        }, from: [-1.2, 1])
+        let result = LBFGS().minimize(
+            { p in
+                let (x, y) = (p[0], p[1])
+                return ((1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x), [-2 * (1 - x) - 400 * x * (y - x * x), 200 * (y - x * x)])
+            }, from: [-1.2, 1])
         XCTAssertEqual(result.parameters[0], 1, accuracy: 1e-4)
         XCTAssertEqual(result.parameters[1], 1, accuracy: 1e-4)
     }
@@ -37,8 +38,9 @@ final class OptimizerAndMetricTests: XCTestCase {
         check(KaplanLaw(), size, [log(8.8e13), log(5.4e13), 0.076, 0.095])
         check(DataConstrainedLaw(), size, [0.6, 6.2, 7.6, 0.34, 0.37, log(15)])
         check(ParallelScalingLaw(), SizePoint(params: 4e8, tokens: 1, loss: 2.5, extra: [4]), [6, 0.5, 0.3, 0.05])
-        let curve = CurvePointFeatures(loss: 3.2, area: 5.1, annealingArea: 0.2,
-                                       drops: [(drop: 1e-5, rate: 2.5e-4, areaSince: 0.8), (drop: 2e-5, rate: 1e-4, areaSince: 0.1)])
+        let curve = CurvePointFeatures(
+            loss: 3.2, area: 5.1, annealingArea: 0.2,
+            drops: [(drop: 1e-5, rate: 2.5e-4, areaSince: 0.8), (drop: 2e-5, rate: 1e-4, areaSince: 0.1)])
         check(AnnealingLaw(), curve, [log(3), log(0.5), log(0.4), log(1)])
         check(MultiPowerLaw(), curve, [log(3), log(0.5), log(0.5), log(400), log(2), log(0.5), log(0.6)])
     }
@@ -53,7 +55,8 @@ final class OptimizerAndMetricTests: XCTestCase {
         for (params, tokens) in [(1e8, 2e9), (4e8, 8e9), (1e8, 2e9), (4e8, 8e9), (1e8, 2e9)] {
             let clean = law.predict(parameters, SizePoint(params: params, tokens: tokens, loss: 1))
             // Offsets in log loss of 0.0004 (quadratic) to 0.03 (linear), both signs.
-            points.append(SizePoint(params: params, tokens: tokens, loss: clean * exp(0.0004 * Double(points.count * points.count) - 0.004)))
+            points.append(
+                SizePoint(params: params, tokens: tokens, loss: clean * exp(0.0004 * Double(points.count * points.count) - 0.004)))
         }
         XCTAssertEqual(GroupedPoints(points).representatives.count, 2)
         let byHand = points.map { point -> Double in
@@ -66,7 +69,8 @@ final class OptimizerAndMetricTests: XCTestCase {
             var plus = parameters, minus = parameters
             plus[index] += 1e-7
             minus[index] -= 1e-7
-            let numeric = (LawFitting.objective(law, points, delta: delta, plus).0 - LawFitting.objective(law, points, delta: delta, minus).0) / 2e-7
+            let numeric =
+                (LawFitting.objective(law, points, delta: delta, plus).0 - LawFitting.objective(law, points, delta: delta, minus).0) / 2e-7
             XCTAssertEqual(gradient[index], numeric, accuracy: 1e-6 * max(1e-3, abs(numeric)), "parameter \(index)")
         }
     }
@@ -87,7 +91,7 @@ final class OptimizerAndMetricTests: XCTestCase {
 
     func testMetricsByHand() {
         let predicted = [1.0, 2, 4], actual = [1.5, 2, 3]
-        XCTAssertEqual(Metrics.meanAbsoluteError(predicted, actual), 0.5, accuracy: 1e-12)         // (0.5 + 0 + 1) / 3
+        XCTAssertEqual(Metrics.meanAbsoluteError(predicted, actual), 0.5, accuracy: 1e-12)  // (0.5 + 0 + 1) / 3
         XCTAssertEqual(Metrics.rootMeanSquaredError(predicted, actual), (1.25 / 3).squareRoot(), accuracy: 1e-12)
         // mean 13/6; SS_tot = 16/36 + 1/36 + 25/36 = 42/36; SS_res = 1.25 = 45/36; R^2 = 1 - 45/42.
         XCTAssertEqual(Metrics.rSquared(predicted, actual), -1.0 / 14, accuracy: 1e-12)

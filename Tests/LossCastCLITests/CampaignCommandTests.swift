@@ -22,7 +22,9 @@ final class CampaignCommandTests: XCTestCase {
             for key in ["median", "p10", "p90"] { XCTAssertNotNil(first[key] as? Double, "\(run) 2024-2025 \(key)") }
         }
         // With automation, AE 1e1 comes no later than without it, seed by seed, so in the median.
-        let reached = { (run: String) in (((summary[run] as? [String: Any])?["milestones"] as? [String: Any])?["1e1"] as? [String: Any])?["median"] as? Double }
+        let reached = { (run: String) in
+            (((summary[run] as? [String: Any])?["milestones"] as? [String: Any])?["1e1"] as? [String: Any])?["median"] as? Double
+        }
         XCTAssertLessThanOrEqual(try XCTUnwrap(reached("automation")), try XCTUnwrap(reached("no_automation")))
     }
 
@@ -35,8 +37,11 @@ final class CampaignCommandTests: XCTestCase {
         XCTAssertTrue(yaml.contains("compute_schedule: [[2024, 9e+25]"), String(yaml.prefix(400)))
         let edited = yaml.replacingOccurrences(of: "\nexperiments: 10000", with: "\nexperiments: 2000")
         try edited.write(toFile: folder + "/campaign.yaml", atomically: true, encoding: .utf8)
-        let (text, status) = try LossCastBinary.run(["campaign", "--config", folder + "/campaign.yaml", "--sims", "2",
-                                                          "--out", folder + "/out"], errors: true)
+        let (text, status) = try LossCastBinary.run(
+            [
+                "campaign", "--config", folder + "/campaign.yaml", "--sims", "2",
+                "--out", folder + "/out"
+            ], errors: true)
         XCTAssertEqual(status, 0, text)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/out/simulations").sorted()
         XCTAssertEqual(files, ["automation-0000.csv", "automation-0001.csv", "no_automation-0000.csv", "no_automation-0001.csv"])
@@ -64,11 +69,14 @@ final class CampaignCommandTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let store = folder + "/store.sqlite"
-        let (ingested, status) = try LossCastBinary.run(["ingest", datasetsRoot + "/steplaw/dense_lr_bs_loss.csv", "--store", store], errors: true)
+        let (ingested, status) = try LossCastBinary.run(
+            ["ingest", datasetsRoot + "/steplaw/dense_lr_bs_loss.csv", "--store", store], errors: true)
         XCTAssertEqual(status, 0, ingested)
-        let (output, ran) = try LossCastBinary.run(["campaign", "--sims", "3", "--json", "--store", store,
-                                                         "--taste-from", repositoryRoot + "/Checkpoints/default.safetensors",
-                                                         "--taste-min-params", "5e8"])
+        let (output, ran) = try LossCastBinary.run([
+            "campaign", "--sims", "3", "--json", "--store", store,
+            "--taste-from", repositoryRoot + "/Checkpoints/default.safetensors",
+            "--taste-min-params", "5e8"
+        ])
         XCTAssertEqual(ran, 0, output)
         let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         let taste = try XCTUnwrap(summary["taste"] as? [String: Any])
@@ -79,9 +87,12 @@ final class CampaignCommandTests: XCTestCase {
         XCTAssertEqual(variants.map { $0["name"] as? String }, ["uninformed", "predictor", "oracle"])
         // The predictor's noise leaves, on the pool, the Spearman correlation it was measured at.
         XCTAssertEqual(try XCTUnwrap(variants[1]["spearman"] as? Double), spearman, accuracy: 1e-9)
-        let (message, refused) = try LossCastBinary.run(["campaign", "--store", store, "--taste-from",
-                                                              repositoryRoot + "/Checkpoints/default.safetensors", "--taste-source", "nothing"],
-                                                             errors: true)
+        let (message, refused) = try LossCastBinary.run(
+            [
+                "campaign", "--store", store, "--taste-from",
+                repositoryRoot + "/Checkpoints/default.safetensors", "--taste-source", "nothing"
+            ],
+            errors: true)
         XCTAssertNotEqual(refused, 0)
         XCTAssertTrue(message.contains("no runs with a final loss in nothing"), message)
     }

@@ -54,11 +54,14 @@ final class CostCommandTests: XCTestCase {
             (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--start", "2031-01-01"], "--start"),
             (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--start", "soon"], "--start"),
             (run + ["--chips", "8"], "--hardware"),
-            (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--mfu", "0.4", "--vendor", "Google Clod"], "did you mean 'Google Cloud'"),
+            (
+                run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--mfu", "0.4", "--vendor", "Google Clod"],
+                "did you mean 'Google Cloud'"
+            ),
             (run + ["--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8", "--hours", "0"], "--hours"),
             (["cost", "--config", #"{"params": 1e9}"#, "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8"], "tokens"),
             (["cost", "--flop", "-5", "--hardware", "NVIDIA H100 SXM5 80GB", "--chips", "8"], "--flop"),
-            (["cost", "--regression", "--systems", "/no/such/notable_ai_models.csv"], "--systems"),
+            (["cost", "--regression", "--systems", "/no/such/notable_ai_models.csv"], "--systems")
         ]
         for (arguments, expected) in cases {
             let (message, status) = try LossCastBinary.run(arguments, errors: true)
@@ -83,10 +86,13 @@ final class CostCommandTests: XCTestCase {
         let folder = NSTemporaryDirectory() + "losscast-frontier-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (output, status) = try LossCastBinary.run(["rank", "--base", #"{"params": 1e9, "tokens": 2e10, "lr": 0.002, "batch_size": 512, "seq_len": 2048}"#,
-                                                            "--grid", "params=" + sizes.map { "\($0)" }.joined(separator: ","),
-                                                            "--grid", "tokens=" + tokens.map { "\($0)" }.joined(separator: ","),
-                                                            "--max-cost", "\(budget)", "--top", "20", "--frontier", folder + "/frontier.svg", "--json"] + hardware)
+        let (output, status) = try LossCastBinary.run(
+            [
+                "rank", "--base", #"{"params": 1e9, "tokens": 2e10, "lr": 0.002, "batch_size": 512, "seq_len": 2048}"#,
+                "--grid", "params=" + sizes.map { "\($0)" }.joined(separator: ","),
+                "--grid", "tokens=" + tokens.map { "\($0)" }.joined(separator: ","),
+                "--max-cost", "\(budget)", "--top", "20", "--frontier", folder + "/frontier.svg", "--json"
+            ] + hardware)
         XCTAssertEqual(status, 0, output)
         let rows = try XCTUnwrap(try json(output) as? [[String: Any]])
         XCTAssertEqual(rows.count, sizes.count * tokens.count - expectedOut)
@@ -101,16 +107,21 @@ final class CostCommandTests: XCTestCase {
         XCTAssertTrue(svg.hasPrefix("<svg") || svg.hasPrefix("<?xml"), String(svg.prefix(80)))
         XCTAssertTrue(svg.contains("frontier"))
         // Without hardware there is nothing to price by.
-        let (message, refused) = try LossCastBinary.run(["rank", "--base", #"{"params": 1e9, "tokens": 2e10}"#, "--grid", "lr=0.001,0.002",
-                                                              "--max-cost", "100"], errors: true)
+        let (message, refused) = try LossCastBinary.run(
+            [
+                "rank", "--base", #"{"params": 1e9, "tokens": 2e10}"#, "--grid", "lr=0.001,0.002",
+                "--max-cost", "100"
+            ], errors: true)
         XCTAssertNotEqual(refused, 0)
         XCTAssertTrue(message.contains("--hardware"), message)
     }
 
     /// `predict --hardware --chips` prints the run's cost after its loss.
     func testPredictPrintsTheCost() throws {
-        let (output, status) = try LossCastBinary.run(["predict", "--config", #"{"params": 1.07e9, "tokens": 5e10, "lr": 0.002, "batch_size": 512}"#,
-                                                            "--hardware", "NVIDIA A100 SXM4 80 GB", "--chips", "256", "--mfu", "0.45"])
+        let (output, status) = try LossCastBinary.run([
+            "predict", "--config", #"{"params": 1.07e9, "tokens": 5e10, "lr": 0.002, "batch_size": 512}"#,
+            "--hardware", "NVIDIA A100 SXM4 80 GB", "--chips", "256", "--mfu", "0.45"
+        ])
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("predicted final loss"), output)
         // 6 x 1.07e9 x 5e10 / (256 x 312e12 x 0.45) = 8,931 s = 2.5 h; 635 chip-hours.

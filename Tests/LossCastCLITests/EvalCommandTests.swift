@@ -2,7 +2,7 @@
 // report; the SVG figures must parse as XML and the HTML page must show each of them.
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import TestSupport
 import XCTest
@@ -26,11 +26,15 @@ final class EvalCommandTests: XCTestCase {
         try "run: run\nstep: step\ntokens: tokens_seen\nlosses: [loss]\nconfig:\n  params: params\n  tokens: tokens\n"
             .write(toFile: folder + "/map.yaml", atomically: true, encoding: .utf8)
         let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
-        let (ingested, status) = try LossCastBinary.run(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml"], environment: environment)
+        let (ingested, status) = try LossCastBinary.run(
+            ["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml"], environment: environment)
         XCTAssertEqual(status, 0, ingested)
         for (flags, expected) in [([String](), 2), (["--points"], 10)] {
-            let (output, evaluated) = try LossCastBinary.run(["eval", "--split", "by-size", "--models", "chinchilla",
-                                                                   "--predictions", folder + "/predictions.csv"] + flags, environment: environment)
+            let (output, evaluated) = try LossCastBinary.run(
+                [
+                    "eval", "--split", "by-size", "--models", "chinchilla",
+                    "--predictions", folder + "/predictions.csv"
+                ] + flags, environment: environment)
             XCTAssertEqual(evaluated, 0, output)
             // The test side is the two largest sizes: 2 runs, 5 points each.
             let table = try String(contentsOfFile: folder + "/predictions.csv", encoding: .utf8).split(separator: "\n")
@@ -41,15 +45,19 @@ final class EvalCommandTests: XCTestCase {
         }
         // --where narrows the runs and top:FIELD:K holds out a field's largest levels: of the
         // four runs with N <= 8e7 the largest level is 8e7, one run of five points.
-        let (narrowed, code) = try LossCastBinary.run(["eval", "--where", "params<=8e7", "--split", "top:params:1", "--models", "chinchilla",
-                                                            "--predictions", folder + "/top.csv", "--points"], environment: environment)
+        let (narrowed, code) = try LossCastBinary.run(
+            [
+                "eval", "--where", "params<=8e7", "--split", "top:params:1", "--models", "chinchilla",
+                "--predictions", folder + "/top.csv", "--points"
+            ], environment: environment)
         XCTAssertEqual(code, 0, narrowed)
         let top = try String(contentsOfFile: folder + "/top.csv", encoding: .utf8).split(separator: "\n").dropFirst()
         XCTAssertEqual(top.count, 5)
         XCTAssertTrue(top.allSatisfy { $0.contains("r80000000") }, top.joined(separator: "\n"))
         // train learns from the selected runs only; a field no run has is named with the nearest.
-        let (trained, trainCode) = try LossCastBinary.run(["train", "--where", "params>=2e7", "--epochs", "2", "--out", folder + "/c.safetensors"],
-                                                               environment: environment)
+        let (trained, trainCode) = try LossCastBinary.run(
+            ["train", "--where", "params>=2e7", "--epochs", "2", "--out", folder + "/c.safetensors"],
+            environment: environment)
         XCTAssertEqual(trainCode, 0, trained)
         XCTAssertTrue(trained.contains("trained on 4 runs"), trained)
         let (unknown, unknownCode) = try LossCastBinary.run(["train", "--where", "parmas>=2e7"], environment: environment, errors: true)
@@ -65,9 +73,12 @@ final class EvalCommandTests: XCTestCase {
         let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
         let (_, ingested) = try LossCastBinary.run(["ingest", dataset], environment: environment)
         XCTAssertEqual(ingested, 0)
-        let (output, status) = try LossCastBinary.run(["eval", "--source", "chinchilla-epoch", "--split", "by-size", "--models", "chinchilla,mlp",
-                                                            "--epochs", "60", "--report", folder + "/report",
-                                                            "--predictions", folder + "/predictions.csv"], environment: environment)
+        let (output, status) = try LossCastBinary.run(
+            [
+                "eval", "--source", "chinchilla-epoch", "--split", "by-size", "--models", "chinchilla,mlp",
+                "--epochs", "60", "--report", folder + "/report",
+                "--predictions", folder + "/predictions.csv"
+            ], environment: environment)
         XCTAssertEqual(status, 0)
         XCTAssertTrue(output.contains("chinchilla") && output.contains("mlp"), output)
         let files = try FileManager.default.contentsOfDirectory(atPath: folder + "/report")
@@ -93,8 +104,10 @@ final class EvalCommandTests: XCTestCase {
         let (_, bad) = try LossCastBinary.run(["eval", "--source", "chinchilla-epoch", "--split", "by-colour"], environment: environment)
         XCTAssertNotEqual(bad, 0)
         // So are ensembles `train` and `eval` cannot build, before any run is read.
-        for (command, arguments, named) in [("eval", ["--folds", "1"], "--folds 1"), ("train", ["--ensemble", "0"], "--ensemble 0"),
-                                            ("train", ["--folds", "8", "--ensemble", "8"], "64 members")] {
+        for (command, arguments, named) in [
+            ("eval", ["--folds", "1"], "--folds 1"), ("train", ["--ensemble", "0"], "--ensemble 0"),
+            ("train", ["--folds", "8", "--ensemble", "8"], "64 members")
+        ] {
             let (message, status) = try LossCastBinary.run([command] + arguments, environment: environment, errors: true)
             XCTAssertNotEqual(status, 0)
             XCTAssertTrue(message.contains(named), "\(command) \(arguments): \(message)")
@@ -109,7 +122,9 @@ final class EvalCommandTests: XCTestCase {
             let (message, status) = try LossCastBinary.run(arguments + ["--store", missing], errors: true)
             XCTAssertNotEqual(status, 0, "\(arguments)")
             XCTAssertTrue(message.contains("no run store"), "\(arguments): \(message)")
-            XCTAssertFalse(FileManager.default.fileExists(atPath: URL(fileURLWithPath: missing).deletingLastPathComponent().path), "\(arguments) made the folder")
+            XCTAssertFalse(
+                FileManager.default.fileExists(atPath: URL(fileURLWithPath: missing).deletingLastPathComponent().path),
+                "\(arguments) made the folder")
         }
         let nowhere = "/no-such-\(UUID().uuidString)/x.safetensors"
         let (message, status) = try LossCastBinary.run(["train", "--out", nowhere], errors: true)

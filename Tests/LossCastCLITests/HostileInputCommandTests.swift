@@ -6,7 +6,8 @@ import TestSupport
 import XCTest
 
 final class HostileInputCommandTests: XCTestCase {
-    let flat = #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_seqs": 512, "seq_len": 2048, "warmup_steps": 100, "min_lr": 1e-5}"#
+    let flat =
+        #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_seqs": 512, "seq_len": 2048, "warmup_steps": 100, "min_lr": 1e-5}"#
 
     /// Runs losscast with no terminal on standard input; standard output and error apart.
     func losscast(_ arguments: [String]) throws -> (output: String, errors: String, status: Int32) {
@@ -43,15 +44,19 @@ final class HostileInputCommandTests: XCTestCase {
         let folder = try temporaryFolder()
         let rates = (0..<70).map { 1e-4 * pow(1.06, Double($0)) }
         let warmups = (0..<70).map { 10 * ($0 + 1) }
-        let lines = rates.flatMap { rate in warmups.map { warmup in
-            #"{"params": 4e8, "tokens": 2e10, "lr": \#(rate), "batch_size_seqs": 512, "seq_len": 2048, "warmup_steps": \#(warmup), "min_lr": 1e-5}"#
-        } }
+        let lines = rates.flatMap { rate in
+            warmups.map { warmup in
+                #"{"params": 4e8, "tokens": 2e10, "lr": \#(rate), "batch_size_seqs": 512, "seq_len": 2048, "warmup_steps": \#(warmup), "min_lr": 1e-5}"#
+            }
+        }
         XCTAssertEqual(lines.count, 4_900)
         try lines.joined(separator: "\n").write(toFile: folder + "/candidates.jsonl", atomically: true, encoding: .utf8)
         let fromFile = try losscast(["rank", "--candidates", folder + "/candidates.jsonl", "--top", "5", "--json"])
         XCTAssertEqual(fromFile.status, 0, fromFile.errors)
-        let fromGrid = try losscast(["rank", "--base", flat, "--grid", "lr=" + rates.map { "\($0)" }.joined(separator: ","),
-                                     "--grid", "warmup_steps=" + warmups.map(String.init).joined(separator: ","), "--top", "5", "--json"])
+        let fromGrid = try losscast([
+            "rank", "--base", flat, "--grid", "lr=" + rates.map { "\($0)" }.joined(separator: ","),
+            "--grid", "warmup_steps=" + warmups.map(String.init).joined(separator: ","), "--top", "5", "--json"
+        ])
         XCTAssertEqual(fromGrid.status, 0, fromGrid.errors)
         let fileRows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(fromFile.output.utf8)) as? [[String: Any]])
         let gridRows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(fromGrid.output.utf8)) as? [[String: Any]])
@@ -78,7 +83,9 @@ final class HostileInputCommandTests: XCTestCase {
         try "run,step,loss\nalpha,1,3.0\nalpha,2,2.9\nbeta,1,3.1\n".write(toFile: folder + "/one.csv", atomically: true, encoding: .utf8)
         try "run,step,loss\nalpha,1,3.2\ngamma,1,3.3\n".write(toFile: folder + "/two.csv", atomically: true, encoding: .utf8)
         for (file, source) in [("one.csv", "first"), ("two.csv", "second")] {
-            let ingested = try losscast(["ingest", folder + "/" + file, "--mapping", folder + "/map.yaml", "--source", source, "--store", store])
+            let ingested = try losscast([
+                "ingest", folder + "/" + file, "--mapping", folder + "/map.yaml", "--source", source, "--store", store
+            ])
             XCTAssertEqual(ingested.status, 0, ingested.errors)
             // Neither file says N or D: every run stored is named in a warning.
             let names = file == "one.csv" ? "alpha, beta" : "alpha, gamma"
@@ -90,8 +97,9 @@ final class HostileInputCommandTests: XCTestCase {
         XCTAssertTrue(beta.output.contains("name beta") && beta.output.contains("source first"), beta.output)
         let shared = try losscast(["runs", "show", "alpha", "--store", store])
         XCTAssertNotEqual(shared.status, 0)
-        XCTAssertTrue(shared.errors.contains("2 runs are named 'alpha'") && shared.errors.contains("(first)") && shared.errors.contains("(second)"),
-                      shared.errors)
+        XCTAssertTrue(
+            shared.errors.contains("2 runs are named 'alpha'") && shared.errors.contains("(first)") && shared.errors.contains("(second)"),
+            shared.errors)
         let none = try losscast(["runs", "show", "delta", "--store", store])
         XCTAssertNotEqual(none.status, 0)
         XCTAssertTrue(none.errors.contains("delta"), none.errors)
@@ -107,7 +115,9 @@ final class HostileInputCommandTests: XCTestCase {
         try "run,step,loss\na,1,3.0\na,2,2.9\nb,1,3.1\n".write(toFile: folder + "/runs.csv", atomically: true, encoding: .utf8)
         try "run: run\nstep: step\nlosses: [loss]\n".write(toFile: folder + "/map.yaml", atomically: true, encoding: .utf8)
         try "run,step,loss\na,2,3.0\na,1,2.9\n".write(toFile: folder + "/bad.csv", atomically: true, encoding: .utf8)
-        let ingested = try losscast(["ingest", folder + "/runs.csv", folder + "/bad.csv", "--mapping", folder + "/map.yaml", "--store", store])
+        let ingested = try losscast([
+            "ingest", folder + "/runs.csv", folder + "/bad.csv", "--mapping", folder + "/map.yaml", "--store", store
+        ])
         XCTAssertNotEqual(ingested.status, 0, "one file refused")
         XCTAssertTrue(ingested.errors.contains("refused") && ingested.errors.contains("bad.csv:3"), ingested.errors)
         XCTAssertFalse(ingested.output.contains("refused  "), "a refusal is not a result: \(ingested.output)")
@@ -119,7 +129,8 @@ final class HostileInputCommandTests: XCTestCase {
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(listed.output.utf8)) as? [Any])?.count, 2)
         let deleted = try losscast(["runs", "delete", "--file", folder + "/runs.csv", "--yes", "--store", store])
         XCTAssertEqual(deleted.status, 0, deleted.errors)
-        XCTAssertTrue(deleted.output.contains("deleted 2 run(s)") && deleted.output.contains("1 ingested file(s) forgotten"), deleted.output)
+        XCTAssertTrue(
+            deleted.output.contains("deleted 2 run(s)") && deleted.output.contains("1 ingested file(s) forgotten"), deleted.output)
         let again = try losscast(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml", "--store", store])
         XCTAssertTrue(again.output.contains("2 runs added"), again.output)
         let unknown = try losscast(["runs", "list", "--where", "nosuchfield<=1", "--store", store])
@@ -154,12 +165,14 @@ final class HostileInputCommandTests: XCTestCase {
         func with(_ extra: String) -> String { String(flat.dropLast()) + ", " + extra + "}" }
         let new = try losscast(["predict", "--config", with(#""dataset": "my_own_corpus", "optimizer": "lamb""#)])
         XCTAssertEqual(new.status, 0, new.errors)
-        let note = try XCTUnwrap(new.output.split(separator: "\n").first { $0.hasPrefix("note: new to this checkpoint") }.map(String.init), new.output)
+        let note = try XCTUnwrap(
+            new.output.split(separator: "\n").first { $0.hasPrefix("note: new to this checkpoint") }.map(String.init), new.output)
         XCTAssertTrue(note.contains("dataset 'my_own_corpus'") && note.contains("optimizer 'lamb'"), note)
         // The bundled checkpoint trained on losscast_bench (fineweb_edu, AdamW among the optimizers).
         XCTAssertTrue(note.contains("fineweb_edu") && note.contains("adamw") && note.contains("losscast ingest"), note)
         let lines = new.output.split(separator: "\n")
-        XCTAssertLessThan(lines.firstIndex { $0.hasPrefix("note:") }!, lines.firstIndex { $0.hasPrefix("predicted final loss") }!, new.output)
+        XCTAssertLessThan(
+            lines.firstIndex { $0.hasPrefix("note:") }!, lines.firstIndex { $0.hasPrefix("predicted final loss") }!, new.output)
         let known = try losscast(["predict", "--config", with(#""dataset": "fineweb_edu", "optimizer": "adamw""#)])
         XCTAssertEqual(known.status, 0, known.errors)
         XCTAssertFalse(known.output.contains("new to this checkpoint"), known.output)

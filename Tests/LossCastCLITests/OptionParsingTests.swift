@@ -20,15 +20,20 @@ final class OptionParsingTests: XCTestCase {
 
     func testGridAxesAndStatedFieldsReadAsConfigurations() throws {
         // Each value a one-field configuration under the canonical key.
-        XCTAssertEqual(try CandidateStream.axis("learning_rate=0.001, 0.002"), [[ConfigKey.lr: .number(0.001)], [ConfigKey.lr: .number(0.002)]])
-        XCTAssertEqual(try CandidateStream.axis("optimizer=adamw,muon"), [[ConfigKey.optimizer: .text("adamw")], [ConfigKey.optimizer: .text("muon")]])
+        XCTAssertEqual(
+            try CandidateStream.axis("learning_rate=0.001, 0.002"), [[ConfigKey.lr: .number(0.001)], [ConfigKey.lr: .number(0.002)]])
+        XCTAssertEqual(
+            try CandidateStream.axis("optimizer=adamw,muon"), [[ConfigKey.optimizer: .text("adamw")], [ConfigKey.optimizer: .text("muon")]])
         for (bad, words) in [("lr", ["FIELD=V1"]), ("lrr=0.001", ["'lrr'", "'lr'"]), ("lr=fast", ["'lr'"]), ("=1", ["FIELD=V1"])] {
             XCTAssertThrowsError(try CandidateStream.axis(bad), bad) { error in
                 for word in words { XCTAssertTrue("\(error)".contains(word), "\(bad): \(error)") }
             }
         }
-        XCTAssertEqual(try Ingest.parse(["logs", "--set", "params=1.9e8", "--set", "dataset=fineweb"]).statedFields(),
-                       [ConfigKey.params: .number(1.9e8), ConfigKey.dataset: .text("fineweb")])
-        XCTAssertThrowsError(try Ingest.parse(["logs", "--set", "params"]).statedFields()) { XCTAssertTrue("\($0)".contains("KEY=VALUE"), "\($0)") }
+        XCTAssertEqual(
+            try Ingest.parse(["logs", "--set", "params=1.9e8", "--set", "dataset=fineweb"]).statedFields(),
+            [ConfigKey.params: .number(1.9e8), ConfigKey.dataset: .text("fineweb")])
+        XCTAssertThrowsError(try Ingest.parse(["logs", "--set", "params"]).statedFields()) {
+            XCTAssertTrue("\($0)".contains("KEY=VALUE"), "\($0)")
+        }
     }
 }

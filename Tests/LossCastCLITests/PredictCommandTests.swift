@@ -6,7 +6,8 @@ import TestSupport
 import XCTest
 
 final class PredictCommandTests: XCTestCase {
-    let flat = #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_seqs": 512, "seq_len": 2048, "warmup_steps": 100, "min_lr": 1e-5}"#
+    let flat =
+        #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_seqs": 512, "seq_len": 2048, "warmup_steps": 100, "min_lr": 1e-5}"#
 
     func testAYAMLRecipeInSectionsPredictsWhatTheFlatJSONDoes() throws {
         let folder = NSTemporaryDirectory() + "predict-\(UUID().uuidString)"
@@ -24,7 +25,9 @@ final class PredictCommandTests: XCTestCase {
         try yaml.write(toFile: folder + "/recipe.yaml", atomically: true, encoding: .utf8)
         let (fromJSON, status) = try LossCastBinary.run(["predict", "--config", flat, "--steps", "1000:19073:3", "--json"])
         XCTAssertEqual(status, 0, fromJSON)
-        let (fromYAML, yamlStatus) = try LossCastBinary.run(["predict", "--config", folder + "/recipe.yaml", "--steps", "1000:19073:3", "--json"])
+        let (fromYAML, yamlStatus) = try LossCastBinary.run([
+            "predict", "--config", folder + "/recipe.yaml", "--steps", "1000:19073:3", "--json"
+        ])
         XCTAssertEqual(yamlStatus, 0, fromYAML)
         XCTAssertEqual(fromJSON, fromYAML)
         let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(fromJSON.utf8)) as? [[String: Double]])
@@ -39,7 +42,7 @@ final class PredictCommandTests: XCTestCase {
             (#"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "lr_schedule": "cosin", "batch_size_tokens": 1e6}"#, ["cosine"]),
             (#"{"lr": 0.002}"#, ["'params'", "d_model"]),
             ("{}", ["'params'"]),
-            (#"{"params": 4e8, "tokens": 2e10, "optimizer": 5}"#, ["'optimizer'", "a name"]),
+            (#"{"params": 4e8, "tokens": 2e10, "optimizer": 5}"#, ["'optimizer'", "a name"])
         ]
         for (configuration, words) in cases {
             let (message, status) = try LossCastBinary.run(["predict", "--config", configuration], errors: true)
@@ -92,7 +95,9 @@ final class PredictCommandTests: XCTestCase {
     }
 
     func testRiskAdjustedRankingOrdersByTheUpperBound() throws {
-        let (text, status) = try LossCastBinary.run(["rank", "--base", flat, "--grid", "lr=0.0005,0.001,0.002,0.004,0.008", "--risk-adjusted", "--json"])
+        let (text, status) = try LossCastBinary.run([
+            "rank", "--base", flat, "--grid", "lr=0.0005,0.001,0.002,0.004,0.008", "--risk-adjusted", "--json"
+        ])
         XCTAssertEqual(status, 0, text)
         let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]])
         XCTAssertEqual(rows.count, 5)
@@ -116,16 +121,18 @@ final class StoredRunPredictionTests: XCTestCase {
         let losses = [4.1, 3.42, 3.18, 3.05, 2.99], steps = [2000.0, 6000, 10000, 14000, 19073]
         let stated = zip(steps, losses).map { "stated-cosine,\(Int($0)),\($1)," }
         let logged = zip(steps, losses).map { "logged-rates,\(Int($0)),\($1 + 0.01),\(0.001 * (1 + cos(Double.pi * $0 / 19073)))" }
-        try (["run,step,loss,lr_logged"] + stated + logged).joined(separator: "\n").write(toFile: folder + "/runs.csv", atomically: true, encoding: .utf8)
+        try (["run,step,loss,lr_logged"] + stated + logged).joined(separator: "\n").write(
+            toFile: folder + "/runs.csv", atomically: true, encoding: .utf8)
         try """
-            run: run
-            step: step
-            lr: lr_logged
-            losses: [loss]
-            constants: {params: 4.0e+8, tokens: 2.0e+10, lr: 0.002, batch_size_tokens: 1048576, warmup_steps: 100, lr_schedule: cosine, total_steps: 19073}
-            """.write(toFile: folder + "/map.yaml", atomically: true, encoding: .utf8)
+        run: run
+        step: step
+        lr: lr_logged
+        losses: [loss]
+        constants: {params: 4.0e+8, tokens: 2.0e+10, lr: 0.002, batch_size_tokens: 1048576, warmup_steps: 100, lr_schedule: cosine, total_steps: 19073}
+        """.write(toFile: folder + "/map.yaml", atomically: true, encoding: .utf8)
         let environment = ["LOSSCAST_STORE": folder + "/store.sqlite"]
-        let (ingested, status) = try LossCastBinary.run(["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml"], environment: environment)
+        let (ingested, status) = try LossCastBinary.run(
+            ["ingest", folder + "/runs.csv", "--mapping", folder + "/map.yaml"], environment: environment)
         XCTAssertEqual(status, 0, ingested)
 
         // Every logged point, each beside the loss the file holds.
@@ -141,8 +148,10 @@ final class StoredRunPredictionTests: XCTestCase {
         // Equal to Float32 rounding: the networks run in Float32 and the two calls batch 5 and
         // 2 rows, which may sum in another order (a few ulps, 1e-7 of the loss); any real
         // difference (another schedule or total) moves it by 1e-3 or more.
-        let recipe = #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_tokens": 1048576, "warmup_steps": 100, "lr_schedule": "cosine", "total_steps": 19073, "source": "user-csv"}"#
-        let (typed, typedStatus) = try LossCastBinary.run(["predict", "--config", recipe, "--steps", "2000:19073:2", "--json"], environment: environment)
+        let recipe =
+            #"{"params": 4e8, "tokens": 2e10, "lr": 0.002, "batch_size_tokens": 1048576, "warmup_steps": 100, "lr_schedule": "cosine", "total_steps": 19073, "source": "user-csv"}"#
+        let (typed, typedStatus) = try LossCastBinary.run(
+            ["predict", "--config", recipe, "--steps", "2000:19073:2", "--json"], environment: environment)
         XCTAssertEqual(typedStatus, 0, typed)
         let typedRows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(typed.utf8)) as? [[String: Double]])
         XCTAssertEqual(typedRows[0]["loss"]!, points[0]["loss"]!, accuracy: 1e-5)
@@ -150,7 +159,8 @@ final class StoredRunPredictionTests: XCTestCase {
 
         // --steps between logged points: the logged rates are read off the log, the logged
         // points that coincide keep their losses, and the rest have none.
-        let (between, betweenStatus) = try LossCastBinary.run(["predict", "--run", "logged-rates", "--steps", "4000:10000:3", "--json"], environment: environment)
+        let (between, betweenStatus) = try LossCastBinary.run(
+            ["predict", "--run", "logged-rates", "--steps", "4000:10000:3", "--json"], environment: environment)
         XCTAssertEqual(betweenStatus, 0, between)
         let middle = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(between.utf8)) as? [[String: Double]])
         XCTAssertEqual(middle.map { $0["step"]! }, [4000, 7000, 10000])
@@ -161,7 +171,8 @@ final class StoredRunPredictionTests: XCTestCase {
         let (unknown, unknownStatus) = try LossCastBinary.run(["predict", "--run", "no-such-run"], environment: environment, errors: true)
         XCTAssertNotEqual(unknownStatus, 0)
         XCTAssertTrue(unknown.contains("no-such-run") && unknown.contains("runs list"), unknown)
-        let (both, bothStatus) = try LossCastBinary.run(["predict", "--run", "stated-cosine", "--config", recipe], environment: environment, errors: true)
+        let (both, bothStatus) = try LossCastBinary.run(
+            ["predict", "--run", "stated-cosine", "--config", recipe], environment: environment, errors: true)
         XCTAssertNotEqual(bothStatus, 0)
         XCTAssertTrue(both.contains("not both"), both)
     }

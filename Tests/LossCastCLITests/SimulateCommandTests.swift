@@ -8,11 +8,11 @@ final class SimulateCommandTests: XCTestCase {
         let (output, status) = try LossCastBinary.run(["simulate", "--layers", "1024,1024", "--days", "30", "--gpus", "4", "--json"])
         XCTAssertEqual(status, 0)
         let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
-        XCTAssertEqual(result["parameters"] as? Double, 1_585_162)           // 525312 + 1049600 + 10250
-        XCTAssertEqual(result["cost"] as? Double, 120)                       // 4 GPUs x 30 days
+        XCTAssertEqual(result["parameters"] as? Double, 1_585_162)  // 525312 + 1049600 + 10250
+        XCTAssertEqual(result["cost"] as? Double, 120)  // 4 GPUs x 30 days
         XCTAssertEqual(result["budget_remaining"] as? Double, 880)
         XCTAssertEqual(result["sufficiency"] as? Double, 0.5)
-        XCTAssertEqual(try XCTUnwrap(result["qps"] as? Double), 19_341.1477, accuracy: 1e-3)   // 5e12 / 258,516,200
+        XCTAssertEqual(try XCTUnwrap(result["qps"] as? Double), 19_341.1477, accuracy: 1e-3)  // 5e12 / 258,516,200
         // NE 0.5169 at s = 0.5 plus noise of deviation 0.02 x 0.35 = 0.007.
         XCTAssertEqual(try XCTUnwrap(result["value"] as? Double), 0.5168770584, accuracy: 5 * 0.007)
         XCTAssertEqual((result["curve"] as? [Any])?.count, 31)
@@ -44,7 +44,9 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertTrue(configuration["budget"] is NSNull)
         XCTAssertEqual(configuration["input_dimension"] as? Double, 512)
         // Without noise, 15 of 30 days: the medium curve at s = 0.5, 0.65 - 0.16 / (1 + e^-1.6).
-        let (output, ran) = try LossCastBinary.run(["simulate", "--simulator-config", path, "--layers", "1024,1024", "--days", "15", "--json"])
+        let (output, ran) = try LossCastBinary.run([
+            "simulate", "--simulator-config", path, "--layers", "1024,1024", "--days", "15", "--json"
+        ])
         XCTAssertEqual(ran, 0, output)
         let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         XCTAssertEqual(try XCTUnwrap(result["value"] as? Double), 0.65 - 0.16 / (1 + exp(-1.6)), accuracy: 1e-12)

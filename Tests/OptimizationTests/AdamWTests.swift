@@ -18,8 +18,9 @@ final class AdamWTests: XCTestCase {
     ///           mhat = 0.5789474; vhat = 2.5007504; p = -1.8612 - 0.1 * 0.5789474 / 1.5813761 = -1.8978104
     func testFirstStepsByHand() {
         let parameter = Variable(Tensor([1, -2]), requiresGradient: true)
-        let optimizer = AdamW(parameters: [parameter], learningRate: 0.1, beta1: 0.9, beta2: 0.999,
-                              epsilon: 1e-8, weightDecay: 0.1, decays: { _ in true })
+        let optimizer = AdamW(
+            parameters: [parameter], learningRate: 0.1, beta1: 0.9, beta2: 0.999,
+            epsilon: 1e-8, weightDecay: 0.1, decays: { _ in true })
         parameter.gradient = Tensor([0.5, -1])
         optimizer.step()
         assertClose(parameter.value, Tensor([0.89, -1.88]), rtol: 1e-6)
@@ -41,7 +42,7 @@ final class AdamWTests: XCTestCase {
         a.gradient = Tensor([3, 0])
         b.gradient = Tensor([4])
         let norm = clipGradientNorm([a, b], maxNorm: 1)
-        XCTAssertEqual(norm, 5, accuracy: 1e-6)                 // sqrt(9 + 16)
+        XCTAssertEqual(norm, 5, accuracy: 1e-6)  // sqrt(9 + 16)
         assertClose(a.gradient!, Tensor([0.6, 0]), rtol: 1e-5)  // scaled by 1/5
         assertClose(b.gradient!, Tensor([0.8]), rtol: 1e-5)
         XCTAssertEqual(clipGradientNorm([a, b], maxNorm: 10), 1, accuracy: 1e-5)  // below: unchanged

@@ -42,7 +42,8 @@ final class NewSourceTests: XCTestCase {
         let provenance = Provenance(file: "f", importer: "test")
         let sizes = [1e8, 2e8, 4e8, 8e8, 1.6e9]
         let runs = sizes.map { n in
-            Run(source: "mine", name: "\(n)", configuration: [ConfigKey.params: .number(n), ConfigKey.tokens: .number(2e10)],
+            Run(
+                source: "mine", name: "\(n)", configuration: [ConfigKey.params: .number(n), ConfigKey.tokens: .number(2e10)],
                 curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss", parameterConvention: .total, provenance: provenance)
         }
         let predicted = [3.5, 3.3, 3.1, 2.9, 2.7]
@@ -54,7 +55,8 @@ final class NewSourceTests: XCTestCase {
         XCTAssertEqual(line.deviation, 0, accuracy: 1e-9)
         XCTAssertEqual(line.offset(predicted: 2.5), 0.3 + 0.2 * (2.5 - 3.1), accuracy: 1e-12)
 
-        let noisy = SourceAdaptation.fit(residuals: predicted.indices.map { 0.3 + ($0 % 2 == 0 ? 0.02 : -0.02) }, predicted: predicted, runs: runs)
+        let noisy = SourceAdaptation.fit(
+            residuals: predicted.indices.map { 0.3 + ($0 % 2 == 0 ? 0.02 : -0.02) }, predicted: predicted, runs: runs)
         XCTAssertEqual(noisy.ridge, SourceAdaptation.ridges.last!)
         XCTAssertLessThan(abs(noisy.slope), 1e-4)
         XCTAssertEqual(noisy.offset, 0.3 + 0.02 / 5, accuracy: 1e-4, "the mean of three +0.02 and two -0.02")
@@ -87,8 +89,9 @@ final class NewSourceTests: XCTestCase {
         proposal.source = ConfigurationRun.candidateSource
         XCTAssertFalse(predictor.isNewSource(proposal))
         proposal.configuration[ConfigKey.dataset] = .text("my-private-web-crawl")
-        XCTAssertEqual(predictor.isNewSource(proposal), predictor.encoder.categorical.contains { $0.key == ConfigKey.dataset },
-                       "a dataset is new only to a checkpoint that reads datasets")
+        XCTAssertEqual(
+            predictor.isNewSource(proposal), predictor.encoder.categorical.contains { $0.key == ConfigKey.dataset },
+            "a dataset is new only to a checkpoint that reads datasets")
     }
 
     /// Runs the checkpoint never saw, raised by 0.5 in loss and named another source: zero-shot
@@ -128,8 +131,9 @@ final class NewSourceTests: XCTestCase {
         let runs = Array(unseen.prefix(40))
         let predictions = predictor.predictFinal(runs)
         let held = [0.2, -0.4, 0.7].map { shift in
-            HeldOutSource(source: "shift \(shift)", predictor: predictor, runs: runs, predictions: predictions,
-                          actual: runs.map { $0.finalLoss! + shift })
+            HeldOutSource(
+                source: "shift \(shift)", predictor: predictor, runs: runs, predictions: predictions,
+                actual: runs.map { $0.finalLoss! + shift })
         }
         let level = try XCTUnwrap(Trainer.newSourceDeviation(held))
         func mean(_ level: Double) -> Double { held.map { Trainer.coverage($0, level: level) }.reduce(0, +) / 3 }

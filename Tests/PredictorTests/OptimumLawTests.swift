@@ -18,9 +18,12 @@ final class OptimumLawTests: XCTestCase {
                 for step in -4...4 {
                     let lr = optimum * pow(2, Double(step) / 2)
                     let loss = 2 + 0.05 * pow(log(lr / optimum), 2)
-                    runs.append(Run(source: "grid", name: "\(n)-\(d)-\(step)",
-                                    configuration: [ConfigKey.params: .number(n), ConfigKey.tokens: .number(d), ConfigKey.lr: .number(lr)],
-                                    curve: [CurvePoint(losses: ["loss": loss])], targetLoss: "loss", parameterConvention: .total, provenance: provenance))
+                    runs.append(
+                        Run(
+                            source: "grid", name: "\(n)-\(d)-\(step)",
+                            configuration: [ConfigKey.params: .number(n), ConfigKey.tokens: .number(d), ConfigKey.lr: .number(lr)],
+                            curve: [CurvePoint(losses: ["loss": loss])], targetLoss: "loss", parameterConvention: .total,
+                            provenance: provenance))
                 }
             }
         }
@@ -38,7 +41,9 @@ final class OptimumLawTests: XCTestCase {
 
     func testAGroupWhoseBestIsAtTheEdgeOnlyBoundsTheOptimumAndIsLeftOut() throws {
         // Drop the four learning rates below each optimum: the best is now the smallest tried.
-        let clipped = gridRuns().filter { !$0.name.hasSuffix("--1") && !$0.name.hasSuffix("--2") && !$0.name.hasSuffix("--3") && !$0.name.hasSuffix("--4") }
+        let clipped = gridRuns().filter {
+            !$0.name.hasSuffix("--1") && !$0.name.hasSuffix("--2") && !$0.name.hasSuffix("--3") && !$0.name.hasSuffix("--4")
+        }
         XCTAssertNil(OptimumLaw.fit(key: ConfigKey.lr, runs: clipped))
     }
 
@@ -49,7 +54,8 @@ final class OptimumLawTests: XCTestCase {
             runs[index].configuration[ConfigKey.nLayers] = .number(Double(8 + index % 3 * 8))
         }
         let encoder = FeatureEncoder.fit(runs: runs, contexts: runs.map { StepContext.contexts(for: $0) })
-        XCTAssertFalse(encoder.numeric.contains { $0.name == ConfigKey.dModel || $0.name == ConfigKey.nLayers }, "shape fields enter as ratios")
+        XCTAssertFalse(
+            encoder.numeric.contains { $0.name == ConfigKey.dModel || $0.name == ConfigKey.nLayers }, "shape fields enter as ratios")
         let distance = try XCTUnwrap(encoder.numeric.firstIndex { $0.name == FeatureEncoder.optimumFeatureName(ConfigKey.lr) })
         let aspect = try XCTUnwrap(encoder.numeric.firstIndex { $0.name == "derived.log_aspect_ratio" })
         // A run two grid steps above its optimum (a factor of 2); it is the 7th run, so 8 layers.

@@ -19,7 +19,9 @@ final class PredictorTests: XCTestCase {
         let sink = CollectingSink()
         try StepLawImporter(moe: false).importFile(path, source: "steplaw-dense", into: sink, progress: nil)
         var best: [String: Double] = [:]
-        for run in sink.runs { best["\(run.params!)/\(run.tokens!)"] = min(best["\(run.params!)/\(run.tokens!)"] ?? .infinity, run.finalLoss!) }
+        for run in sink.runs {
+            best["\(run.params!)/\(run.tokens!)"] = min(best["\(run.params!)/\(run.tokens!)"] ?? .infinity, run.finalLoss!)
+        }
         return sink.runs.map { run in
             var marked = run
             if run.finalLoss! > 1.25 * best["\(run.params!)/\(run.tokens!)"]! { marked.status = .diverged }
@@ -43,7 +45,10 @@ final class PredictorTests: XCTestCase {
         let law = ChinchillaLaw()
         let report = try law.fit(runs: fit.filter { $0.status != .diverged }, options: FitOptions(), selection: "same training runs")
         let pairs = runs.flatMap { law.predict(report, run: $0) }
-        return (Metrics.meanAbsoluteError(pairs.map(\.predicted), pairs.map(\.actual)), Metrics.spearman(pairs.map(\.predicted), pairs.map(\.actual)))
+        return (
+            Metrics.meanAbsoluteError(pairs.map(\.predicted), pairs.map(\.actual)),
+            Metrics.spearman(pairs.map(\.predicted), pairs.map(\.actual))
+        )
     }
 
     /// The settings `losscast train` uses, fewer epochs.
@@ -57,15 +62,17 @@ final class PredictorTests: XCTestCase {
     func testEncoderMarksMissingFieldsAndLogScales() {
         let provenance = Provenance(file: "f", importer: "test")
         let runs = [1e8, 1e9, 1e10].map { n in
-            Run(source: "s", name: "\(n)", configuration: [ConfigKey.params: .number(n), ConfigKey.optimizer: .text("adamw")],
+            Run(
+                source: "s", name: "\(n)", configuration: [ConfigKey.params: .number(n), ConfigKey.optimizer: .text("adamw")],
                 curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss", parameterConvention: .total, provenance: provenance)
         }
         let encoder = FeatureEncoder.fit(runs: runs, contexts: runs.map { StepContext.contexts(for: $0) })
         let params = encoder.numeric.firstIndex { $0.name == ConfigKey.params }!
         XCTAssertTrue(encoder.numeric[params].logScale, "N spans two decades")
         XCTAssertEqual(encoder.numeric[params].mean, log(1e9), accuracy: 1e-9)
-        let bare = Run(source: "s", name: "x", configuration: [:], curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss",
-                       parameterConvention: .total, provenance: provenance)
+        let bare = Run(
+            source: "s", name: "x", configuration: [:], curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss",
+            parameterConvention: .total, provenance: provenance)
         let encoded = encoder.encode(run: bare, context: StepContext())
         XCTAssertEqual(encoded[params], 0)
         XCTAssertEqual(encoded[encoder.numeric.count + params], 1, "a missing N is flagged, not filled")
@@ -73,7 +80,8 @@ final class PredictorTests: XCTestCase {
     }
 
     /// A damaged checkpoint is refused with a message that names what: per-member baselines
-    /// that do not match the members (one shared, or one each; here two for three), a file cut short, a safetensors file that is not a predictor.
+    /// that do not match the members (one shared, or one each; here two for three), a file cut
+    /// short, a safetensors file that is not a predictor.
     func testDamagedCheckpointsAreRefused() throws {
         var options = smallOptions()
         options.epochs = 2
@@ -148,8 +156,10 @@ final class PredictorTests: XCTestCase {
         let predictor = try Trainer.train(runs: Array(try Self.stepLawRuns().prefix(200)), options: options)
         let path = NSTemporaryDirectory() + "predictor-\(UUID().uuidString).safetensors"
         defer { try? FileManager.default.removeItem(atPath: path) }
-        for (key, from, to) in [("losscast.baseline", "\"law\":\"\(predictor.baseline.law)\"", "\"law\":\"kaplan\""),
-                                ("losscast.architecture", "\"model\":\"mlp\"", "\"model\":\"rnn\"")] {
+        for (key, from, to) in [
+            ("losscast.baseline", "\"law\":\"\(predictor.baseline.law)\"", "\"law\":\"kaplan\""),
+            ("losscast.architecture", "\"model\":\"mlp\"", "\"model\":\"rnn\"")
+        ] {
             try predictor.save(path: path)
             var file = try SafeTensorsFile.load(path: path)
             let text = try XCTUnwrap(file.metadata[key])
@@ -167,7 +177,9 @@ final class PredictorTests: XCTestCase {
             scalars[scalars.count / 2] = bad
             file.tensors[name] = Tensors.Tensor(shape: file.tensors[name]!.shape, scalars: scalars)
             try file.save(path: path)
-            XCTAssertThrowsError(try Predictor.load(path: path)) { XCTAssertTrue("\($0)".contains("'\(name)'") && "\($0)".contains("\(bad)"), "\($0)") }
+            XCTAssertThrowsError(try Predictor.load(path: path)) {
+                XCTAssertTrue("\($0)".contains("'\(name)'") && "\($0)".contains("\(bad)"), "\($0)")
+            }
         }
     }
 
@@ -190,10 +202,13 @@ final class PredictorTests: XCTestCase {
     }
 
     func testConfigurationScheduleAndRanking() throws {
-        let configuration: [String: ConfigValue] = [ConfigKey.params: .number(4e8), ConfigKey.tokens: .number(2e10), ConfigKey.lr: .number(2e-3),
-                                                    ConfigKey.batchSizeSeqs: .number(512), ConfigKey.seqLen: .number(2048),
-                                                    ConfigKey.warmupSteps: .number(100), ConfigKey.minLR: .number(1e-5)]
-        let bare = try ConfigurationRun.make(configuration: Configuration(configuration.filter { $0.key != ConfigKey.warmupSteps }), steps: [19073])
+        let configuration: [String: ConfigValue] = [
+            ConfigKey.params: .number(4e8), ConfigKey.tokens: .number(2e10), ConfigKey.lr: .number(2e-3),
+            ConfigKey.batchSizeSeqs: .number(512), ConfigKey.seqLen: .number(2048),
+            ConfigKey.warmupSteps: .number(100), ConfigKey.minLR: .number(1e-5)
+        ]
+        let bare = try ConfigurationRun.make(
+            configuration: Configuration(configuration.filter { $0.key != ConfigKey.warmupSteps }), steps: [19073])
         XCTAssertNil(StepContext.contexts(for: bare)[0].rateRatio, "no schedule stated, none invented")
         let run = try ConfigurationRun.make(configuration: Configuration(configuration), steps: [1000, 19073])
         XCTAssertEqual(run.number(ConfigKey.totalSteps), (2e10 / (512.0 * 2048)).rounded())  // D / batch tokens
@@ -236,8 +251,9 @@ final class CalibrationTests: XCTestCase {
         func run(_ source: String, _ n: Double, _ d: Double? = nil) -> Run {
             var configuration: [String: ConfigValue] = [ConfigKey.params: .number(n)]
             if let d { configuration[ConfigKey.tokens] = .number(d) }
-            return Run(source: source, name: "\(n)", configuration: configuration, curve: [CurvePoint(losses: ["loss": 3])],
-                       targetLoss: "loss", parameterConvention: .total, provenance: provenance)
+            return Run(
+                source: source, name: "\(n)", configuration: configuration, curve: [CurvePoint(losses: ["loss": 3])],
+                targetLoss: "loss", parameterConvention: .total, provenance: provenance)
         }
         let runs = [run("s", 1e8, 1e9), run("s", 1e10, 1e11), run("t", 1e6, 1e9), run("t", 1e7, 1e9)]
         let encoder = FeatureEncoder.fit(runs: runs, contexts: runs.map { StepContext.contexts(for: $0) })
@@ -265,8 +281,9 @@ final class CalibrationTests: XCTestCase {
         func run(_ n: Double, _ d: Double?) -> Run {
             var configuration: [String: ConfigValue] = [ConfigKey.params: .number(n)]
             if let d { configuration[ConfigKey.tokens] = .number(d) }
-            return Run(source: "s", name: "\(n)-\(d ?? 0)", configuration: configuration, curve: [CurvePoint(losses: ["loss": 3])],
-                       targetLoss: "loss", parameterConvention: .total, provenance: provenance)
+            return Run(
+                source: "s", name: "\(n)-\(d ?? 0)", configuration: configuration, curve: [CurvePoint(losses: ["loss": 3])],
+                targetLoss: "loss", parameterConvention: .total, provenance: provenance)
         }
         let threeSizes = [run(1e8, 1e9), run(2e8, 1e9), run(4e8, 1e9), run(4e8, 2e9)]
         let largest = try XCTUnwrap(Trainer.extrapolationHoldOut(threeSizes))

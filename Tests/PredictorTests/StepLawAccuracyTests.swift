@@ -30,8 +30,9 @@ final class StepLawAccuracyTests: XCTestCase {
         options.folds = 5
         options.ensemble = 2
         let predictor = try Trainer.train(runs: fit + validation, options: options)
-        let trained = Trained(predictor: predictor, options: options, small: fit + validation, large: large,
-                              largePredictions: predictor.predictFinal(large))
+        let trained = Trained(
+            predictor: predictor, options: options, small: fit + validation, large: large,
+            largePredictions: predictor.predictFinal(large))
         Self.cached = trained
         return trained
     }

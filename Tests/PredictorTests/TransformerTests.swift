@@ -25,10 +25,13 @@ final class TransformerTests: XCTestCase {
         let provenance = Provenance(file: "f", importer: "test")
         let runs: [Run] = (0..<6).map { (index: Int) -> Run in
             let scale = Double(index + 1)
-            let configuration: [String: ConfigValue] = [ConfigKey.params: .number(1e8 * scale), ConfigKey.lr: .number(1e-3 * scale),
-                                                        ConfigKey.optimizer: .text(index % 2 == 0 ? "adamw" : "lion")]
-            return Run(source: "s", name: "\(index)", configuration: configuration, curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss",
-                       parameterConvention: .total, provenance: provenance)
+            let configuration: [String: ConfigValue] = [
+                ConfigKey.params: .number(1e8 * scale), ConfigKey.lr: .number(1e-3 * scale),
+                ConfigKey.optimizer: .text(index % 2 == 0 ? "adamw" : "lion")
+            ]
+            return Run(
+                source: "s", name: "\(index)", configuration: configuration, curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss",
+                parameterConvention: .total, provenance: provenance)
         }
         let encoder = FeatureEncoder.fit(runs: runs, contexts: runs.map { StepContext.contexts(for: $0) })
         var architecture = Architecture()
@@ -60,7 +63,10 @@ final class TransformerTests: XCTestCase {
         let error = Metrics.meanAbsoluteError(predictions.map(\.loss), large.map { $0.finalLoss! })
         let spearman = Metrics.spearman(predictions.map(\.loss), large.map { $0.finalLoss! })
         let (lawError, lawSpearman) = try PredictorTests.chinchillaReference(fit: fit, on: large)
-        print(String(format: "transformer on StepLaw 537M + 1.07B: MAE %.4f Spearman %.3f; Chinchilla %.4f / %.3f", error, spearman, lawError, lawSpearman))
+        print(
+            String(
+                format: "transformer on StepLaw 537M + 1.07B: MAE %.4f Spearman %.3f; Chinchilla %.4f / %.3f", error, spearman, lawError,
+                lawSpearman))
         XCTAssertLessThan(error, lawError)
         XCTAssertGreaterThan(spearman, lawSpearman)
 

@@ -16,10 +16,13 @@ final class SafeTensorsTests: XCTestCase {
     override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
 
     var sample: SafeTensorsFile {
-        SafeTensorsFile(tensors: ["layers.0.weight": Tensor(rows: [[1, -2.5, 3], [4e-7, 5e8, -0.0]]),
-                                  "layers.0.bias": Tensor([0.125, -7]),
-                                  "scalar": Tensor(3.5)],
-                        metadata: ["model": "mlp", "encoder": "{\"fields\":[\"N\",\"D\"]}"])
+        SafeTensorsFile(
+            tensors: [
+                "layers.0.weight": Tensor(rows: [[1, -2.5, 3], [4e-7, 5e8, -0.0]]),
+                "layers.0.bias": Tensor([0.125, -7]),
+                "scalar": Tensor(3.5)
+            ],
+            metadata: ["model": "mlp", "encoder": "{\"fields\":[\"N\",\"D\"]}"])
     }
 
     func testRoundTrip() throws {
@@ -109,7 +112,9 @@ final class SafeTensorsTests: XCTestCase {
         try sample.save(path: path)
         let reader = Process()
         reader.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        reader.arguments = ["python3", "-c", """
+        reader.arguments = [
+            "python3", "-c",
+            """
             import json, sys
             from safetensors.numpy import load_file
             from safetensors import safe_open
@@ -118,7 +123,8 @@ final class SafeTensorsTests: XCTestCase {
                 meta = f.metadata()
             print(json.dumps({"meta": meta, "tensors": {k: {"shape": list(v.shape), "dtype": str(v.dtype),
                   "values": [float(x) for x in v.reshape(-1)]} for k, v in tensors.items()}}))
-            """, path]
+            """, path
+        ]
         let pipe = Pipe()
         reader.standardOutput = pipe
         try reader.run()
@@ -142,8 +148,9 @@ final class SafeTensorsTests: XCTestCase {
 /// LOSSCAST_MUTATIONS=N runs N.
 final class SafeTensorsMutationTests: XCTestCase {
     func testMutatedFilesAreRefusedByTheirOwnError() throws {
-        let file = SafeTensorsFile(tensors: ["layer.weight": Tensor(shape: [3, 4], scalars: (0..<12).map(Float.init)), "layer.bias": Tensor([1, 2, 3])],
-                                   metadata: ["losscast.kind": "predictor", "note": "{\"a\": [1, 2]}"])
+        let file = SafeTensorsFile(
+            tensors: ["layer.weight": Tensor(shape: [3, 4], scalars: (0..<12).map(Float.init)), "layer.bias": Tensor([1, 2, 3])],
+            metadata: ["losscast.kind": "predictor", "note": "{\"a\": [1, 2]}"])
         let valid = file.encoded()
         var mutator = Mutator(seed: 4)
         var loaded = 0

@@ -17,7 +17,7 @@ final class LearnedBackendTests: XCTestCase {
             ConfigKey.params: .number(1_073_741_824), "d_model": .number(2048), "ffn_dim": .number(8192), "n_heads": .number(16),
             "n_layers": .number(16), ConfigKey.batchSizeSeqs: .number(1024), ConfigKey.seqLen: .number(2048),
             ConfigKey.batchSizeTokens: .number(2_097_152), ConfigKey.lr: .number(lr), ConfigKey.minLR: .number(1e-5),
-            "source": .text("steplaw-dense"),
+            "source": .text("steplaw-dense")
         ]
         return TrainingRequest(gpus: gpus, configuration: fields, tokens: tokens)
     }
@@ -29,9 +29,10 @@ final class LearnedBackendTests: XCTestCase {
         let header = lines[0]
         func column(_ name: String) throws -> Int { try XCTUnwrap(header.firstIndex(of: name), name) }
         let (h, lr, bs, tokens, loss) = (try column("h"), try column("lr"), try column("bs"), try column("D"), try column("smooth loss"))
-        let row = try XCTUnwrap(lines.dropFirst().first {
-            $0.count == header.count && $0[h] == "2048" && Double($0[lr]) == 0.001953 && $0[bs] == "1024" && Double($0[tokens]) == 2e10
-        })
+        let row = try XCTUnwrap(
+            lines.dropFirst().first {
+                $0.count == header.count && $0[h] == "2048" && Double($0[lr]) == 0.001953 && $0[bs] == "1024" && Double($0[tokens]) == 2e10
+            })
         return try XCTUnwrap(Double(row[loss]))
     }
 
@@ -90,7 +91,7 @@ final class LearnedBackendTests: XCTestCase {
             (TrainingRequest(tokens: 1e9), "configuration"),
             (TrainingRequest(configuration: [ConfigKey.batchSizeTokens: .number(1e6)], tokens: 1e9), "configuration.params"),
             (TrainingRequest(configuration: [ConfigKey.params: .number(1e9), ConfigKey.batchSizeTokens: .number(1e6)]), "tokens"),
-            (noBatch, "configuration.batch_size_tokens"),
+            (noBatch, "configuration.batch_size_tokens")
         ]
         for (request, field) in cases {
             XCTAssertThrowsError(try simulator.submit(request)) { error in

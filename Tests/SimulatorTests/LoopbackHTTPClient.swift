@@ -3,7 +3,7 @@
 // kept alive across requests; bodies framed by Content-Length.
 import Foundation
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 final class LoopbackHTTPClient {

@@ -10,7 +10,7 @@ final class ReferenceModelTests: XCTestCase {
             (0.0, 0.6152318831, 0.6366923686, 0.6633654607),
             (0.2, 0.6000000000, 0.6003959170, 0.6179948962),
             (0.5, 0.5818970349, 0.5168770584, 0.5135963230),
-            (1.0, 0.5800134140, 0.4905894784, 0.4807368480),
+            (1.0, 0.5800134140, 0.4905894784, 0.4807368480)
         ]
         for (s, small, medium, large) in expected {
             XCTAssertEqual(ReferenceCurve.small.normalizedEntropy(sufficiency: s), small, accuracy: 1e-9, "small at \(s)")
@@ -58,8 +58,9 @@ final class ReferenceModelTests: XCTestCase {
         XCTAssertEqual(Throughput.queriesPerSecond(parameters: 83_466, configuration: configuration), 46_148.194774917, accuracy: 1e-6)
         // [8192, 8192, 8192] has 138,518,538 parameters: 5e12 / 1.395e10 = 358 < 500, so the floor.
         XCTAssertEqual(Throughput.queriesPerSecond(parameters: 138_518_538, configuration: configuration), 500)
-        XCTAssertEqual(Throughput.queriesPerSecond(parameters: 138_518_538, configuration: SimulatorConfiguration(minimumQPS: 100)),
-                       358.375314971, accuracy: 1e-6)
+        XCTAssertEqual(
+            Throughput.queriesPerSecond(parameters: 138_518_538, configuration: SimulatorConfiguration(minimumQPS: 100)),
+            358.375314971, accuracy: 1e-6)
     }
 
     func testEveryInterpolationReturnsTheReferenceAtAReferenceSize() throws {
@@ -70,22 +71,25 @@ final class ReferenceModelTests: XCTestCase {
                 // On the grid's nodes every method is exact.
                 for node in stride(from: 0, through: 100, by: 7) {
                     let s = Double(node) / 100
-                    XCTAssertEqual(interpolator.normalizedEntropy(parameters: size, sufficiency: s),
-                                   reference.normalizedEntropy(sufficiency: s), accuracy: 1e-12, "\(method) \(reference.name) at \(s)")
+                    XCTAssertEqual(
+                        interpolator.normalizedEntropy(parameters: size, sufficiency: s),
+                        reference.normalizedEntropy(sufficiency: s), accuracy: 1e-12, "\(method) \(reference.name) at \(s)")
                 }
                 // Between nodes the grid methods are off by at most their interpolation error
                 // (h = 0.01): nearest <= max|NE'| h/2, linear <= max|NE''| h^2/8, with
                 // max|NE'| = drop rate / 4 and max|NE''| = drop rate^2 / (6 sqrt 3).
                 let slope = reference.drop * reference.rate / 4
                 let curvature = reference.drop * reference.rate * reference.rate / (6 * 3.0.squareRoot())
-                let bound: Double = switch method {
-                case .gridNearest: slope * 0.005
-                case .gridLinear, .gridCubic: curvature * 0.0001 / 8
-                default: 1e-12
-                }
+                let bound: Double =
+                    switch method {
+                    case .gridNearest: slope * 0.005
+                    case .gridLinear, .gridCubic: curvature * 0.0001 / 8
+                    default: 1e-12
+                    }
                 for s in [0.123, 0.2987, 0.555, 0.9031] {
-                    XCTAssertEqual(interpolator.normalizedEntropy(parameters: size, sufficiency: s),
-                                   reference.normalizedEntropy(sufficiency: s), accuracy: bound, "\(method) \(reference.name) at \(s)")
+                    XCTAssertEqual(
+                        interpolator.normalizedEntropy(parameters: size, sufficiency: s),
+                        reference.normalizedEntropy(sufficiency: s), accuracy: bound, "\(method) \(reference.name) at \(s)")
                 }
             }
         }
@@ -93,7 +97,9 @@ final class ReferenceModelTests: XCTestCase {
 
     func testBetweenReferencesEveryMethodLiesBetweenItsNeighbours() throws {
         // [512, 512] (524,810 parameters) lies between small and medium; [1536, 1536] between medium and large.
-        let cases: [([Int], ReferenceCurve, ReferenceCurve)] = [([512, 512], .small, .medium), ([1536, 1536], .medium, .large), ([200], .small, .medium)]
+        let cases: [([Int], ReferenceCurve, ReferenceCurve)] = [
+            ([512, 512], .small, .medium), ([1536, 1536], .medium, .large), ([200], .small, .medium)
+        ]
         var distinct: Set<Double> = []
         for method in InterpolationMethod.allCases {
             let interpolator = try CurveInterpolator(configuration: SimulatorConfiguration(interpolation: method))
@@ -116,12 +122,15 @@ final class ReferenceModelTests: XCTestCase {
     func testLinearInterpolationIsLinearInLogParameters() throws {
         let interpolator = try CurveInterpolator(configuration: SimulatorConfiguration())
         let small = 83_466.0, medium = 1_585_162.0
-        let middle = (small * medium).squareRoot()   // halfway in ln(parameters)
+        let middle = (small * medium).squareRoot()  // halfway in ln(parameters)
         let s = 0.4
-        let expected = (ReferenceCurve.small.normalizedEntropy(sufficiency: s) + ReferenceCurve.medium.normalizedEntropy(sufficiency: s)) / 2
+        let expected =
+            (ReferenceCurve.small.normalizedEntropy(sufficiency: s) + ReferenceCurve.medium.normalizedEntropy(sufficiency: s)) / 2
         XCTAssertEqual(interpolator.normalizedEntropy(parameters: middle, sufficiency: s), expected, accuracy: 1e-12)
         // Beyond the references the nearest one's curve holds.
-        XCTAssertEqual(interpolator.normalizedEntropy(parameters: 1e9, sufficiency: s), ReferenceCurve.large.normalizedEntropy(sufficiency: s), accuracy: 1e-12)
+        XCTAssertEqual(
+            interpolator.normalizedEntropy(parameters: 1e9, sufficiency: s), ReferenceCurve.large.normalizedEntropy(sufficiency: s),
+            accuracy: 1e-12)
     }
 
     func testNoiseDeviationFollowsItsFormula() {
@@ -132,7 +141,8 @@ final class ReferenceModelTests: XCTestCase {
         XCTAssertEqual(NoiseModel.deviation(progress: 0.5, parameters: 1_585_162, configuration: configuration), 0.007, accuracy: 1e-15)
         XCTAssertEqual(NoiseModel.deviation(progress: 1, parameters: 1_585_162, configuration: configuration), 0.0002, accuracy: 1e-15)
         // Ten times the parameters: x 10^-0.1 = 0.794328.
-        XCTAssertEqual(NoiseModel.deviation(progress: 0, parameters: 15_851_620, configuration: configuration), 0.014 * 0.7943282347, accuracy: 1e-9)
+        XCTAssertEqual(
+            NoiseModel.deviation(progress: 0, parameters: 15_851_620, configuration: configuration), 0.014 * 0.7943282347, accuracy: 1e-9)
     }
 
     func testConfigurationIsCopiedNotShared() throws {

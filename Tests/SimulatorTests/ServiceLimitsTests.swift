@@ -17,7 +17,7 @@ final class ServiceLimitsTests: XCTestCase {
             let http = try LoopbackHTTPClient(port: port)
             for (id, wait) in [("a", 10.0), ("b", 10), ("c", 30)] {
                 XCTAssertEqual(try http.request("PUT", "/v1/sessions/\(id)", body: "{}").status, 201)
-                clock.advance(wait)   // a made at t, b at t + 10, c at t + 20; now t + 50
+                clock.advance(wait)  // a made at t, b at t + 10, c at t + 20; now t + 50
             }
             // Full: a fourth session (by PUT or by a first run) is 503, with the seconds until
             // the stalest expires. Using a restarts its idle clock, so the stalest is b.
@@ -48,7 +48,8 @@ final class ServiceLimitsTests: XCTestCase {
             let http = try LoopbackHTTPClient(port: port)
             XCTAssertEqual(try http.request("PUT", "/v1/sessions/p", body: #"{"budget": null, "milliseconds_per_day": 0}"#).status, 201)
             for index in 0..<25 {
-                XCTAssertEqual(try http.request("POST", "/v1/sessions/p/runs", body: #"{"layers": [\#(64 + index)], "days": 1}"#).status, 202)
+                XCTAssertEqual(
+                    try http.request("POST", "/v1/sessions/p/runs", body: #"{"layers": [\#(64 + index)], "days": 1}"#).status, 202)
             }
             var seen: [Int] = [], after = 0, pages = 0
             while true {

@@ -22,8 +22,10 @@ final class Tally: @unchecked Sendable {
 extension XCTestCase {
     /// Starts a server on a free port, runs `body` with that port on ordinary threads (so
     /// blocking clients never starve the server's tasks), then stops the server.
-    func withServer(_ defaults: SimulatorConfiguration = SimulatorConfiguration(), registry given: SessionRegistry? = nil,
-                    _ body: @escaping @Sendable (Int, SessionRegistry) throws -> Void) async throws {
+    func withServer(
+        _ defaults: SimulatorConfiguration = SimulatorConfiguration(), registry given: SessionRegistry? = nil,
+        _ body: @escaping @Sendable (Int, SessionRegistry) throws -> Void
+    ) async throws {
         let registry = try given ?? SessionRegistry(defaults: defaults)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let server = Task { try await SimulatorServer.run(registry: registry, port: 0, logLevel: .critical) { continuation.yield($0) } }
@@ -55,13 +57,16 @@ final class ServiceTests: XCTestCase {
                         switch index % 5 {
                         case 0:
                             let days = Double(1 + (client * 5 + index) % 24) * 0.25, gpus = 1 + index % 3
-                            response = try http.request("POST", "/v1/sessions/load/runs",
-                                                        body: #"{"layers": [\#(100 + client), 256], "days": \#(days), "gpus": \#(gpus)}"#)
+                            response = try http.request(
+                                "POST", "/v1/sessions/load/runs",
+                                body: #"{"layers": [\#(100 + client), 256], "days": \#(days), "gpus": \#(gpus)}"#)
                             if response.status == 202 {
                                 cost += days * Double(gpus)
                                 runs += 1
                                 lastRun = response.json["id"] as? Int
-                            } else if response.status == 409, (response.json["error"] as? [String: Any])?["code"] as? String == "budget_exceeded" {
+                            } else if response.status == 409,
+                                (response.json["error"] as? [String: Any])?["code"] as? String == "budget_exceeded"
+                            {
                                 refusedHere += 1
                                 continue
                             }
@@ -95,7 +100,8 @@ final class ServiceTests: XCTestCase {
         try await withServer { port, _ in
             let http = try LoopbackHTTPClient(port: port)
             XCTAssertEqual(try http.request("PUT", "/v1/sessions/agent-1", body: #"{"budget": 100}"#).status, 201)
-            XCTAssertEqual(try http.request("POST", "/v1/sessions/agent-1/runs", body: #"{"layers": [128], "days": 10, "gpus": 2}"#).status, 202)
+            XCTAssertEqual(
+                try http.request("POST", "/v1/sessions/agent-1/runs", body: #"{"layers": [128], "days": 10, "gpus": 2}"#).status, 202)
             let budgetBefore = try http.request("GET", "/v1/sessions/agent-1/budget").body
             let runsBefore = try http.request("GET", "/v1/sessions/agent-1/runs").body
             let bad: [(String, String, String?, Int, String)] = [
@@ -117,7 +123,10 @@ final class ServiceTests: XCTestCase {
                 ("POST", "/v1/sessions/agent-1/runs", #"{"layers": [128], "days": 5, "tokens": 1e9}"#, 400, "tokens"),
                 // The configuration goes through the one reader (Runs.Configuration): typos and wrong types by path.
                 ("POST", "/v1/sessions/agent-1/runs", #"{"configuration": {"params": 1e9, "lrr": 0.002}}"#, 400, "configuration.lrr"),
-                ("POST", "/v1/sessions/agent-1/runs", #"{"configuration": {"optimizer": {"lr": "0.002"}}}"#, 400, "configuration.optimizer.lr"),
+                (
+                    "POST", "/v1/sessions/agent-1/runs", #"{"configuration": {"optimizer": {"lr": "0.002"}}}"#, 400,
+                    "configuration.optimizer.lr"
+                ),
                 ("POST", "/v1/sessions/agent-1/runs", #"{"layers": [128], "days": 90, "gpus": 2}"#, 409, "budget_exceeded"),
                 ("POST", "/v1/sessions/bad.id/runs", #"{"layers": [128], "days": 5}"#, 400, "session"),
                 ("GET", "/v1/sessions/agent-1/runs/abc", nil, 400, "run"),
@@ -125,7 +134,7 @@ final class ServiceTests: XCTestCase {
                 ("GET", "/v1/sessions/nobody/budget", nil, 404, "session"),
                 ("PUT", "/v1/sessions/agent-1", #"{"budget": -5}"#, 400, "budget"),
                 ("PUT", "/v1/sessions/agent-1", #"{"budjet": 5}"#, 400, "budjet"),
-                ("PUT", "/v1/sessions/agent-1", #"{"interpolation": "quadratic"}"#, 400, "interpolation"),
+                ("PUT", "/v1/sessions/agent-1", #"{"interpolation": "quadratic"}"#, 400, "interpolation")
             ]
             for (method, path, body, status, field) in bad {
                 let response = try http.request(method, path, body: body)
@@ -154,7 +163,7 @@ final class ServiceTests: XCTestCase {
             XCTAssertEqual(early.status, 409)
             XCTAssertEqual((early.json["error"] as? [String: Any])?["code"] as? String, "not_ready")
             XCTAssertEqual(try http.request("GET", "/v1/sessions/s/budget").json["reserved"] as? Double, 20)
-            Thread.sleep(forTimeInterval: 0.25)   // 20 days x 10 ms
+            Thread.sleep(forTimeInterval: 0.25)  // 20 days x 10 ms
             let done = try http.request("GET", "/v1/sessions/s/runs/\(id)").json
             XCTAssertEqual(done["status"] as? String, "succeeded")
             let result = done["result"] as? [String: Any]
@@ -185,11 +194,16 @@ final class ServiceTests: XCTestCase {
             for method in ["get", "put", "post", "delete"] {
                 for (template, operations) in paths.sorted(by: { $0.key < $1.key }) {
                     let concrete = template.replacingOccurrences(of: "{session}", with: "doc").replacingOccurrences(of: "{run}", with: "1")
-                    guard let operation = operations[method] as? [String: Any], let responses = operation["responses"] as? [AnyHashable: Any] else { continue }
+                    guard let operation = operations[method] as? [String: Any],
+                        let responses = operation["responses"] as? [AnyHashable: Any]
+                    else { continue }
                     let documented = Set(responses.keys.map { "\($0)" })
-                    let body: String? = method == "post" && template.hasSuffix("/runs") ? #"{"layers": [256], "days": 2}"# : (method == "put" ? "{}" : nil)
+                    let body: String? =
+                        method == "post" && template.hasSuffix("/runs") ? #"{"layers": [256], "days": 2}"# : (method == "put" ? "{}" : nil)
                     let response = try http.request(method.uppercased(), concrete, body: body)
-                    XCTAssertTrue(documented.contains(String(response.status)), "\(method) \(template): \(response.status) not in \(documented.sorted())")
+                    XCTAssertTrue(
+                        documented.contains(String(response.status)),
+                        "\(method) \(template): \(response.status) not in \(documented.sorted())")
                     checked += 1
                 }
             }

@@ -39,21 +39,21 @@ final class SessionTests: XCTestCase {
         let simulator = try Simulator(configuration: SimulatorConfiguration(noiseScale: 0))
         let result = try simulator.simulate(TrainingRequest(layers: [1024, 1024], days: 30, gpus: 4))
         XCTAssertEqual(result.metric, "normalized_entropy")
-        XCTAssertEqual(result.value, 0.5168770584, accuracy: 1e-9)   // medium at s = 0.5, by hand above
+        XCTAssertEqual(result.value, 0.5168770584, accuracy: 1e-9)  // medium at s = 0.5, by hand above
         XCTAssertEqual(result.parameters, 1_585_162)
         XCTAssertEqual(result.sufficiency, 0.5)
         XCTAssertEqual(result.queriesPerSecond, 19_341.147672757, accuracy: 1e-6)
         XCTAssertEqual(result.cost, 120)
         XCTAssertEqual(result.budgetRemaining, 880)
-        XCTAssertEqual(result.curve.count, 31)   // days 0 to 30
-        XCTAssertEqual(result.curve[15].value, 0.5857900256, accuracy: 1e-9)   // day 15: s = 0.25, 0.65 - 0.16 / (1 + e^0.4)
+        XCTAssertEqual(result.curve.count, 31)  // days 0 to 30
+        XCTAssertEqual(result.curve[15].value, 0.5857900256, accuracy: 1e-9)  // day 15: s = 0.25, 0.65 - 0.16 / (1 + e^0.4)
         let fractional = try simulator.simulate(TrainingRequest(layers: [1024, 1024], days: 2.5))
         XCTAssertEqual(fractional.curve.map(\.day), [0, 1, 2, 2.5])
     }
 
     func testRefusedRunSpendsNothingAndSaysWhatIsLeft() throws {
         let simulator = try Simulator(configuration: SimulatorConfiguration(budget: 100))
-        try simulator.submit(TrainingRequest(layers: [128], days: 30, gpus: 3))   // 90 GPU-days
+        try simulator.submit(TrainingRequest(layers: [128], days: 30, gpus: 3))  // 90 GPU-days
         let before = simulator.budgetReport()
         XCTAssertThrowsError(try simulator.submit(TrainingRequest(layers: [128], days: 11))) { error in
             XCTAssertEqual(error as? SimulatorError, .budgetExceeded(requested: 11, remaining: 10))
@@ -62,7 +62,7 @@ final class SessionTests: XCTestCase {
         XCTAssertEqual(simulator.budgetReport(), before)
         XCTAssertEqual(before.spent, 90)
         XCTAssertEqual(before.remaining, 10)
-        try simulator.submit(TrainingRequest(layers: [128], days: 10))   // exactly what is left
+        try simulator.submit(TrainingRequest(layers: [128], days: 10))  // exactly what is left
         XCTAssertEqual(simulator.budgetReport().remaining, 0)
     }
 
@@ -86,7 +86,7 @@ final class SessionTests: XCTestCase {
         let clock = ManualClock()
         let simulator = try Simulator(configuration: SimulatorConfiguration(budget: 100, millisecondsPerDay: 1000), clock: { clock.now })
         let ticket = try simulator.submit(TrainingRequest(layers: [1024, 1024], days: 30, gpus: 2))
-        XCTAssertEqual(ticket.readyIn, 30, accuracy: 1e-9)   // 30 days x 1 s per day
+        XCTAssertEqual(ticket.readyIn, 30, accuracy: 1e-9)  // 30 days x 1 s per day
         XCTAssertEqual(try simulator.status(of: ticket.id).name, "training")
         XCTAssertThrowsError(try simulator.result(of: ticket.id)) { error in
             guard case SimulatorError.notReady(_, let seconds) = error else { return XCTFail("\(error)") }
@@ -110,7 +110,7 @@ final class SessionTests: XCTestCase {
     func testAwaitResultWaitsInRealTime() async throws {
         let simulator = try Simulator(configuration: SimulatorConfiguration(millisecondsPerDay: 2))
         let started = Date()
-        let ticket = try simulator.submit(TrainingRequest(layers: [128], days: 25))   // 50 ms
+        let ticket = try simulator.submit(TrainingRequest(layers: [128], days: 25))  // 50 ms
         let result = try await simulator.awaitResult(of: ticket.id)
         XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(started), 0.05)
         XCTAssertEqual(result.days, 25)
@@ -118,17 +118,18 @@ final class SessionTests: XCTestCase {
 
     func testSeededSessionsReplayBitForBit() throws {
         let requests = (0..<60).map { index in
-            TrainingRequest(layers: [[128, 128], [700], [1024, 1024], [2048, 2048, 64]][index % 4], days: Double(index % 7) * 5 + 1,
-                            gpus: 1 + index % 3)
+            TrainingRequest(
+                layers: [[128, 128], [700], [1024, 1024], [2048, 2048, 64]][index % 4], days: Double(index % 7) * 5 + 1,
+                gpus: 1 + index % 3)
         }
         func session(seed: UInt64) throws -> [RunResult] {
             let simulator = try Simulator(configuration: SimulatorConfiguration(seed: seed, budget: nil, failureProbability: 0.2))
             return requests.map { try? simulator.simulate($0) }.compactMap { $0 }
         }
         let first = try session(seed: 42), second = try session(seed: 42), other = try session(seed: 43)
-        XCTAssertEqual(first, second)   // every value, curve point and id, bit for bit
+        XCTAssertEqual(first, second)  // every value, curve point and id, bit for bit
         XCTAssertNotEqual(first.map(\.value), other.map(\.value))
-        XCTAssertLessThan(first.count, requests.count)   // some crashed, the same ones each time
+        XCTAssertLessThan(first.count, requests.count)  // some crashed, the same ones each time
     }
 
     func testRepeatedRequestsDrawNewNoiseUnlessAskedForTheCachedValue() throws {
@@ -143,7 +144,7 @@ final class SessionTests: XCTestCase {
         let third = try simulator.simulate(cached)
         XCTAssertEqual(third.value, second.value)
         XCTAssertEqual(third.curve, second.curve)
-        XCTAssertEqual(backend.calls, 1)   // one distinct configuration, computed once
+        XCTAssertEqual(backend.calls, 1)  // one distinct configuration, computed once
         XCTAssertEqual(simulator.cacheStatistics.hits, 2)
         _ = try simulator.simulate(TrainingRequest(layers: [512, 512], days: 13))
         XCTAssertEqual(backend.calls, 2)
@@ -159,7 +160,7 @@ final class SessionTests: XCTestCase {
             (TrainingRequest(layers: [128], days: 5, gpus: 0), "gpus"),
             (TrainingRequest(days: 5), "layers"),
             (TrainingRequest(layers: [128]), "days"),
-            (TrainingRequest(layers: [128, -4], days: 5), "layers[1]"),
+            (TrainingRequest(layers: [128, -4], days: 5), "layers[1]")
         ]
         for (request, expected) in cases {
             XCTAssertThrowsError(try simulator.submit(request), "\(request)") { XCTAssertEqual(self.field(of: $0), expected) }
@@ -172,7 +173,7 @@ final class SessionTests: XCTestCase {
             (#"{"layers": [128], "days": true}"#, "days"),
             (#"{"layers": [128], "days": 5, "gpus": 1.5}"#, "gpus"),
             (#"[1, 2]"#, "body"),
-            (#"{"layers": [128], "days": 5"#, "body"),
+            (#"{"layers": [128], "days": 5"#, "body")
         ]
         for (text, expected) in json {
             XCTAssertThrowsError(try TrainingRequest.parse(json: Data(text.utf8)), text) { XCTAssertEqual(self.field(of: $0), expected) }
@@ -186,8 +187,10 @@ final class SessionTests: XCTestCase {
     func testConcurrentAgentsNeitherLoseNorDoubleSpendBudget() throws {
         for millisecondsPerDay in [0.0, 0.02] {
             let budget = 40_000.0
-            let simulator = try Simulator(configuration: SimulatorConfiguration(seed: 3, budget: budget, failureProbability: 0.1,
-                                                                                millisecondsPerDay: millisecondsPerDay))
+            let simulator = try Simulator(
+                configuration: SimulatorConfiguration(
+                    seed: 3, budget: budget, failureProbability: 0.1,
+                    millisecondsPerDay: millisecondsPerDay))
             let agents = 16, runsEach = 1000
             let lock = NSLock()
             var accepted: [(id: Int, cost: Double)] = []
@@ -196,7 +199,7 @@ final class SessionTests: XCTestCase {
                 var mine: [(Int, Double)] = []
                 var refusedHere = 0
                 for index in 0..<runsEach {
-                    let days = Double(1 + (agent * 7 + index * 13) % 40) * 0.25   // quarter days: exact in binary
+                    let days = Double(1 + (agent * 7 + index * 13) % 40) * 0.25  // quarter days: exact in binary
                     let gpus = 1 + (agent + index) % 4
                     do {
                         let ticket = try simulator.submit(TrainingRequest(layers: [64 + agent, 64], days: days, gpus: gpus))
@@ -205,9 +208,11 @@ final class SessionTests: XCTestCase {
                         refusedHere += 1
                     } catch { XCTFail("\(error)") }
                 }
-                lock.withLock { accepted += mine; refused += refusedHere }
+                lock.withLock {
+                    accepted += mine; refused += refusedHere
+                }
             }
-            Thread.sleep(forTimeInterval: 0.05)   // the longest run, 10 days, takes 0.2 ms
+            Thread.sleep(forTimeInterval: 0.05)  // the longest run, 10 days, takes 0.2 ms
             var succeededCost = 0.0
             for (id, cost) in accepted where (try? simulator.status(of: id)) == .succeeded { succeededCost += cost }
             let report = simulator.budgetReport()

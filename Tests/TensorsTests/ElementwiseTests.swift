@@ -18,8 +18,9 @@ final class ElementwiseTests: XCTestCase {
         XCTAssertEqual(x + Tensor([10, 20, 30]), Tensor(rows: [[11, 22, 33], [14, 25, 36]]))
         XCTAssertEqual(x * Tensor(2), Tensor(rows: [[2, 4, 6], [8, 10, 12]]))
         XCTAssertEqual(x - Tensor(shape: [2, 1], scalars: [1, 4]), Tensor(rows: [[0, 1, 2], [0, 1, 2]]))
-        XCTAssertEqual(Tensor(shape: [2, 1], scalars: [1, 2]) / Tensor(shape: [1, 2], scalars: [1, 4]),
-                       Tensor(rows: [[1, 0.25], [2, 0.5]]))
+        XCTAssertEqual(
+            Tensor(shape: [2, 1], scalars: [1, 2]) / Tensor(shape: [1, 2], scalars: [1, 4]),
+            Tensor(rows: [[1, 0.25], [2, 0.5]]))
     }
 
     func testGeneralBroadcastAgainstLoop() {
@@ -28,9 +29,13 @@ final class ElementwiseTests: XCTestCase {
         let b = Tensor.randomNormal(shape: [4, 1], using: &generator)
         let sum = a + b
         XCTAssertEqual(sum.shape, [2, 4, 3])
-        for i in 0..<2 { for j in 0..<4 { for k in 0..<3 {
-            XCTAssertEqual(sum[i, j, k], a[i, 0, k] + b[j, 0])
-        } } }
+        for i in 0..<2 {
+            for j in 0..<4 {
+                for k in 0..<3 {
+                    XCTAssertEqual(sum[i, j, k], a[i, 0, k] + b[j, 0])
+                }
+            }
+        }
     }
 
     func testFunctionsAgainstFoundation() {
@@ -50,8 +55,8 @@ final class ElementwiseTests: XCTestCase {
         XCTAssertEqual(Tensor([4, 9]).sqrt(), Tensor([2, 3]))
         XCTAssertEqual(Tensor([-3, 2]).square(), Tensor([9, 4]))
         XCTAssertEqual(Tensor([1]).log().scalar, 0)
-        XCTAssertEqual(Tensor([-1000]).sigmoid().scalar, 0)        // no overflow
-        XCTAssertEqual(Tensor([1000]).softplus().scalar, 1000)      // no overflow
+        XCTAssertEqual(Tensor([-1000]).sigmoid().scalar, 0)  // no overflow
+        XCTAssertEqual(Tensor([1000]).softplus().scalar, 1000)  // no overflow
     }
 
     func testReductions() {
@@ -73,16 +78,19 @@ final class ElementwiseTests: XCTestCase {
         let permuted = cube.permuted([2, 0, 1])
         XCTAssertEqual(permuted.shape, [4, 2, 3])
         for i in 0..<2 { for j in 0..<3 { for k in 0..<4 { XCTAssertEqual(permuted[k, i, j], cube[i, j, k]) } } }
-        XCTAssertEqual(Tensor.concatenate([x, Tensor(rows: [[7], [8]])], alongAxis: 1),
-                       Tensor(rows: [[1, 2, 3, 7], [4, 5, 6, 8]]))
+        XCTAssertEqual(
+            Tensor.concatenate([x, Tensor(rows: [[7], [8]])], alongAxis: 1),
+            Tensor(rows: [[1, 2, 3, 7], [4, 5, 6, 8]]))
         XCTAssertEqual(Tensor.concatenate([x, x], alongAxis: 0).shape, [4, 3])
         XCTAssertEqual(x.slice(alongAxis: 1, 1..<3), Tensor(rows: [[2, 3], [5, 6]]))
-        XCTAssertEqual(x.slice(alongAxis: 1, 1..<3).padded(toShape: [2, 3], alongAxis: 1, at: 1..<3),
-                       Tensor(rows: [[0, 2, 3], [0, 5, 6]]))
+        XCTAssertEqual(
+            x.slice(alongAxis: 1, 1..<3).padded(toShape: [2, 3], alongAxis: 1, at: 1..<3),
+            Tensor(rows: [[0, 2, 3], [0, 5, 6]]))
         let table = Tensor(rows: [[0, 0.5], [1, 1.5], [2, 2.5]])
         XCTAssertEqual(table.gatherRows([2, 0, 2], indexShape: [3]), Tensor(rows: [[2, 2.5], [0, 0.5], [2, 2.5]]))
-        XCTAssertEqual(Tensor(rows: [[1, 1], [2, 2], [3, 3]]).scatterAddRows([2, 0, 2], rows: 3),
-                       Tensor(rows: [[2, 2], [0, 0], [4, 4]]))
+        XCTAssertEqual(
+            Tensor(rows: [[1, 1], [2, 2], [3, 3]]).scatterAddRows([2, 0, 2], rows: 3),
+            Tensor(rows: [[2, 2], [0, 0], [4, 4]]))
     }
 
     func testSeededGeneratorIsRepeatableAndUniform() {
@@ -93,7 +101,7 @@ final class ElementwiseTests: XCTestCase {
         let normals = (0..<20000).map { _ in generator.nextNormal() }
         let mean = normals.reduce(0, +) / 20000
         let variance = normals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 20000
-        XCTAssertEqual(mean, 0, accuracy: 0.03)      // 4.2 standard errors
+        XCTAssertEqual(mean, 0, accuracy: 0.03)  // 4.2 standard errors
         XCTAssertEqual(variance, 1, accuracy: 0.05)
     }
 

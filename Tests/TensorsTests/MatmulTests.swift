@@ -20,8 +20,9 @@ final class MatmulTests: XCTestCase {
                 let fast = Tensor.matmul(a, b, transposeA: transposeA, transposeB: transposeB)
                 let reference = Tensor.naiveMatmul(a, b, transposeA: transposeA, transposeB: transposeB)
                 // Float32 sums of k products of numbers in [-1, 1]: error grows like sqrt(k) * 2^-24.
-                assertClose(fast, reference, rtol: 1e-5, atol: 1e-5,
-                            "\(m)x\(k)x\(n) transposeA \(transposeA) transposeB \(transposeB) kernel \(BLAS.coreName)")
+                assertClose(
+                    fast, reference, rtol: 1e-5, atol: 1e-5,
+                    "\(m)x\(k)x\(n) transposeA \(transposeA) transposeB \(transposeB) kernel \(BLAS.coreName)")
             }
         }
     }
@@ -69,7 +70,8 @@ final class MatmulTests: XCTestCase {
         guard let expected = ProcessInfo.processInfo.environment["LOSSCAST_EXPECT_KERNEL"] else {
             throw XCTSkip("run through `make test`, which names the kernel it runs the suite under")
         }
-        XCTAssertEqual(BLAS.coreName.lowercased(), expected.lowercased(),
-                       "the matrix-product tests ran under \(BLAS.coreName), not \(expected)")
+        XCTAssertEqual(
+            BLAS.coreName.lowercased(), expected.lowercased(),
+            "the matrix-product tests ran under \(BLAS.coreName), not \(expected)")
     }
 }

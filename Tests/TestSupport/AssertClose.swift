@@ -6,8 +6,10 @@ import XCTest
 
 /// Asserts equal shapes and |actual - expected| <= atol + rtol * |expected| elementwise;
 /// on failure, reports the worst element and the largest difference.
-public func assertClose(_ actual: Tensor, _ expected: Tensor, rtol: Float = 1e-5, atol: Float = 1e-6,
-                        _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+public func assertClose(
+    _ actual: Tensor, _ expected: Tensor, rtol: Float = 1e-5, atol: Float = 1e-6,
+    _ message: String = "", file: StaticString = #filePath, line: UInt = #line
+) {
     guard actual.shape == expected.shape else {
         XCTFail("shape \(actual.shape) != expected \(expected.shape) \(message)", file: file, line: line)
         return
@@ -25,13 +27,16 @@ public func assertClose(_ actual: Tensor, _ expected: Tensor, rtol: Float = 1e-5
         }
     }
     if worst >= 0 {
-        XCTFail("element \(worst) of \(actual.shape): \(actual.scalars[worst]) vs expected \(expected.scalars[worst]);"
-            + " largest difference \(largest) \(message)", file: file, line: line)
+        XCTFail(
+            "element \(worst) of \(actual.shape): \(actual.scalars[worst]) vs expected \(expected.scalars[worst]);"
+                + " largest difference \(largest) \(message)", file: file, line: line)
     }
 }
 
-public func assertClose(_ actual: Float, _ expected: Float, rtol: Float = 1e-5, atol: Float = 1e-6,
-                        _ message: String = "", file: StaticString = #filePath, line: UInt = #line) {
+public func assertClose(
+    _ actual: Float, _ expected: Float, rtol: Float = 1e-5, atol: Float = 1e-6,
+    _ message: String = "", file: StaticString = #filePath, line: UInt = #line
+) {
     assertClose(Tensor(actual), Tensor(expected), rtol: rtol, atol: atol, message, file: file, line: line)
 }
 

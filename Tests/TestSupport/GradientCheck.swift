@@ -11,9 +11,11 @@ import Foundation
 import Tensors
 import XCTest
 
-public func gradientCheck(_ inputs: [Tensor], step: Float = 1e-2, rtol: Double = 2e-3, atol: Double = 2e-3,
-                          _ label: String, file: StaticString = #filePath, line: UInt = #line,
-                          _ function: ([Variable]) -> Variable) {
+public func gradientCheck(
+    _ inputs: [Tensor], step: Float = 1e-2, rtol: Double = 2e-3, atol: Double = 2e-3,
+    _ label: String, file: StaticString = #filePath, line: UInt = #line,
+    _ function: ([Variable]) -> Variable
+) {
     let variables = inputs.map { Variable($0, requiresGradient: true) }
     let output = function(variables)
     var generator = SeededGenerator(seed: 99)
@@ -36,8 +38,9 @@ public func gradientCheck(_ inputs: [Tensor], step: Float = 1e-2, rtol: Double =
             let difference = abs(Double(analytic.scalars[element]) - numeric)
             worst = max(worst, difference)
             if difference > atol + rtol * abs(numeric) {
-                XCTFail("\(label): input \(index) element \(element): autograd \(analytic.scalars[element]),"
-                    + " finite difference \(numeric)", file: file, line: line)
+                XCTFail(
+                    "\(label): input \(index) element \(element): autograd \(analytic.scalars[element]),"
+                        + " finite difference \(numeric)", file: file, line: line)
                 return
             }
         }

@@ -11,9 +11,11 @@ public struct Mutator {
         ProcessInfo.processInfo.environment["LOSSCAST_MUTATIONS"].flatMap(Int.init) ?? standard
     }
 
-    static let tokens: [[UInt8]] = ["&a ", "*a", "<<: *a", "[", "]", "{", "}", "\"", "'", ":", ",", "\n", "- ", "1e308", "-1e308",
-                                    "NaN", "Infinity", "-0", "null", "true", "0", "\u{0}", "\u{FF}", "!!binary ", "? ", "|\n", "\\u0000",
-                                    "99999999999999999999", "\t", "#"].map { Array($0.utf8) }
+    static let tokens: [[UInt8]] = [
+        "&a ", "*a", "<<: *a", "[", "]", "{", "}", "\"", "'", ":", ",", "\n", "- ", "1e308", "-1e308",
+        "NaN", "Infinity", "-0", "null", "true", "0", "\u{0}", "\u{FF}", "!!binary ", "? ", "|\n", "\\u0000",
+        "99999999999999999999", "\t", "#"
+    ].map { Array($0.utf8) }
     private var state: UInt64
 
     public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }

@@ -26,7 +26,7 @@ func runChinchillaBenchmark(path: String, resamples: Int) throws {
     let report: [String: Any] = [
         "implementation": "LossCast", "points": runs.count, "gridStarts": ChinchillaLaw().initialGrid.count,
         "parameters": fit.natural, "intervals": boot.intervals!,
-        "gridFitSeconds": fitSeconds, "bootstrapSeconds": bootstrapSeconds, "resamples": resamples,
+        "gridFitSeconds": fitSeconds, "bootstrapSeconds": bootstrapSeconds, "resamples": resamples
     ]
     print(String(decoding: try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys]), as: UTF8.self))
 }

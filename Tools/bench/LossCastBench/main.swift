@@ -39,16 +39,19 @@ var generator = SeededGenerator(seed: 1)
 /// Median seconds of `calls` bare sgemm calls into preallocated buffers.
 func bareGemmSeconds(_ calls: [(m: Int, n: Int, k: Int, transposeA: Bool, transposeB: Bool)], repeats: Int) -> Double {
     let buffers = calls.map { call in
-        (a: [Float](repeating: 0.5, count: call.m * call.k), b: [Float](repeating: 0.25, count: call.k * call.n),
-         c: [Float](repeating: 0, count: call.m * call.n))
+        (
+            a: [Float](repeating: 0.5, count: call.m * call.k), b: [Float](repeating: 0.25, count: call.k * call.n),
+            c: [Float](repeating: 0, count: call.m * call.n)
+        )
     }
     var outputs = buffers.map(\.c)
     var times: [Double] = []
     for _ in 0..<repeats {
         let start = now()
         for (index, call) in calls.enumerated() {
-            BLAS.gemm(transposeA: call.transposeA, transposeB: call.transposeB, m: call.m, n: call.n, k: call.k,
-                      a: buffers[index].a, b: buffers[index].b, c: &outputs[index])
+            BLAS.gemm(
+                transposeA: call.transposeA, transposeB: call.transposeB, m: call.m, n: call.n, k: call.k,
+                a: buffers[index].a, b: buffers[index].b, c: &outputs[index])
         }
         times.append(now() - start)
     }
@@ -62,7 +65,7 @@ let predictorShapes: [(label: String, m: Int, n: Int, k: Int)] = [
     ("brief's reference 1024x256x256", 1024, 256, 256),
     ("transformer projection, 256 runs x 24 fields, width 128", 6144, 128, 128),
     ("transformer feed-forward, width 128 -> 512", 6144, 512, 128),
-    ("input layer, batch 256, 64 features -> 256", 256, 256, 64),
+    ("input layer, batch 256, 64 features -> 256", 256, 256, 64)
 ]
 for shape in predictorShapes {
     let call = (m: shape.m, n: shape.n, k: shape.k, transposeA: false, transposeB: false)
@@ -131,8 +134,8 @@ let report: [String: Any] = [
         "matmulsPerStep": stepShapes.count,
         "inStepMatmulGflopsMedian": median(matmulGflops),
         "bareSgemmGflopsSameShapes": bareGflops,
-        "inStepOverBareSgemm": median(matmulGflops) / bareGflops,
-    ],
+        "inStepOverBareSgemm": median(matmulGflops) / bareGflops
+    ]
 ]
 let data = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
 print(String(decoding: data, as: UTF8.self))
