@@ -136,7 +136,7 @@ public final class ChinchillaModel: BacktestModel {
 }
 
 public final class MultiPowerModel: BacktestModel {
-    public let name = "mpl"
+    public let name = BacktestModelKind.mpl.rawValue
     public var limitation: String? {
         "the Multi-Power Law is fitted per model size and needs a logged schedule; a size it was not fitted on gets each parameter "
             + "(in the law's log form: ln L0, ln A, ...) carried by a straight line in ln N through the fitted sizes"

@@ -29,6 +29,9 @@ public protocol AnyLaw {
     func fit(runs: [Run], options: FitOptions, selection: String) throws -> LawReport
     /// Predicted loss at each of the run's law points (its final point for N, D laws).
     func predict(_ report: LawReport, run: Run) -> [(actual: Double, predicted: Double)]
+    /// Whether its points are a curve's, read with the logged learning-rate schedule, rather
+    /// than a run's N and D.
+    var readsSchedule: Bool { get }
 }
 
 // Every law is an AnyLaw through this extension: each concrete law's conformance gets its
@@ -57,6 +60,8 @@ extension ScalingLaw {
     public func predict(_ report: LawReport, run: Run) -> [(actual: Double, predicted: Double)] {
         points(from: run).map { ($0.loss, predict(report.parameters, $0)) }
     }
+
+    public var readsSchedule: Bool { Point.self != SizePoint.self }
 }
 
 extension ChinchillaLaw: AnyLaw {}

@@ -24,15 +24,11 @@ struct Eval: ParsableCommand {
         help:
             "random, by-size, by-compute, by-source or top:FIELD:K (test on the K largest levels of a field: top:flops:2, top:tokens:1, top:lr:1)."
     ) var split = "by-size"
-    @Option(help: "by-size: the smallest N tested (default: the two largest sizes are tested).") var threshold: Double?
-    @Option(help: "by-source: the source tested.") var testSource: String?
+    @OptionGroup var splitOptions: SplitOptions
     @Option(help: "Comma-separated: chinchilla, chinchilla-gamma, mpl, mlp, transformer.") var models = "chinchilla,mpl,mlp"
     @Option(help: "loss (regression metrics) or ranking (regret of the picked hyperparameters).") var task = EvalTask.loss
     @Flag(help: "Ranking: pick by the upper 90% bound and avoid likely divergence.") var riskAdjusted = false
-    @Option(help: "Seed for splits and training.") var seed: UInt64 = 0
-    @Option(help: "Maximum training epochs of the networks (default: 300 for mlp, 60 for transformer).") var epochs: Int?
     @OptionGroup var ensembleOptions: EnsembleOptions
-    @Option(help: "The networks' baseline law, or auto.") var baseline = BaselineChoice.auto
     @Option(help: "Most scored points per test curve.") var maxPoints = 64
     @Option(help: "Write a Markdown and HTML report with SVG figures into this folder.") var report: String?
     @Option(help: "Write every model's final-point prediction of every test run to this CSV file.") var predictions: String?
@@ -41,32 +37,24 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
-        do {
-            guard try Split.parse(split).kind != .none else {
-                throw ValidationError(
-                    "--split none: eval needs runs to test; expected random, by-size, by-compute, by-source or top:FIELD:K")
-            }
-        } catch let error as BacktestError { throw ValidationError(error.message) }
+        guard try splitOptions.split(split, seed: 0).kind != .none else {
+            throw ValidationError("--split none: eval needs runs to test; expected random, by-size, by-compute, by-source or top:FIELD:K")
+        }
         _ = try InputErrors.asUsage { try BacktestModelKind.parse(models) }
-        guard (epochs ?? 1) >= 1, maxPoints >= 1 else { throw ValidationError("--epochs and --max-points must be at least 1") }
+        guard maxPoints >= 1 else { throw ValidationError("--max-points \(maxPoints): expected at least 1") }
     }
 
     func run() throws {
         let runs = try selection.runs(storeOptions)
         let chosen = try InputErrors.asUsage { try BacktestModelKind.parse(models) }.map { kind in
-            var options = ensembleOptions.applied(to: TrainingOptions(model: kind.network ?? .mlp))
-            options.seed = seed
-            options.epochs = epochs ?? options.epochs
-            options.baseline = baseline
-            return kind.make(options: options)
+            kind.make(options: ensembleOptions.applied(to: TrainingOptions(model: kind.network ?? .mlp)))
         }
-        let result: BacktestResult
-        do {
-            let splitSpec = try Split.parse(split, seed: seed, threshold: threshold, testSource: testSource)
-            result = try Backtester.run(runs: runs, split: splitSpec, models: chosen, maximumPoints: maxPoints) { message in
+        let splitSpec = try splitOptions.split(split, seed: ensembleOptions.seed)
+        let result = try InputErrors.asUsage {
+            try Backtester.run(runs: runs, split: splitSpec, models: chosen, maximumPoints: maxPoints) { message in
                 FileHandle.standardError.write(Data(("eval: " + message + "\n").utf8))
             }
-        } catch let error as BacktestError { throw ValidationError(error.message) }
+        }
         let ranking = Ranking.evaluate(result, riskAdjusted: riskAdjusted)
         let title = "LossCast backtest: \(selection.description), \(split)"
         if let report {

@@ -39,7 +39,7 @@ struct PredictFromLaw {
         let predictions = law.predict(report, run: run)
         guard !predictions.isEmpty else {
             throw ValidationError(
-                "the \(report.law) law cannot read this configuration: it needs \(report.law == "mpl" || report.law == "annealing" ? "a run with a logged schedule (--run ID)" : "params and tokens")"
+                "the \(report.law) law cannot read this configuration: it needs \(law.readsSchedule ? "a run with a logged schedule (--run ID)" : "params and tokens")"
             )
         }
         if json {

@@ -12,20 +12,12 @@ struct Train: ParsableCommand {
     @OptionGroup var selection: TrainingSelection
     @Option(help: "none (train on everything), random, by-size, by-compute, by-source or top:FIELD:K (see `losscast eval`).")
     var split = "none"
-    @Option(help: "by-size: the smallest N held out.") var threshold: Double?
-    @Option(help: "by-source: the source held out.") var testSource: String?
+    @OptionGroup var splitOptions: SplitOptions
     @Option(help: "The network.") var model = NetworkKind.mlp
     @OptionGroup var ensembleOptions: EnsembleOptions
-    @Option(help: "Maximum epochs (default: 300 for mlp, 60 for transformer; early stopping on a validation split ends sooner).")
-    var epochs: Int?
-    @Option(help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Samples per optimizer step (default 128).") var batchSize: Int?
     @Option(help: "The networks' peak learning rate (default 2e-3 for mlp, 1e-3 for transformer).") var learningRate: Float?
     @Option(help: "Points taken from each run's curve, evenly spaced and ending at the last (default 16).") var pointsPerRun: Int?
-    @Option(
-        help:
-            "The law the network predicts a residual over: chinchilla, chinchilla-gamma, chinchilla-gamma-tied (one exponent for N and D), auto (of the first two, the form that best extrapolates the frontier to the largest training size) or none."
-    ) var baseline = BaselineChoice.auto
     @Flag(
         help:
             "Calibrate the interval of a source the checkpoint never trained on: leave each training source out in turn and train a one-member predictor on the rest (one more training per source; three sources or more)."
@@ -37,11 +29,10 @@ struct Train: ParsableCommand {
     @Flag(help: "Print training progress as lines on standard error (for logs; a terminal gets a progress bar).") var verbose = false
 
     func validate() throws {
-        guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs \(epochs!): expected at least 1") }
         guard (batchSize ?? 1) >= 1 else { throw ValidationError("--batch-size \(batchSize!): expected at least 1") }
         guard (learningRate ?? 1) > 0 else { throw ValidationError("--learning-rate \(learningRate!): expected a positive rate") }
         guard (pointsPerRun ?? 1) >= 1 else { throw ValidationError("--points-per-run \(pointsPerRun!): expected at least 1") }
-        do { _ = try Split.parse(split) } catch let error as BacktestError { throw ValidationError(error.message) }
+        _ = try splitOptions.split(split, seed: 0)
         // A mistyped folder is an error, not a new directory tree made from the root.
         let folder = URL(fileURLWithPath: Paths.absolute(out)).deletingLastPathComponent().path
         var isFolder: ObjCBool = false
@@ -52,18 +43,12 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let runs = try selection.runs(storeOptions)
-        let sides: Split.Sides
-        do { sides = try Split.parse(split, seed: seed, threshold: threshold, testSource: testSource).apply(runs) } catch let error
-            as BacktestError
-        { throw ValidationError(error.message) }
+        let sides = try InputErrors.asUsage { try splitOptions.split(split, seed: ensembleOptions.seed).apply(runs) }
         let (train, test) = (sides.train, sides.test)
         var options = ensembleOptions.applied(to: TrainingOptions(model: model))
-        options.epochs = epochs ?? options.epochs
         options.batchSize = batchSize ?? options.batchSize
         options.learningRate = learningRate ?? options.learningRate
         options.maxPointsPerRun = pointsPerRun ?? options.maxPointsPerRun
-        options.seed = seed
-        options.baseline = baseline
         options.split = split
         options.calibratesNewSources = newSources
         // The bar counts epochs over every member: the trainer's messages say "member i/n: epoch e/E".
