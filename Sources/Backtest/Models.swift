@@ -51,14 +51,13 @@ public enum BacktestModelKind: String, CaseIterable, Sendable {
     /// The model; a network gets `options` with its architecture set to this kind.
     public func make(options: TrainingOptions = TrainingOptions()) -> BacktestModel {
         switch self {
-        case .chinchilla: ChinchillaModel(law: .chinchilla)
-        case .chinchillaGamma: ChinchillaModel(law: .chinchillaGamma)
-        case .mpl: MultiPowerModel()
+        case .chinchilla: return ChinchillaModel(law: .chinchilla)
+        case .chinchillaGamma: return ChinchillaModel(law: .chinchillaGamma)
+        case .mpl: return MultiPowerModel()
         case .mlp, .transformer:
-            NeuralModel(
-                options: {
-                    var chosen = options; chosen.architecture.model = network!; return chosen
-                }(), name: rawValue)
+            var chosen = options
+            chosen.architecture.model = network!
+            return NeuralModel(options: chosen, name: rawValue)
         }
     }
 

@@ -126,7 +126,7 @@ public struct FeatureEncoder: Codable, Sendable {
         "split", "size_label", "hyper_id", "seed", "key", "model", "schedule_name", "rerun",
         "run_id", "code_commit", "code_repo"
     ]
-    /// Shape fields, read through the ratios above instead of as numbers of their own.
+    /// Shape fields, read through the shape ratios (DerivedFeature) instead of as numbers of their own.
     static let shapeKeys: Set<String> = [ConfigKey.dModel, ConfigKey.nLayers, ConfigKey.ffnDim, ConfigKey.nHeads]
     /// Distances from the optimum, in ln, for the hyperparameters an `OptimumLaw` covers.
     static let optimumKeys = [ConfigKey.lr, ConfigKey.batchSizeTokens]
