@@ -15,8 +15,10 @@ extension Configuration {
                 node = try ConfigurationFile.parse(textOrPath, origin: origin)
             }
         } catch let error as ConfigurationFileError {
-            throw ConfigurationFileError(
-                "\(origin): \(error.message) (expected a JSON object such as {\"params\": 1e9, \"tokens\": 2e10}, or a YAML file)")
+            // A text's error starts with its origin already; a file's with its path, which the
+            // origin (the option it came through) precedes.
+            let named = error.message.hasPrefix(origin + ":") ? error.message : "\(origin): \(error.message)"
+            throw ConfigurationFileError(named + " (expected a JSON object such as {\"params\": 1e9, \"tokens\": 2e10}, or a YAML file)")
         }
         return try read(node, origin: origin, strictness: strictness)
     }

@@ -38,10 +38,7 @@ struct Adapt: ParsableCommand {
         do { runs = try selection.runs(storeOptions) } catch let error as ValidationError {
             throw ValidationError("--source \(source): \(error.message)")
         }
-        let adapted: Predictor
-        do { adapted = try predictor.adapted(to: source, runs: runs) } catch let error as PredictorError {
-            throw ValidationError("--source \(source): \(error.description)")
-        }
+        let adapted = try InputErrors.asUsage("--source \(source): ") { try predictor.adapted(to: source, runs: runs) }
         let adaptation = adapted.adaptations[source]!
         try adapted.save(path: out)
         // How the runs given are predicted before and after: in-sample, so no accuracy claim.

@@ -46,12 +46,11 @@ struct EvalSources: ParsableCommand {
         options.batchSize = batchSize
         options.maxPointsPerRun = pointsPerRun
         options.seed = seed
-        let study: NewSourceStudy
-        do {
-            study = try NewSourceStudy.run(runs, options: options, ks: ks, minimumRuns: minimumRuns) { message in
+        let study = try InputErrors.asUsage {
+            try NewSourceStudy.run(runs, options: options, ks: ks, minimumRuns: minimumRuns) { message in
                 if verbose { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             }
-        } catch let error as BacktestError { throw ValidationError(error.message) }
+        }
         if json { return try printJSON(study.sources) }
         print("leave-one-source-out over \(study.sources.count) sources (\(selection.description)); final losses; 90% intervals")
         print("source                      runs  zero-shot MAE  level doubt  coverage  width    Winkler  flagged new")

@@ -10,16 +10,13 @@ import Runs
 enum InputErrors {
     /// `body`'s result; an input error it throws comes back as a ValidationError starting with `prefix`.
     static func asUsage<T>(_ prefix: String = "", _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let error as IngestError {
-            throw ValidationError(prefix + error.description)
-        } catch let error as PredictorError {
-            throw ValidationError(prefix + error.description)
-        } catch let error as ConfigurationFileError {
-            throw ValidationError(prefix + error.description)
-        } catch let error as BacktestError {
-            throw ValidationError(prefix + error.message)
-        } catch let error as StoreError {
-            throw ValidationError(prefix + error.description)
+        do {
+            return try body()
+        } catch
+            where error is IngestError || error is PredictorError || error is ConfigurationFileError || error is BacktestError
+            || error is StoreError
+        {
+            throw ValidationError(prefix + String(describing: error))
         }
     }
 }

@@ -213,9 +213,7 @@ struct CandidateStream {
         self.file = file
         if let file {
             guard base == nil, grid.isEmpty else { throw ValidationError("give --candidates FILE, or --base with --grid, not both") }
-            do { lines = try LineReader(path: file) } catch let error as IngestError {
-                throw ValidationError("--candidates " + error.description)
-            }
+            lines = try InputErrors.asUsage("--candidates ") { try LineReader(path: file) }
             count = nil
             self.base = nil
             axes = []
@@ -242,10 +240,7 @@ struct CandidateStream {
         var batch: [Configuration] = []
         if let lines {
             while batch.count < size {
-                let line: String?
-                do { line = try lines.nextLine() } catch let error as IngestError {
-                    throw ValidationError("--candidates " + error.description)
-                }
+                let line = try InputErrors.asUsage("--candidates ") { try lines.nextLine() }
                 guard let line else { break }
                 if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
                 guard produced + batch.count < Self.maximumCount else {

@@ -159,8 +159,7 @@ public struct Baseline: Codable, Sendable {
 
     static func fittedOnOneSource(_ choice: BaselineChoice, healthy: [Run]) throws -> Baseline {
         guard choice != .law(.none), healthy.count >= 8 else { return Baseline(law: .none, parameters: [], mean: 0, deviation: 1) }
-        guard choice == .auto else {
-            guard case .law(let law) = choice else { fatalError("unreachable: auto is handled above") }
+        if case .law(let law) = choice {
             return Baseline(law: law, parameters: try fit(law: law, runs: healthy), mean: 0, deviation: 1)
         }
         let sizes = Set(healthy.compactMap(\.params)).sorted()

@@ -274,7 +274,8 @@ public final class Predictor {
             }
             do { return try JSONDecoder().decode(T.self, from: Data(text.utf8)) } catch {
                 throw PredictorError.checkpoint(
-                    path, "metadata '\(key)' is not valid (\(error))", hint: "The checkpoint is corrupted; train it again.")
+                    path, "metadata '\(key)' is not valid (\(error))",
+                    hint: "The checkpoint is corrupted or from another version of LossCast; train it again.")
             }
         }
         guard file.metadata["losscast.format"] == "losscast-predictor-1" else {

@@ -86,7 +86,7 @@ final class ConfigurationTests: XCTestCase {
         let notObject = try XCTUnwrap(refusal("[1, 2]"))
         XCTAssertTrue(notObject.problem.contains("a list"), notObject.description)
         XCTAssertThrowsError(try Configuration.read(#"{"params": 1e9, "#, origin: "test"), "truncated JSON") { error in
-            XCTAssertTrue(error is ConfigurationFileError && "\(error)".hasPrefix("test: "), "\(error)")
+            XCTAssertTrue(error is ConfigurationFileError && "\(error)".hasPrefix("test: not YAML or JSON"), "\(error)")
         }
         // A flag where a number goes, and a number where a flag goes.
         XCTAssertEqual(refusal(#"{"tokens": true}"#)?.field, "tokens")
