@@ -1,5 +1,5 @@
 # LossCast's two commands: `make demo` and `make test`. Both install what is missing
-# (Debian's libopenblas-dev, and Python's safetensors for the cross-reader test), build
+# (Debian's libopenblas-dev, zlib1g-dev and libzstd-dev, and Python's safetensors for the cross-reader test), build
 # in release mode (numeric code is 10-100x slower in debug), then run.
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -10,11 +10,14 @@ LOSSCAST := .build/release/losscast
 
 .PHONY: demo test test-second-kernel build build-tests deps python-deps bench format format-check clean
 
+# OpenBLAS for the numeric stack; zlib and Zstandard for Parquet's GZIP and ZSTD pages.
+DEBIAN_PACKAGES := libopenblas-dev pkg-config zlib1g-dev libzstd-dev
+
 deps:
-	@if ! pkg-config --exists openblas 2>/dev/null || ! [ -f /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h -o -f /usr/include/cblas.h ]; then \
-		echo "== installing libopenblas-dev and pkg-config"; \
+	@if ! pkg-config --exists openblas zlib libzstd 2>/dev/null || ! [ -f /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h -o -f /usr/include/cblas.h ]; then \
+		echo "== installing $(DEBIAN_PACKAGES)"; \
 		$(SUDO) apt-get update -qq; \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libopenblas-dev pkg-config >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(DEBIAN_PACKAGES) >/dev/null; \
 	fi
 
 python-deps:

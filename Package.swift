@@ -32,6 +32,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
 
         // MARK: - Library targets
         // In data-flow order: what runs are, how they come in and are stored; the laws; the
@@ -43,10 +45,11 @@ let package = Package(
         .target(name: "Scoring", exclude: ["README.md"]),
         .target(name: "Plots", exclude: ["README.md"]),
 
-        // Runs in: the data model, configuration files, importers, the SQLite store.
+        // Runs in: the data model, configuration files, Parquet files, importers, the SQLite store.
         .target(name: "Runs", exclude: ["README.md"]),
         .target(name: "ConfigTree", dependencies: ["Runs", .product(name: "Yams", package: "Yams")], exclude: ["README.md"]),
-        .target(name: "Importers", dependencies: ["Runs", "ConfigTree"], exclude: ["README.md"]),
+        .target(name: "Parquet", dependencies: ["CZlib", "CZstd"], exclude: ["README.md"]),
+        .target(name: "Importers", dependencies: ["Runs", "ConfigTree", "Parquet"], exclude: ["README.md"]),
         .target(
             name: "RunStore",
             dependencies: [
@@ -108,7 +111,12 @@ let package = Package(
             name: "OptimizationTests",
             dependencies: ["Tensors", "Autograd", "Layers", "Optimization", "Runs", "TestSupport"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["Tensors", "SafeTensors", "TestSupport"]),
-        .testTarget(name: "IngestionTests", dependencies: ["Runs", "ConfigTree", "Importers", "RunStore", "TestSupport"]),
+        .testTarget(
+            name: "IngestionTests",
+            dependencies: [
+                "Runs", "ConfigTree", "Importers", "Parquet", "RunStore", "Randomness", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift")
+            ]),
         .testTarget(name: "LawsTests", dependencies: ["Runs", "Importers", "Scoring", "Laws", "TestSupport"]),
         .testTarget(
             name: "PredictorTests",

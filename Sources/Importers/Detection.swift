@@ -74,7 +74,7 @@ public enum Detection {
     public static let formats = [
         "steplaw", "steplaw-moe", "olmo-ladder", "multipowerlaw", "gadre-models", "gadre-grid",
         "chinchilla-epoch", "sldbench-data-constrained", "sldbench-vocab", "sldbench-moe",
-        "sldbench-domain-mixture", "sldbench-lr", "epoch-notable", "csv", "jsonl", "wandb", "run-folders"
+        "sldbench-domain-mixture", "sldbench-lr", "epoch-notable", "csv", "jsonl", "parquet", "wandb", "run-folders"
     ]
 
     public static func importer(format: String, mapping: Mapping?, target: String?, stated: [String: ConfigValue] = [:]) throws -> Importer
@@ -90,7 +90,7 @@ public enum Detection {
         case "epoch-notable": return EpochNotableModelsImporter()
         case "wandb": return WandbImporter(target: target)
         case "run-folders": return RunFolderImporter()
-        case "csv", "jsonl":
+        case "csv", "jsonl", "parquet":
             guard let mapping else {
                 throw IngestError(
                     file: "--mapping", problem: "the \(format) format needs a mapping file",
@@ -176,16 +176,13 @@ public enum Detection {
                     importer = try Detection.importer(format: format, mapping: mapping, target: target, stated: stated)
                 } else if let known = known(file, stated: stated) {
                     importer = known
-                } else if let mapping, file.hasSuffix(".csv") || TableFormat.of(file) == .jsonl {
+                } else if let mapping, file.hasSuffix(".csv") || TableFormat.of(file) != .csv {
                     importer = MappedTableImporter(mapping: mapping, table: TableFormat.of(file))
                 } else if file.hasSuffix(".jsonl") {
                     importer = WandbImporter(target: target)
-                } else if file.lowercased().hasSuffix(".parquet") {
+                } else if TableFormat.of(file) == .parquet {
                     throw IngestError(
-                        file: file, problem: "a Parquet file, which LossCast does not read (no Parquet library among its dependencies)",
-                        expected:
-                            "the table as CSV or JSON lines, e.g. pandas.read_parquet(FILE).to_csv(OUT, index=False) or .to_json(OUT, orient='records', lines=True), with --mapping"
-                    )
+                        file: file, problem: "a Parquet table of unknown layout", expected: "--mapping FILE describing its columns")
                 } else if isFolder.boolValue {
                     continue  // a folder walk skips what it does not recognise
                 } else if file.hasSuffix(".csv") {

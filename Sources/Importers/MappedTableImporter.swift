@@ -69,10 +69,20 @@ public struct MappedTableImporter: Importer {
 
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let runField = mapping.run.isEmpty ? nil : mapping.run.joined(separator: "+")
+        // Every column the mapping names is in the header (checked above): found once, by position.
+        let positions = Dictionary(uniqueKeysWithValues: reader.header.enumerated().map { ($1, $0) })
+        let runColumns = mapping.run.map { positions[$0]! }
+        func located(_ column: ColumnMapping?) -> LocatedColumn? {
+            column.map { LocatedColumn(name: $0.column, position: positions[$0.column]!, multiplier: $0.multiplier) }
+        }
+        let step = located(mapping.step), tokens = located(mapping.tokens), rate = located(mapping.learningRate)
+        let lossPositions = lossColumns.map { (name: $0, position: positions[$0]!) }
+        let configurationColumns = mapping.configuration.sorted { $0.key < $1.key }.map { ($0.key, located($0.value)!) }
+        let metricPosition = mapping.metric.map { positions[$0]! }, valuePosition = mapping.value.map { positions[$0]! }
         var count = 0
-        while let record = try reader.nextRecord() {
+        while let fields = try reader.nextFields() {
             let line = reader.rowLine
-            let named = mapping.run.map { record[$0] ?? "" }.joined(separator: "/")
+            let named = runColumns.map { fields[$0] }.joined(separator: "/")
             let key = mapping.eachRowIsARun ? "\(mapping.run.isEmpty ? stem : named)#\(line)" : mapping.run.isEmpty ? stem : named
             if current?.key != key {
                 try flush()
@@ -81,44 +91,45 @@ public struct MappedTableImporter: Importer {
                         file: path, line: line, field: runField, problem: "run '\(key)' appears again after other runs",
                         expected: "each run's rows together (sort the file by run, then step)")
                 }
-                current = OpenRun(key: key, line: line, configuration: try configuration(record, mapping: mapping, path: path, line: line))
+                current = OpenRun(
+                    key: key, line: line, configuration: try configuration(fields, configurationColumns, path: path, line: line))
                 if mapping.eachRowIsARun && !mapping.run.isEmpty { current?.name = named }
             }
-            let step = try mapping.step.flatMap { try scaled(record, $0, path, line, "step") }
-            let tokens = try mapping.tokens.flatMap { try scaled(record, $0, path, line, "tokens") }
-            let rate = try mapping.learningRate.flatMap { try scaled(record, $0, path, line, "lr") }
-            var losses: [String: Double] = [:]
+            let stepValue = try step?.value(fields, path, line)
+            let tokensValue = try tokens?.value(fields, path, line)
+            let rateValue = try rate?.value(fields, path, line)
+            var losses = [String: Double](minimumCapacity: lossPositions.count)
             switch mapping.layout {
             case .wide:
-                for column in lossColumns {
-                    guard let raw = record[column], !raw.isEmpty else { continue }
+                for (column, position) in lossPositions where !fields[position].isEmpty {
                     losses[column] = try Validation.loss(
-                        try Validation.number(raw, file: path, line: line, field: column),
+                        try Validation.number(fields[position], file: path, line: line, field: column),
                         file: path, line: line, field: column)
                 }
             case .long:
-                let name = record[mapping.metric!] ?? ""
-                let value = try Validation.number(record[mapping.value!], file: path, line: line, field: mapping.value!)
+                let name = fields[metricPosition!]
+                let value = try Validation.number(
+                    fields[valuePosition!].isEmpty ? nil : fields[valuePosition!], file: path, line: line, field: mapping.value!)
                 losses[name] = try Validation.loss(value, file: path, line: line, field: mapping.value!)
                 if targetLoss == nil { targetLoss = name }
             }
             guard let open = current else { continue }
-            if let step, let last = open.points.last?.step, step < last {
+            if let stepValue, let last = open.points.last?.step, stepValue < last {
                 // Steps fall back: another run has begun that the key does not tell apart.
                 let named = runField.map { "run '\(open.key)' (key \($0))" } ?? "the file, read as one run,"
                 throw IngestError(
                     file: path, line: line, field: mapping.step?.column,
                     problem:
-                        "step \(String(format: "%g", step)) follows step \(String(format: "%g", last)) (line \(open.lines.last ?? open.line)): \(named) holds several runs",
+                        "step \(String(format: "%g", stepValue)) follows step \(String(format: "%g", last)) (line \(open.lines.last ?? open.line)): \(named) holds several runs",
                     expected: mapping.run.isEmpty
                         ? "the column naming each run (`run: COLUMN`, or `run: [COLUMN, ...]` for several), or `each_row_is_a_run: true`"
                         : "more columns in the run key (`run: [\(mapping.run.joined(separator: ", ")), ...]`), or the file sorted by run, then step"
                 )
             }
-            if mapping.layout == .long, let last = open.points.last, last.step == step, last.tokens == tokens {
+            if mapping.layout == .long, let last = open.points.last, last.step == stepValue, last.tokens == tokensValue {
                 open.points[open.points.count - 1].losses.merge(losses) { $1 }  // another metric of the same step
             } else if !losses.isEmpty {
-                open.points.append(CurvePoint(step: step, tokens: tokens, learningRate: rate, losses: losses))
+                open.points.append(CurvePoint(step: stepValue, tokens: tokensValue, learningRate: rateValue, losses: losses))
                 open.lines.append(line)
             }
             count += 1
@@ -128,16 +139,27 @@ public struct MappedTableImporter: Importer {
         progress?(reader.bytesRead)
     }
 
-    func scaled(_ record: [String: String], _ mapping: ColumnMapping, _ path: String, _ line: Int, _ field: String) throws -> Double? {
-        try Validation.optionalNumber(record[mapping.column], file: path, line: line, field: mapping.column).map { $0 * mapping.multiplier }
+    /// A mapped column found in a file's header: its name, position and unit.
+    struct LocatedColumn {
+        let name: String
+        let position: Int
+        let multiplier: Double
+
+        /// The row's value in this column, scaled by its unit; nil when the cell is empty.
+        func value(_ fields: [String], _ path: String, _ line: Int) throws -> Double? {
+            try Validation.optionalNumber(fields[position], file: path, line: line, field: name).map { $0 * multiplier }
+        }
     }
 
-    func configuration(_ record: [String: String], mapping: Mapping, path: String, line: Int) throws -> [String: ConfigValue] {
+    func configuration(
+        _ fields: [String], _ columns: [(key: String, column: LocatedColumn)], path: String, line: Int
+    ) throws -> [String: ConfigValue] {
         var configuration: [String: ConfigValue] = [:]
-        for (key, column) in mapping.configuration {
-            guard let raw = record[column.column], !raw.isEmpty else { continue }
+        for (key, column) in columns {
+            let raw = fields[column.position]
+            guard !raw.isEmpty else { continue }
             if column.multiplier != 1 || ConfigKey.positive.contains(key) {
-                configuration[key] = .number(try Validation.number(raw, file: path, line: line, field: column.column) * column.multiplier)
+                configuration[key] = .number(try Validation.number(raw, file: path, line: line, field: column.name) * column.multiplier)
             } else {
                 configuration[key] = ConfigValue.parse(raw)
             }

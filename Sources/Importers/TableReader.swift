@@ -1,8 +1,9 @@
-// A table a mapping describes, record by record, whatever file holds it: a CSV (CSVReader)
-// or JSON lines (one object per line; nested objects flatten to dotted columns, so
-// `{"optimizer": {"lr": 3e-4}}` has the column `optimizer.lr`). Both stream: memory stays
-// bounded by one chunk and one record.
+// A table a mapping describes, record by record, whatever file holds it: a CSV (CSVReader),
+// JSON lines (one object per line; nested objects flatten to dotted columns, so
+// `{"optimizer": {"lr": 3e-4}}` has the column `optimizer.lr`) or Parquet (ParquetTable).
+// All stream: memory stays bounded by one chunk (a Parquet row group) and one record.
 import Foundation
+import Parquet
 import Runs
 
 protocol TableReader: AnyObject {
@@ -13,19 +14,23 @@ protocol TableReader: AnyObject {
     var rowLine: Int { get }
     /// Bytes read so far, for progress.
     var bytesRead: Int { get }
-    /// The next record, column to text (a JSON-lines record lacks the keys its line lacks).
-    func nextRecord() throws -> [String: String]?
+    /// The next record's fields in the header's order, as text; a field the record lacks (a
+    /// key its JSON line does not have, a Parquet null) is empty, as an empty CSV cell is.
+    /// Positions, not a dictionary: a mapping finds its columns once per file.
+    func nextFields() throws -> [String]?
 }
 
 extension CSVReader: TableReader {}
 
 /// The table formats a mapping reads.
 public enum TableFormat: String, CaseIterable, Sendable {
-    case csv, jsonl
+    case csv, jsonl, parquet
 
-    /// By the file's extension: .jsonl, .ndjson and .json lines are JSON lines, the rest CSV.
+    /// By the file's extension: .jsonl and .ndjson are JSON lines, .parquet and .pq Parquet, the rest CSV.
     public static func of(_ path: String) -> TableFormat {
-        [".jsonl", ".ndjson"].contains(where: path.lowercased().hasSuffix) ? .jsonl : .csv
+        let lowered = path.lowercased()
+        if [".jsonl", ".ndjson"].contains(where: lowered.hasSuffix) { return .jsonl }
+        return [".parquet", ".pq"].contains(where: lowered.hasSuffix) ? .parquet : .csv
     }
 
     func open(_ path: String) throws -> TableReader {
@@ -36,9 +41,21 @@ public enum TableFormat: String, CaseIterable, Sendable {
                     file: path, line: 1, problem: "reading it as CSV, but its first line is a JSON object",
                     expected: "--format jsonl for JSON lines (one object per line)")
             }
+            if try TableFormat.startsWithParquetMagic(path) {
+                throw IngestError(file: path, line: 1, problem: "reading it as CSV, but it is a Parquet file", expected: "--format parquet")
+            }
             return try CSVReader(path: path)
         case .jsonl: return try JSONLinesTable(path: path)
+        case .parquet: return try ParquetTable(path: path)
         }
+    }
+
+    static func startsWithParquetMagic(_ path: String) throws -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw IngestError(file: path, problem: "cannot open the file", expected: "a readable file")
+        }
+        defer { try? handle.close() }
+        return try handle.read(upToCount: 4) == Data("PAR1".utf8)
     }
 
     /// The file's first byte that is not whitespace (or a UTF-8 byte-order mark).
@@ -74,11 +91,15 @@ final class JSONLinesTable: TableReader {
         lines = try LineReader(path: path)
     }
 
-    func nextRecord() throws -> [String: String]? {
+    private lazy var positions = Dictionary(uniqueKeysWithValues: header.enumerated().map { ($1, $0) })
+
+    func nextFields() throws -> [String]? {
         while let line = try lines.nextLine() {
             if let record = try JSONLinesTable.record(line, path: path, line: lines.lineNumber) {
                 rowLine = lines.lineNumber
-                return record
+                var fields = [String](repeating: "", count: header.count)
+                for (key, value) in record { fields[positions[key]!] = value }  // the first pass saw every key
+                return fields
             }
         }
         return nil
@@ -134,5 +155,48 @@ final class JSONLinesTable: TableReader {
         let value = number.doubleValue
         if value == value.rounded(), abs(value) < 9e15 { return String(Int64(value)) }
         return "\(value)"
+    }
+}
+
+/// A Parquet file as a table (the Parquet module reads it): a row group is decoded at a
+/// time and its rows handed out as text, so memory is one row group's columns. A record's
+/// line is its row number, counted from 1 (the header row a CSV would have is not counted).
+final class ParquetTable: TableReader {
+    let header: [String]
+    private let file: ParquetFile
+    private var group = -1
+    private var columns: [ColumnData] = []
+    private var row = 0, rowsInGroup = 0, rowsBefore = 0
+    private(set) var rowLine = 0
+    private(set) var bytesRead = 0
+    private let bytesPerGroup: Int
+
+    init(path: String) throws {
+        do { file = try ParquetFile(path: path) } catch let error as ParquetError { throw IngestError(error) }
+        header = file.columns.map(\.name)
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        bytesPerGroup = file.rowGroupCount == 0 ? 0 : (size ?? 0) / file.rowGroupCount
+    }
+
+    func nextFields() throws -> [String]? {
+        while row >= rowsInGroup {
+            group += 1
+            guard group < file.rowGroupCount else { return nil }
+            rowsBefore += rowsInGroup
+            do { columns = try file.rowGroup(group) } catch let error as ParquetError { throw IngestError(error, line: rowsBefore + 1) }
+            rowsInGroup = columns.first?.values.count ?? 0
+            row = 0
+            bytesRead += bytesPerGroup
+        }
+        defer { row += 1 }
+        rowLine = rowsBefore + row + 1
+        return columns.map { $0.text(row) }
+    }
+}
+
+extension IngestError {
+    /// A Parquet reading error as an ingest error: the file, the column as the field, the row.
+    init(_ error: ParquetError, line: Int? = nil) {
+        self.init(file: error.path, line: line, field: error.column, problem: error.problem, expected: error.hint)
     }
 }

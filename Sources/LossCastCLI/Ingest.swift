@@ -9,7 +9,7 @@ struct Ingest: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Ingest pretraining logs (files or folders) into the run store.",
         discussion:
-            "Formats: \(Detection.formats.joined(separator: ", ")). Known public datasets are recognised by their layout; a CSV or JSON-lines table of your own is read with --mapping (--format csv or jsonl, default by extension); .jsonl without a mapping is read as a W&B history export."
+            "Formats: \(Detection.formats.joined(separator: ", ")). Known public datasets are recognised by their layout; a CSV, JSON-lines or Parquet table of your own is read with --mapping (--format csv, jsonl or parquet, default by extension); .jsonl without a mapping is read as a W&B history export."
     )
 
     @Argument(help: "Files or folders to ingest.") var paths: [String]

@@ -30,6 +30,7 @@ final class StoreSink: RunSink {
     let insertRun: Statement
     let insertValue: Statement
     let insertPoint: Statement
+    let insertPointBatch: Statement
 
     init(db: Database, fileKey: Int64, report: IngestReport) throws {
         self.db = db
@@ -42,11 +43,15 @@ final class StoreSink: RunSink {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         insertValue = try db.makeStatement(sql: "INSERT INTO config_value (run_key, field, number, text) VALUES (?, ?, ?, ?)")
-        insertPoint = try db.makeStatement(
-            sql: "INSERT INTO point (run_key, position, step, tokens, lr, loss, losses) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        insertPoint = try db.makeStatement(sql: StoreSink.insertPointsSQL(rows: 1))
+        insertPointBatch = try db.makeStatement(sql: StoreSink.insertPointsSQL(rows: StoreSink.pointBatch))
     }
 
-    func add(_ run: Run) throws {
+    func add(_ run: Run) throws { try add(run, losses: LossTexts(run.curve)) }
+
+    /// A run whose points' losses are already written as JSON (on the reading thread, see
+    /// ConcurrentReading.swift).
+    func add(_ run: Run, losses: LossTexts) throws {
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM run WHERE id = ?", arguments: [run.id]) == true {
             report.duplicates += 1
             return
@@ -60,42 +65,12 @@ final class StoreSink: RunSink {
         for (field, value) in run.configuration {
             try insertValue.execute(arguments: [runKey, field, value.number, value.number == nil ? value.description : nil])
         }
-        try insertPoints(run, runKey: runKey)
+        try insertPoints(run, runKey: runKey, losses: losses)
         report.added += 1
         if run.params == nil { report.withoutParams.append(run.name) }
         if run.tokens == nil { report.withoutTokens.append(run.name) }
         if run.status == .diverged { report.diverged += 1 }
         if run.status == .truncated { report.truncated += 1 }
-    }
-
-    /// Every point of a run, bound straight to the prepared statement: a curve is most of
-    /// what an ingest writes, and binding through GRDB's arguments cost much of its time
-    /// (docs/DESIGN.md, Ingest; `bash Tools/bench/ingest.sh`).
-    func insertPoints(_ run: Run, runKey: Int64) throws {
-        let statement = insertPoint.sqliteStatement
-        var losses = JSONText.LossWriter()
-        func bind(_ value: Double?, _ index: Int32) {
-            if let value { sqlite3_bind_double(statement, index, value) } else { sqlite3_bind_null(statement, index) }
-        }
-        for (position, point) in run.curve.enumerated() {
-            sqlite3_reset(statement)
-            sqlite3_bind_int64(statement, 1, runKey)
-            sqlite3_bind_int64(statement, 2, Int64(position))
-            bind(point.step, 3)
-            bind(point.tokens, 4)
-            bind(point.learningRate, 5)
-            bind(point.losses[run.targetLoss], 6)
-            let code = losses.text(point.losses).withCString { text in
-                sqlite3_bind_text(statement, 7, text, -1, JSONText.transient)
-                return sqlite3_step(statement)
-            }
-            guard code == SQLITE_DONE else {
-                throw DatabaseError(
-                    resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                    sql: insertPoint.sql)
-            }
-        }
-        sqlite3_reset(statement)
     }
 
     func add(_ resource: ResourceRecord) throws {
@@ -149,7 +124,7 @@ extension RunStore {
                     """, arguments: [plan.path, hash, size, plan.format, plan.source, ISO8601DateFormatter().string(from: Date())])
             let fileKey = db.lastInsertedRowID
             let sink = try StoreSink(db: db, fileKey: fileKey, report: report)
-            try plan.read(into: sink, progress: progress)
+            try plan.readConcurrently(into: sink, progress: progress)
             report = sink.report
             report.diverged += try RunStore.markGroupDivergence(db, source: plan.source)
             try db.execute(
@@ -226,33 +201,5 @@ enum JSONText {
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
         String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    /// {"name": value, ...} written by hand: the hot path of a large ingest.
-    /// SQLite copies the text it is bound to.
-    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    /// A point's losses as a JSON object with sorted keys; a run's points name the same
-    /// losses, so each key's quoted prefix is written once a run, not once a point.
-    struct LossWriter {
-        var keys: [String] = []
-        var prefixes: [String] = []
-
-        mutating func text(_ losses: [String: Double]) -> String {
-            if losses.count != keys.count || !keys.allSatisfy({ losses[$0] != nil }) {
-                keys = losses.keys.sorted()
-                prefixes = keys.enumerated().map { index, key in
-                    let needsEscape = key.utf8.contains { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }
-                    return (index == 0 ? "{" : ",") + (needsEscape ? (try? encode(key)) ?? "\"?\"" : "\"" + key + "\"") + ":"
-                }
-            }
-            var text = ""
-            text.reserveCapacity(keys.count * 32)
-            for (key, prefix) in zip(keys, prefixes) {
-                text += prefix
-                text += "\(losses[key]!)"
-            }
-            return keys.isEmpty ? "{}" : text + "}"
-        }
     }
 }

@@ -95,15 +95,22 @@ public final class CSVReader {
             var fields: [String] = []
             fields.reserveCapacity(header.count)
             var fieldStart = start
+            var highBits: UInt8 = 0  // any byte of the field at or above 0x80: not ASCII
             for index in start...end {
                 let byte = index < end ? bytes[index] : UInt8(ascii: ",")
                 if byte == UInt8(ascii: "\"") || byte == 0 || byte == UInt8(ascii: "\r") { return nil }
+                highBits |= byte
                 guard byte == UInt8(ascii: ",") else { continue }
-                guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[fieldStart..<index]), as: UTF8.self) else {
-                    return nil
+                let field = UnsafeBufferPointer(rebasing: bytes[fieldStart..<index])
+                // ASCII is valid UTF-8 as it stands (decoding repairs nothing); anything else is validated.
+                if highBits < 0x80 {
+                    fields.append(String(decoding: field, as: UTF8.self))
+                } else {
+                    guard let text = String(validating: field, as: UTF8.self) else { return nil }
+                    fields.append(text)
                 }
-                fields.append(text)
                 fieldStart = index + 1
+                highBits = 0
             }
             rowLine = line
             line += 1
@@ -194,9 +201,9 @@ public final class CSVReader {
         }
     }
 
-    /// The next row as a dictionary from column name to value; a row with a different
-    /// number of fields than the header is an error.
-    public func nextRecord() throws -> [String: String]? {
+    /// The next row's fields, one for each column of the header; a row with a different
+    /// number of fields is an error.
+    public func nextFields() throws -> [String]? {
         guard let row = try nextRow() else { return nil }
         guard row.count == header.count else {
             throw IngestError(
@@ -204,7 +211,13 @@ public final class CSVReader {
                 problem: "the row has \(row.count) fields but the header has \(header.count)",
                 expected: "\(header.count) comma-separated fields")
         }
-        return Dictionary(uniqueKeysWithValues: zip(header, row))
+        return row
+    }
+
+    /// The next row as a dictionary from column name to value; a row with a different
+    /// number of fields than the header is an error.
+    public func nextRecord() throws -> [String: String]? {
+        try nextFields().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
     }
 }
 

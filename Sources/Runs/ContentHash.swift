@@ -14,10 +14,15 @@ public struct ContentHash {
 
     public mutating func add(_ value: Double) {
         var bits = value.bitPattern
+        var first = self.first, second = self.second
         for _ in 0..<8 {
-            mix(UInt8(truncatingIfNeeded: bits))
+            let byte = UInt8(truncatingIfNeeded: bits)
+            first = (first ^ UInt64(byte)) &* ContentHash.prime
+            second = (second ^ UInt64(byte ^ 0xa5)) &* ContentHash.prime
             bits >>= 8
         }
+        self.first = first
+        self.second = second
     }
 
     private mutating func mix(_ byte: UInt8) { mixByte(byte) }
@@ -40,6 +45,18 @@ extension ContentHash {
     /// Adds raw bytes (a file's content) without a separator.
     public mutating func addBytes<Bytes: Sequence>(_ bytes: Bytes) where Bytes.Element == UInt8 {
         for byte in bytes { mixByte(byte) }
+    }
+
+    /// Adds raw bytes from memory: the same hash as the generic form, in a loop the compiler
+    /// can see through (the generic one, called from another module, walks an iterator).
+    public mutating func addBytes(_ bytes: UnsafeRawBufferPointer) {
+        var first = self.first, second = self.second
+        for byte in bytes {
+            first = (first ^ UInt64(byte)) &* ContentHash.prime
+            second = (second ^ UInt64(byte ^ 0xa5)) &* ContentHash.prime
+        }
+        self.first = first
+        self.second = second
     }
 
     /// 64-bit FNV-1a of a text's UTF-8 (the first lane alone): the same on every run and

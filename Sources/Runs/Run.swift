@@ -89,6 +89,34 @@ public struct CurvePoint: Codable, Equatable, Sendable {
     }
 }
 
+/// A curve's points' losses in key order, sorting the keys only when a point's names differ
+/// from the point before's (they rarely do: a run logs the same losses at every step).
+public struct LossOrder {
+    /// The keys in order, as the last point had them.
+    public private(set) var keys: [String] = []
+    /// Whether the last call sorted anew (the keys changed).
+    public private(set) var changed = false
+
+    public init() {}
+
+    /// The point's losses, sorted by name.
+    public mutating func sorted(_ losses: [String: Double]) -> [(key: String, value: Double)] {
+        changed = false
+        if losses.count == keys.count {
+            var values: [(key: String, value: Double)] = []
+            values.reserveCapacity(keys.count)
+            for key in keys {
+                guard let value = losses[key] else { break }
+                values.append((key, value))
+            }
+            if values.count == keys.count { return values }  // the same names: all found, none more
+        }
+        changed = true
+        keys = losses.keys.sorted()
+        return keys.map { ($0, losses[$0]!) }
+    }
+}
+
 public enum RunStatus: String, Codable, Sendable, CaseIterable {
     case ok, diverged, truncated
 }
@@ -171,13 +199,14 @@ public struct Run: Codable, Equatable, Sendable {
             hash.add(key)
             hash.add(configuration[key]!.description)
         }
+        var order = LossOrder()
         for point in curve {
             hash.add(point.step ?? -1)
             hash.add(point.tokens ?? -1)
             hash.add(point.learningRate ?? -1)
-            for key in point.losses.keys.sorted() {
+            for (key, loss) in order.sorted(point.losses) {
                 hash.add(key)
-                hash.add(point.losses[key]!)
+                hash.add(loss)
             }
         }
         return hash.hexDigest

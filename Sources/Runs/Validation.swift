@@ -16,7 +16,7 @@ public enum Validation {
     /// trimming goes through NSString and dominated large ingests.)
     public static func optionalNumber(_ raw: String?, file: String, line: Int?, field: String) throws -> Double? {
         guard let raw, !raw.isEmpty else { return nil }
-        if let value = Double(raw) { return value }
+        if let value = DecimalParsing.simple(raw) ?? Double(raw) { return value }
         let trimmed = raw.utf8.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
         if trimmed.isEmpty { return nil }
         if let value = Double(String(decoding: Array(trimmed), as: UTF8.self)) { return value }
@@ -72,8 +72,9 @@ public enum Validation {
                 file: file, line: run.provenance.line, problem: "run '\(run.name)' has no points", expected: "at least one loss")
         }
         var previousStep: Double? = nil, previousTokens: Double? = nil
+        let crossEntropy = isCrossEntropy(run.targetLoss)
         for (index, point) in run.curve.enumerated() {
-            guard point.losses[run.targetLoss] != nil else {
+            guard let target = point.losses[run.targetLoss] else {
                 throw IngestError(
                     file: file, line: lineOf(index), field: run.targetLoss,
                     problem: "point \(index) of run '\(run.name)' has no \(run.targetLoss)", expected: "the target loss at every point")
@@ -84,7 +85,7 @@ public enum Validation {
                     problem: "point \(index) of run '\(run.name)' has loss \(loss)",
                     expected: "a finite loss of at most \(Int(largestLoss)) in size")
             }
-            if isCrossEntropy(run.targetLoss), let target = point.losses[run.targetLoss], !(target > 0) {
+            if crossEntropy, !(target > 0) {
                 throw IngestError(
                     file: file, line: lineOf(index), field: run.targetLoss,
                     problem: "point \(index) of run '\(run.name)' has \(run.targetLoss) \(target)",

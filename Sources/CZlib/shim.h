@@ -1,0 +1,2 @@
+// zlib, for Parquet's GZIP pages (Debian's zlib1g-dev).
+#include <zlib.h>
