@@ -6,7 +6,8 @@
 //   Huber (delta 0.01), R^2, MAPE and MAE over every (run, step) point;
 //   per source, at each run's last step: MAE, RMSE, Spearman, 90% coverage;
 //   per source, in each (N, D) group of at least two runs: the regret of the run with the
-//   lowest predicted final loss, as a percentage of the group's best loss.
+//   lowest predicted final loss (runs tied there counted with equal chance), as a
+//   percentage of the group's best loss.
 import Foundation
 import Runs
 import Scoring
@@ -178,16 +179,20 @@ public enum CurveBenchmark {
     }
 
     /// In each (N, D) group of two or more runs: the regret of picking the lowest predicted
-    /// final loss, against the group's best, in % of the best; and the mean over runs (a
-    /// random pick's expectation). Means over groups; nil without groups.
+    /// final loss, in % of the group's best loss, and a random pick's expected regret. Runs
+    /// tied at the lowest prediction are picked with equal chance, so their mean regret counts:
+    /// runs of identical configurations (LossCast-Bench's val/ has such, differing only in
+    /// run id) get identical predictions from any predictor of configurations, and which of
+    /// them a rule "picks" (the first name, say) says nothing about the predictor.
     static func regrets(_ items: [(run: Run, predicted: Double, actual: Double)]) -> (picked: Double, random: Double, groups: Int)? {
         let groups = Dictionary(grouping: items) { [$0.run.params ?? 0, $0.run.tokens ?? 0] }.values.filter { $0.count >= 2 }
         guard !groups.isEmpty else { return nil }
         var picked = 0.0, random = 0.0
         for group in groups {
             let best = group.map(\.actual).min()!
-            let choice = group.min { ($0.predicted, $0.run.name) < ($1.predicted, $1.run.name) }!
-            picked += (choice.actual - best) / best * 100
+            let lowest = group.map(\.predicted).min()!
+            let tied = group.filter { $0.predicted == lowest }
+            picked += tied.reduce(0) { $0 + ($1.actual - best) / best * 100 } / Double(tied.count)
             random += group.reduce(0) { $0 + ($1.actual - best) / best * 100 } / Double(group.count)
         }
         return (picked / Double(groups.count), random / Double(groups.count), groups.count)

@@ -42,6 +42,25 @@ final class CurveBenchmarkTests: XCTestCase {
         XCTAssertEqual(source.randomRegretPercent!, 0.5 * 0.2 / 3.0 * 100, accuracy: 1e-9)
     }
 
+    /// Runs tied at the lowest prediction (identical configurations) are picked with equal
+    /// chance: their mean regret counts, whatever their names.
+    func testTiedPicksCountTheirMeanRegret() throws {
+        let runs = [
+            run("z-good", source: "s", params: 1e8, losses: [(100, 3.0)]),
+            run("a-bad", source: "s", params: 1e8, losses: [(100, 3.3)]),
+            run("m-other", source: "s", params: 1e8, losses: [(100, 3.1)])
+        ]
+        let file = PredictionsFile(runs: [
+            .init(runID: "z-good", predictions: ["100": 3.05]), .init(runID: "a-bad", predictions: ["100": 3.05]),
+            .init(runID: "m-other", predictions: ["100": 3.2])
+        ])
+        let source = try XCTUnwrap(try CurveBenchmark.score(runs: runs, predictions: file).sources.first)
+        // The tie: (0 + 0.3 / 3.0) / 2 = 5%; a pick by name ("a-bad" first) would say 10%, the other 0%.
+        XCTAssertEqual(try XCTUnwrap(source.regretPercent), 5, accuracy: 1e-9)
+        // Random: (0 + 10 + 3.333...) / 3.
+        XCTAssertEqual(try XCTUnwrap(source.randomRegretPercent), (0 + 10 + 0.1 / 3.0 * 100) / 3, accuracy: 1e-9)
+    }
+
     func testAMissingStepIsNamed() {
         let runs = [run("a", source: "s", params: 1e8, losses: [(0, 10), (100, 3.0)])]
         let file = PredictionsFile(runs: [.init(runID: "a", predictions: ["0": 10])])
