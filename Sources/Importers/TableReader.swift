@@ -175,7 +175,7 @@ final class ParquetTable: TableReader {
         do { file = try ParquetFile(path: path) } catch let error as ParquetError { throw IngestError(error) }
         header = file.columns.map(\.name)
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        bytesPerGroup = file.rowGroupCount == 0 ? 0 : (size ?? 0) / file.rowGroupCount
+        bytesPerGroup = file.rowGroupCount == 0 ? 0 : size / file.rowGroupCount
     }
 
     func nextFields() throws -> [String]? {
