@@ -302,8 +302,22 @@ public struct FeatureEncoder: Codable, Sendable {
     /// Category indices, one per categorical feature.
     public func categories(run: Run) -> [Int] {
         categorical.map { feature in
-            feature.key == "source" ? feature.index(of: run.source) : feature.index(of: run.configuration[feature.key]?.text)
+            switch feature.key {
+            case "source": feature.index(of: run.source)
+            case ConfigKey.lrSchedule: feature.index(of: FeatureEncoder.scheduleName(run.configuration))
+            default: feature.index(of: run.configuration[feature.key]?.text)
+            }
         }
+    }
+
+    /// The schedule's name as the network reads it: as stated, else the shape the rates are
+    /// computed with when the configuration implies one without naming it (a warmup and no
+    /// name: `RateSchedule.unnamedShape`, a cosine), so that stating the assumed
+    /// name and leaving it out predict alike. Without a warmup or a name it stays unknown.
+    static func scheduleName(_ configuration: [String: ConfigValue]) -> String? {
+        if let stated = configuration[ConfigKey.lrSchedule]?.text { return stated }
+        guard configuration[ConfigKey.warmupSteps] != nil, (try? RateSchedule(configuration: configuration)) != nil else { return nil }
+        return RateSchedule.unnamedShape.rawValue
     }
 }
 

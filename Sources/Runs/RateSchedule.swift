@@ -40,6 +40,8 @@ public struct RateSchedule: Codable, Equatable, Sendable {
 
     /// WSD's decay length when a recipe states none: the last 20% of training (Hägele et al. 2024).
     public static let defaultDecayFraction = 0.2
+    /// The shape of a schedule a configuration implies (a warmup) without naming it.
+    public static let unnamedShape = Shape.cosine
 
     /// The names recipes use for each shape, lowercased.
     public static let names: [String: Shape] = [
@@ -98,7 +100,7 @@ extension RateSchedule {
         guard let total = Configuration(configuration).totalSteps, total >= 1 else { return nil }
         let name = configuration[ConfigKey.lrSchedule]?.text
         guard name != nil || configuration[ConfigKey.warmupSteps] != nil else { return nil }
-        let shape = try name.map { try RateSchedule.shape(named: $0) } ?? .cosine
+        let shape = try name.map { try RateSchedule.shape(named: $0) } ?? RateSchedule.unnamedShape
         var finalRatio = configuration[ConfigKey.finalLRRatio]?.number
         if finalRatio == nil, let minimum = configuration[ConfigKey.minLR]?.number { finalRatio = minimum / peak }
         var decay = configuration[ConfigKey.cooldownSteps]?.number.flatMap { $0 > 0 ? $0 : nil }

@@ -34,6 +34,23 @@ final class PredictCommandTests: XCTestCase {
         XCTAssertEqual(rows.map { $0["step"]! }, [1000, 10037, 19073])
     }
 
+    /// A default stated and left out predict alike: a warmup without a schedule name is a
+    /// cosine (the rates and the network's schedule input both), and a null is a field not
+    /// given. The name matters (constant predicts otherwise), so the equality is not vacuous.
+    func testStatingADefaultPredictsWhatLeavingItOutDoes() throws {
+        let base = #"{"params": 1.07e9, "tokens": 2e10, "lr": 0.002, "batch_size": 512, "seq_len": 2048, "warmup_steps": 1000"#
+        func predict(_ extra: String) throws -> String {
+            let (text, status) = try LossCastBinary.run(["predict", "--config", base + extra + "}", "--steps", "1000:19073:4", "--json"])
+            XCTAssertEqual(status, 0, text)
+            return text
+        }
+        let omitted = try predict("")
+        XCTAssertEqual(try predict(#", "lr_schedule": "cosine""#), omitted)
+        XCTAssertEqual(try predict(#", "lr_schedule": null"#), omitted)
+        XCTAssertEqual(try predict(#", "lr_schedule": null, "weight_decay": null"#), omitted)
+        XCTAssertNotEqual(try predict(#", "lr_schedule": "constant""#), omitted)
+    }
+
     func testBadConfigurationsAreRefusedNamingTheField() throws {
         let cases: [(String, [String])] = [
             (#"{"params": 4e8, "tokens": 2e10, "lrr": 0.002}"#, ["'lrr'", "'lr'"]),
