@@ -36,12 +36,15 @@ public enum TableFormat: String, CaseIterable, Sendable {
     func open(_ path: String) throws -> TableReader {
         switch self {
         case .csv:
-            if try TableFormat.firstByte(path) == UInt8(ascii: "{") {
+            // The file's start: JSON lines or Parquet read as CSV would fail far from the cause.
+            let leading = try TableFormat.leadingBytes(path)
+            // The first byte that is not whitespace or a UTF-8 byte-order mark.
+            if leading.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{") {
                 throw IngestError(
                     file: path, line: 1, problem: "reading it as CSV, but its first line is a JSON object",
                     expected: "--format jsonl for JSON lines (one object per line)")
             }
-            if try TableFormat.startsWithParquetMagic(path) {
+            if leading.prefix(4) == Data("PAR1".utf8) {
                 throw IngestError(file: path, line: 1, problem: "reading it as CSV, but it is a Parquet file", expected: "--format parquet")
             }
             return try CSVReader(path: path)
@@ -50,22 +53,13 @@ public enum TableFormat: String, CaseIterable, Sendable {
         }
     }
 
-    static func startsWithParquetMagic(_ path: String) throws -> Bool {
+    /// The file's first 4 KiB.
+    static func leadingBytes(_ path: String) throws -> Data {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw IngestError(file: path, problem: "cannot open the file", expected: "a readable file")
         }
         defer { try? handle.close() }
-        return try handle.read(upToCount: 4) == Data("PAR1".utf8)
-    }
-
-    /// The file's first byte that is not whitespace (or a UTF-8 byte-order mark).
-    static func firstByte(_ path: String) throws -> UInt8? {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw IngestError(file: path, problem: "cannot open the file", expected: "a readable file")
-        }
-        defer { try? handle.close() }
-        let bytes = try handle.read(upToCount: 4096) ?? Data()
-        return bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }
+        return try handle.read(upToCount: 4096) ?? Data()
     }
 }
 
@@ -174,8 +168,7 @@ final class ParquetTable: TableReader {
     init(path: String) throws {
         do { file = try ParquetFile(path: path) } catch let error as ParquetError { throw IngestError(error) }
         header = file.columns.map(\.name)
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        bytesPerGroup = file.rowGroupCount == 0 ? 0 : size / file.rowGroupCount
+        bytesPerGroup = file.rowGroupCount == 0 ? 0 : Int(file.size) / file.rowGroupCount
     }
 
     func nextFields() throws -> [String]? {

@@ -13,7 +13,7 @@ enum Codecs {
             guard bytes.count == size else { throw Failure(problem: "an uncompressed page of \(bytes.count) bytes says \(size)") }
             return Array(bytes)
         case .snappy:
-            do { return try Snappy.decompress(bytes, expectedSize: size) } catch let error as Snappy.Malformed {
+            do { return try Snappy.decompress(bytes, expectedSize: size) } catch let error as Malformed {
                 throw Failure(problem: "corrupt Snappy data: \(error.problem)")
             }
         case .gzip: return try gzip(bytes, size: size)

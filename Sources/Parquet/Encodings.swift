@@ -19,6 +19,17 @@ public enum ColumnValues: Sendable {
         case .texts(let values): values.count
         }
     }
+
+    /// The values at `indices` (a dictionary's entries looked up).
+    func gathered(_ indices: [Int]) -> ColumnValues {
+        switch self {
+        case .booleans(let values): .booleans(indices.map { values[$0] })
+        case .integers(let values): .integers(indices.map { values[$0] })
+        case .floats(let values): .floats(indices.map { values[$0] })
+        case .doubles(let values): .doubles(indices.map { values[$0] })
+        case .texts(let values): .texts(indices.map { values[$0] })
+        }
+    }
 }
 
 /// Corrupt or unsupported bytes, said in a phrase; ParquetFile adds the file, column and row group.
@@ -62,6 +73,13 @@ struct ByteCursor: ByteSource {
 
     mutating func byte() throws -> UInt8 { try take(1)[0] }
 
+    /// An unsigned little-endian integer of `count` bytes (1 to 4; Snappy's lengths and offsets).
+    mutating func littleEndian(_ count: Int) throws -> Int {
+        var value = 0
+        for (index, byte) in try take(count).enumerated() { value |= Int(byte) << (8 * index) }
+        return value
+    }
+
     mutating func littleEndian<T: FixedWidthInteger>(_: T.Type) throws -> T {
         let raw = try take(MemoryLayout<T>.size)
         var value: T = 0
@@ -92,20 +110,24 @@ enum Encodings {
                 guard groups <= cursor.remaining else { throw Malformed(problem: "bit-packed groups run past the page") }
                 let packed = try cursor.take(min(groups * bitWidth, cursor.remaining))
                 let total = groups * 8
-                var bit = 0
-                for _ in 0..<total {
-                    var value = 0
-                    for offset in 0..<bitWidth {
-                        let at = bit + offset
-                        guard at / 8 < packed.count else { break }
-                        value |= Int((packed[at / 8] >> UInt8(at % 8)) & 1) << offset
-                    }
-                    bit += bitWidth
-                    if values.count < count { values.append(value) }
+                for index in 0..<total where values.count < count {
+                    values.append(Int(unpacked(packed, index: index, width: bitWidth)))
                 }
             }
         }
         return values
+    }
+
+    /// Value `index` of values packed `width` bits each, least significant bit first; bits
+    /// past the end of `packed` read as 0.
+    static func unpacked(_ packed: UnsafeBufferPointer<UInt8>, index: Int, width: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for offset in 0..<width {
+            let at = index * width + offset
+            guard at / 8 < packed.count else { break }
+            value |= UInt64((packed[at / 8] >> UInt8(at % 8)) & 1) << UInt64(offset)
+        }
+        return value
     }
 
     /// `count` PLAIN values of `type`.
@@ -156,12 +178,8 @@ enum Encodings {
                 guard width <= 64 else { throw Malformed(problem: "a miniblock of \(width)-bit deltas") }
                 let packed = try cursor.take(perMiniblock * width / 8)
                 for index in 0..<perMiniblock where values.count < min(total, count) {
-                    var delta: UInt64 = 0
-                    for offset in 0..<width {
-                        let at = index * width + offset
-                        delta |= UInt64((packed[at / 8] >> UInt8(at % 8)) & 1) << UInt64(offset)
-                    }
-                    values.append(values[values.count - 1] &+ minimum &+ Int64(bitPattern: delta))
+                    let delta = Int64(bitPattern: unpacked(packed, index: index, width: width))
+                    values.append(values[values.count - 1] &+ minimum &+ delta)
                 }
             }
         }

@@ -69,21 +69,23 @@ struct PageDecoder {
         let present = levels.map { $0.reduce(0) { $0 + ($1 == maximum ? 1 : 0) } } ?? slots
         let decoded = try decode(&cursor, header.encoding, count: present)
         guard decoded.count == present else { throw Malformed(problem: "a page gives \(decoded.count) of its \(present) values") }
-        var next = 0
-        for slot in 0..<slots {
-            let null = levels.map { $0[slot] != maximum } ?? false
-            isNull.append(null)
-            sawNull = sawNull || null
-            switch decoded {
-            case .booleans(let values): booleans.append(null ? false : values[next])
-            case .integers(let values): integers.append(null ? 0 : values[next])
-            case .floats(let values): floats.append(null ? 0 : values[next])
-            case .doubles(let values): doubles.append(null ? 0 : values[next])
-            case .texts(let values): texts.append(null ? "" : values[next])
-            }
-            if !null { next += 1 }
+        let nulls = levels.map { $0.map { $0 != maximum } } ?? [Bool](repeating: false, count: slots)
+        isNull += nulls
+        sawNull = sawNull || nulls.contains(true)
+        switch decoded {
+        case .booleans(let values): PageDecoder.place(values, nulls, into: &booleans, placeholder: false)
+        case .integers(let values): PageDecoder.place(values, nulls, into: &integers, placeholder: 0)
+        case .floats(let values): PageDecoder.place(values, nulls, into: &floats, placeholder: 0)
+        case .doubles(let values): PageDecoder.place(values, nulls, into: &doubles, placeholder: 0)
+        case .texts(let values): PageDecoder.place(values, nulls, into: &texts, placeholder: "")
         }
         rowsRead += slots
+    }
+
+    /// A page's present values appended at their rows, the placeholder at each null.
+    private static func place<Value>(_ values: [Value], _ nulls: [Bool], into column: inout [Value], placeholder: Value) {
+        var next = values.makeIterator()
+        for null in nulls { column.append(null ? placeholder : next.next()!) }  // as many present as values (checked)
     }
 
     private func decode(_ cursor: inout ByteCursor, _ encoding: Int64, count: Int) throws -> ColumnValues {
@@ -97,13 +99,7 @@ struct PageDecoder {
             guard indices.allSatisfy({ $0 < dictionary.count }) else {
                 throw Malformed(problem: "a dictionary index beyond the dictionary's \(dictionary.count) values")
             }
-            switch dictionary {
-            case .booleans(let values): return .booleans(indices.map { values[$0] })
-            case .integers(let values): return .integers(indices.map { values[$0] })
-            case .floats(let values): return .floats(indices.map { values[$0] })
-            case .doubles(let values): return .doubles(indices.map { values[$0] })
-            case .texts(let values): return .texts(indices.map { values[$0] })
-            }
+            return dictionary.gathered(indices)
         case .rle where column.type == .boolean:
             let length = Int(try cursor.littleEndian(UInt32.self))
             var section = ByteCursor(bytes: try cursor.take(length))

@@ -46,7 +46,8 @@ public final class ParquetFile {
     public var rowGroupCount: Int { metadata.rowGroups.count }
     let metadata: FileMetadata
     private let handle: FileHandle
-    private let size: UInt64
+    /// The file's length in bytes.
+    public let size: UInt64
     static let magic = Array("PAR1".utf8)
     /// What to do about a file this reader refuses: corrupt bytes or a writer's choice it does not read.
     static let rewriteHint =

@@ -310,14 +310,12 @@ public struct FeatureEncoder: Codable, Sendable {
         }
     }
 
-    /// The schedule's name as the network reads it: as stated, else the shape the rates are
-    /// computed with when the configuration implies one without naming it (a warmup and no
-    /// name: `RateSchedule.unnamedShape`, a cosine), so that stating the assumed
-    /// name and leaving it out predict alike. Without a warmup or a name it stays unknown.
+    /// The schedule's name as the network reads it: as stated, else the shape of the schedule
+    /// the configuration implies without naming it (a warmup and no name:
+    /// `RateSchedule.unnamedShape`), so that stating the assumed name and leaving it out
+    /// predict alike. A configuration that implies no schedule leaves it unknown.
     static func scheduleName(_ configuration: [String: ConfigValue]) -> String? {
-        if let stated = configuration[ConfigKey.lrSchedule]?.text { return stated }
-        guard configuration[ConfigKey.warmupSteps] != nil, (try? RateSchedule(configuration: configuration)) != nil else { return nil }
-        return RateSchedule.unnamedShape.rawValue
+        configuration[ConfigKey.lrSchedule]?.text ?? (try? RateSchedule(configuration: configuration))?.shape.rawValue
     }
 }
 

@@ -14,15 +14,10 @@ public struct ContentHash {
 
     public mutating func add(_ value: Double) {
         var bits = value.bitPattern
-        var first = self.first, second = self.second
         for _ in 0..<8 {
-            let byte = UInt8(truncatingIfNeeded: bits)
-            first = (first ^ UInt64(byte)) &* ContentHash.prime
-            second = (second ^ UInt64(byte ^ 0xa5)) &* ContentHash.prime
+            mix(UInt8(truncatingIfNeeded: bits))
             bits >>= 8
         }
-        self.first = first
-        self.second = second
     }
 
     private mutating func mix(_ byte: UInt8) { mixByte(byte) }
@@ -47,16 +42,10 @@ extension ContentHash {
         for byte in bytes { mixByte(byte) }
     }
 
-    /// Adds raw bytes from memory: the same hash as the generic form, in a loop the compiler
-    /// can see through (the generic one, called from another module, walks an iterator).
+    /// Adds raw bytes from memory: the same hash as the generic form, not generic, so a caller
+    /// in another module gets this loop rather than an unspecialised walk of an iterator.
     public mutating func addBytes(_ bytes: UnsafeRawBufferPointer) {
-        var first = self.first, second = self.second
-        for byte in bytes {
-            first = (first ^ UInt64(byte)) &* ContentHash.prime
-            second = (second ^ UInt64(byte ^ 0xa5)) &* ContentHash.prime
-        }
-        self.first = first
-        self.second = second
+        for byte in bytes { mixByte(byte) }
     }
 
     /// 64-bit FNV-1a of a text's UTF-8 (the first lane alone): the same on every run and
