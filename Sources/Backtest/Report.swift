@@ -17,20 +17,23 @@ public enum BacktestReport {
     public static func modelTable(_ result: BacktestResult) -> [[String]] {
         var rows = [
             [
-                "model", "runs", "MAE", "RMSE", "rel. err", "R^2", "Spearman", "Kendall", "90% cover", "div. AUC", "points", "MAE/point",
+                "model", "runs", "MAE", "RMSE", "rel. err", "R^2", "Spearman", "Kendall", "90% cover", "width", "int. score", "div. AUC",
+                "points",
+                "MAE/point",
                 "fit s"
             ]
         ]
         for model in result.models {
             if model.failure != nil {
-                rows.append([model.name, "0"] + Array(repeating: "-", count: 10) + [String(format: "%.1f", model.seconds)])
+                rows.append([model.name, "0"] + Array(repeating: "-", count: 12) + [String(format: "%.1f", model.seconds)])
                 continue
             }
             let f = model.finalScores, p = model.pointScores
             rows.append([
                 model.name, f.map { String($0.points) } ?? "0", number(f?.meanAbsoluteError), number(f?.rootMeanSquaredError),
                 number(f.map { $0.meanRelativeError * 100 }, "%.2f%%"), number(f?.rSquared), number(f?.spearman), number(f?.kendall),
-                number(f?.coverage90.map { $0 * 100 }, "%.1f%%"), number(f?.divergenceAUC, "%.3f"),
+                number(f?.coverage90.map { $0 * 100 }, "%.1f%%"), number(f?.medianIntervalWidth), number(f?.intervalScore),
+                number(f?.divergenceAUC, "%.3f"),
                 p.map { String($0.points) } ?? "0", number(p?.meanAbsoluteError), String(format: "%.1f", model.seconds)
             ])
         }

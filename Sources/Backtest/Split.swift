@@ -81,14 +81,8 @@ public struct Split: Sendable {
         public var description: String
     }
 
-    /// The model size splits group by: N, else the non-embedding count, else 12 L d^2 from
-    /// the shape (the non-embedding count of a standard transformer), for sources that log
-    /// only some of these.
-    public static func size(_ run: Run) -> Double? {
-        if let params = run.params ?? run.number(ConfigKey.paramsNonEmbedding) { return params }
-        guard let width = run.number(ConfigKey.dModel), let layers = run.number(ConfigKey.nLayers) else { return nil }
-        return 12 * layers * width * width
-    }
+    /// The model size splits group by (Run.modelSize).
+    public static func size(_ run: Run) -> Double? { run.modelSize }
 
     /// Values this close (relative) are one level of a budget: its runs differ by a batch.
     static let levelTolerance = 0.01

@@ -250,7 +250,7 @@ public struct FeatureEncoder: Codable, Sendable {
     func extrapolationDistance(run: Run, all: SizeRange) -> Double {
         let range = sizeRanges?[run.source] ?? all
         return range.distance(
-            logParams: run.params.flatMap { $0 > 0 ? Foundation.log($0) : nil },
+            logParams: run.modelSize.flatMap { $0 > 0 ? Foundation.log($0) : nil },
             logTokens: run.tokens.flatMap { $0 > 0 ? Foundation.log($0) : nil })
     }
 

@@ -1,4 +1,4 @@
-// The sizes a source trained on, ln N and ln D, from which the extrapolation distance of a
+// The sizes a source trained on, ln N (Run.modelSize) and ln D, from which the extrapolation distance of a
 // run of that source is measured (FeatureEncoder.extrapolationDistance).
 import Foundation
 import Runs
@@ -21,7 +21,7 @@ public struct SizeRange: Codable, Sendable, Equatable {
             guard let low = logs.min(), let high = logs.max() else { return nil }
             return low...high
         }
-        self.init(logParams: range(runs.compactMap(\.params)), logTokens: range(runs.compactMap(\.tokens)))
+        self.init(logParams: range(runs.compactMap(\.modelSize)), logTokens: range(runs.compactMap(\.tokens)))
     }
 
     /// Every source's range together; from the encoder's N and D features when there are no

@@ -70,7 +70,7 @@ extension Trainer {
         // Extrapolation: hold out the largest size of the training runs, then the smallest,
         // train an ensemble like the predictor's on the rest each time and pool the held-out
         // points, so that the slope does not rest on one network's luck at one size.
-        let sizes = Set(fitRuns.compactMap(\.params)).sorted()
+        let sizes = Set(fitRuns.compactMap(\.modelSize)).sorted()
         guard options.calibratesExtrapolation, sizes.count >= 3 else { return calibration }
         var auxiliaryOptions = options
         // The law "auto" chose for the full training set (the members' most frequent choice),
@@ -93,12 +93,12 @@ extension Trainer {
         // size leaves its law's E and A undetermined) and holds out its longest runs instead
         // (the top third of its ln D range). Without them it borrowed the slope of all held
         // points, set by the worst-extrapolating source.
-        let heldBySource = Dictionary(grouping: fitRuns.filter { $0.params != nil }, by: \.source)
+        let heldBySource = Dictionary(grouping: fitRuns.filter { $0.modelSize != nil }, by: \.source)
             .compactMapValues { runs -> ((Run) -> Bool)? in Self.extrapolationHoldOut(runs) }
         let holdOuts: [(name: String, isHeld: (Run) -> Bool)] =
             heldBySource.count >= 2
-            ? [("each source's largest N (or longest runs)", { run in run.params != nil && (heldBySource[run.source]?(run) ?? false) })]
-            : [sizes.last!, sizes.first!].map { (size: Double) in ("N = \(size)", { run in run.params == size }) }
+            ? [("each source's largest N (or longest runs)", { run in run.modelSize != nil && (heldBySource[run.source]?(run) ?? false) })]
+            : [sizes.last!, sizes.first!].map { (size: Double) in ("N = \(size)", { run in run.modelSize == size }) }
         for holdOut in holdOuts {
             let inner = fitRuns.filter { !holdOut.isHeld($0) }, outer = healthyPoints(fitRuns.filter(holdOut.isHeld))
             guard inner.count >= 8, outer.count >= 5 else { continue }
@@ -136,10 +136,10 @@ extension Trainer {
     /// its ln D range (token counts are not levels: a sweep's batch sizes move D by a batch);
     /// nil when neither leaves something to extrapolate from.
     static func extrapolationHoldOut(_ runs: [Run]) -> ((Run) -> Bool)? {
-        let sizes = Set(runs.compactMap(\.params)).sorted()
+        let sizes = Set(runs.compactMap(\.modelSize)).sorted()
         if sizes.count >= 3 {
             let largest = sizes.last!
-            return { $0.params == largest }
+            return { $0.modelSize == largest }
         }
         let logTokens = runs.compactMap(\.tokens).filter { $0 > 0 }.map { Foundation.log($0) }
         guard sizes.count == 2, let low = logTokens.min(), let high = logTokens.max(), high - low > 1 else { return nil }

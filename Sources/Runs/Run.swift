@@ -184,6 +184,14 @@ public struct Run: Codable, Equatable, Sendable {
     public func number(_ key: String) -> Double? { configuration[key]?.number }
     public var params: Double? { number(ConfigKey.params) }
     public var tokens: Double? { number(ConfigKey.tokens) }
+    /// The model's size as splits and extrapolation distances measure it: N, else the
+    /// non-embedding count, else 12 L d^2 from the shape (the non-embedding count of a standard
+    /// transformer), for sources that log only some of these.
+    public var modelSize: Double? {
+        if let params = params ?? number(ConfigKey.paramsNonEmbedding) { return params }
+        guard let width = number(ConfigKey.dModel), let layers = number(ConfigKey.nLayers) else { return nil }
+        return 12 * layers * width * width
+    }
     /// The target loss at the last point.
     public var finalLoss: Double? { curve.last?.losses[targetLoss] }
 

@@ -91,6 +91,21 @@ final class SplitAndRankingTests: XCTestCase {
         XCTAssertEqual(try Split(kind: .random, seed: 4).apply(runs).test.map(\.name), random.test.map(\.name))
     }
 
+    /// A metric undefined for one run is null in JSON, the rest as computed (JSON has no NaN).
+    func testUndefinedScoresAreNullInJSON() throws {
+        let one = [
+            Scores.Item(
+                prediction: PointPrediction(loss: 2.0, lower: 1.9, upper: 2.1, divergenceProbability: nil), actual: 2.05, diverged: false)
+        ]
+        let scores = try XCTUnwrap(Scores.of(one))
+        XCTAssertTrue(scores.rSquared.isNaN)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(scores)) as? [String: Any])
+        XCTAssertTrue(object["rSquared"] is NSNull)
+        XCTAssertTrue(object["spearman"] is NSNull)
+        XCTAssertEqual(object["points"] as? Int, 1)
+        XCTAssertEqual(try XCTUnwrap(object["meanAbsoluteError"] as? Double), 0.05, accuracy: 1e-9)
+    }
+
     func testScoresByHand() throws {
         let items = [
             Scores.Item(
@@ -105,6 +120,9 @@ final class SplitAndRankingTests: XCTestCase {
         XCTAssertEqual(scores.meanAbsoluteError, 0.1, accuracy: 1e-12)  // (0.2 + 0) / 2
         XCTAssertEqual(scores.meanRelativeError, (0.2 / 2.2) / 2, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(scores.coverage90), 0.5)  // 2.2 is outside [1.9, 2.1]
+        XCTAssertEqual(try XCTUnwrap(scores.medianIntervalWidth), 0.25, accuracy: 1e-12)  // widths 0.2 and 0.3
+        // Winkler at 90%: width + 20 x miss: 0.2 + 20 x 0.1 = 2.2, and 0.3 with no miss: mean 1.25.
+        XCTAssertEqual(try XCTUnwrap(scores.intervalScore), 1.25, accuracy: 1e-12)
         XCTAssertEqual(try XCTUnwrap(scores.divergenceAUC), 1)  // 0.9 above both 0.1 and 0.2
         // Kendall tau-b with ties in both: x = [1, 1, 2], y = [1, 2, 2]: pairs (1,2) tie in x,
         // (2,3) tie in y, (1,3) concordant: 1 / sqrt((1 + 0 + 1)(1 + 0 + 1)) = 0.5.

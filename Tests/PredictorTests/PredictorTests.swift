@@ -274,6 +274,33 @@ final class CalibrationTests: XCTestCase {
         XCTAssertEqual(encoder.extrapolationDistance(run: fast), 0)
     }
 
+    /// A source that logs no N is measured by its non-embedding count, else by its shape (12 L
+    /// d^2), as the by-size split groups it: its runs beyond that range are extrapolated, and the
+    /// calibration holds out its largest size (SLDBench's vocabulary runs and Gadre's grid log
+    /// no N; their intervals were calibrated without any distance, and covered 6% and 0%).
+    func testSizeFromTheNonEmbeddingCountOrTheShape() throws {
+        let provenance = Provenance(file: "f", importer: "test")
+        func run(_ source: String, _ fields: [String: Double]) -> Run {
+            Run(
+                source: source, name: fields.description, configuration: fields.mapValues { .number($0) },
+                curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss", parameterConvention: .unknown, provenance: provenance)
+        }
+        XCTAssertEqual(run("s", [ConfigKey.params: 5e8, ConfigKey.paramsNonEmbedding: 4e8]).modelSize, 5e8)
+        XCTAssertEqual(run("s", [ConfigKey.paramsNonEmbedding: 4e8, ConfigKey.dModel: 64, ConfigKey.nLayers: 2]).modelSize, 4e8)
+        // 12 x 4 layers x 256^2 = 3,145,728
+        XCTAssertEqual(run("s", [ConfigKey.dModel: 256, ConfigKey.nLayers: 4]).modelSize, 3_145_728)
+        XCTAssertNil(run("s", [ConfigKey.dModel: 256]).modelSize)
+
+        let counted = [1e7, 3e7, 1e8].map { run("v", [ConfigKey.paramsNonEmbedding: $0]) }
+        let encoder = FeatureEncoder.fit(runs: counted, contexts: counted.map { StepContext.contexts(for: $0) })
+        XCTAssertEqual(encoder.extrapolationDistance(run: run("v", [ConfigKey.paramsNonEmbedding: 1e9])), log(10), accuracy: 1e-9)
+        XCTAssertEqual(encoder.extrapolationDistance(run: run("v", [ConfigKey.paramsNonEmbedding: 5e7])), 0)
+        let largest = try XCTUnwrap(Trainer.extrapolationHoldOut(counted))
+        XCTAssertEqual(counted.map(largest), [false, false, true])
+        let shaped = [(2.0, 64.0), (4, 128), (8, 256)].map { run("g", [ConfigKey.nLayers: $0.0, ConfigKey.dModel: $0.1]) }
+        XCTAssertEqual(shaped.map(try XCTUnwrap(Trainer.extrapolationHoldOut(shaped))), [false, false, true])
+    }
+
     /// What the extrapolation calibration holds out of one source: its largest N with three
     /// sizes; with two, the runs in the top third of its ln D range (both sizes kept).
     func testExtrapolationHoldOutKeepsBothSizesOfATwoSizeSource() throws {
