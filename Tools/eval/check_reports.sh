@@ -6,7 +6,12 @@
 #   bash Tools/eval/check_reports.sh [REPORT_FOLDER ...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-command -v chromium >/dev/null || { echo "== installing chromium"; sudo apt-get install -y -qq chromium >/dev/null; }
+sudo=$([ "$(id -u)" = 0 ] || echo sudo)  # as the Makefile: root (a container) has no sudo
+command -v chromium >/dev/null || {
+  echo "== installing chromium"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null
+}
 folders=("$@")
 [ ${#folders[@]} -gt 0 ] || mapfile -t folders < <(find docs/evaluation -mindepth 1 -maxdepth 1 -type d | sort)
 failures=0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full evaluation: every source in ../shared/datasets backtested with `losscast eval`,
 # one report per (source, split) under docs/evaluation/, and docs/EVALUATION.md gathering
-# their tables. Takes about 12 minutes on 2 cores.
+# their tables. Takes 12 to 17 minutes on 2 cores (17 under Haswell, December 2).
 #   bash Tools/eval/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
