@@ -325,6 +325,34 @@ final class CalibrationTests: XCTestCase {
         XCTAssertNil(Trainer.extrapolationHoldOut([run(1e8, 1e9), run(3e8, 2e9)]))
     }
 
+    /// A held-out end of the size range takes sizes until it holds 20 healthy runs, and always
+    /// leaves two sizes to train on.
+    func testHeldOutSizesHoldEnoughRuns() throws {
+        let provenance = Provenance(file: "f", importer: "test")
+        var runs: [Run] = []
+        // Sizes 1-5 (x 1e8) with 30, 5, 5, 5 and 10 runs; one more run of size 5 diverged.
+        for (size, count) in [(1e8, 30), (2e8, 5), (3e8, 5), (4e8, 5), (5e8, 10)] {
+            for index in 0..<count {
+                runs.append(
+                    Run(
+                        source: "s", name: "\(size)-\(index)", configuration: [ConfigKey.params: .number(size)],
+                        curve: [CurvePoint(losses: ["loss": 3])], targetLoss: "loss", parameterConvention: .total, provenance: provenance))
+            }
+        }
+        var diverged = runs.last!
+        diverged.name = "diverged"
+        diverged.status = .diverged
+        runs.append(diverged)
+        // From the top: 10 runs, then 15, then 20 (the diverged run does not count).
+        XCTAssertEqual(Trainer.endSizes(runs, fromTop: true), [5e8, 4e8, 3e8])
+        // From the bottom: 30 runs at once.
+        XCTAssertEqual(Trainer.endSizes(runs, fromTop: false), [1e8])
+        let held = try XCTUnwrap(Trainer.extrapolationHoldOut(runs))
+        XCTAssertEqual(runs.filter(held).count, 21)  // 10 + 5 + 5 + the diverged run
+        // Never more than leaves two sizes: three sizes of a run or two hold out one.
+        XCTAssertEqual(Trainer.endSizes(Array(runs[29...31]) + [runs[35]], fromTop: true).count, 1)
+    }
+
     /// A source's own slope applies to its runs, the pooled one to the others; a checkpoint
     /// written before per-source slopes reads with none.
     func testCalibrationSlopesPerSource() throws {
