@@ -89,7 +89,7 @@ public enum Backtester {
                 if point.isFinal { final.append((run, item)) }
             }
         }
-        let bySize = Dictionary(grouping: final, by: { Split.size($0.run) ?? 0 }).sorted { $0.key < $1.key }
+        let bySize = Dictionary(grouping: final, by: { $0.run.modelSize ?? 0 }).sorted { $0.key < $1.key }
             .compactMap { size, group in Scores.of(group.map(\.item)).map { (size, $0) } }
         let bySource = Dictionary(grouping: final, by: { $0.run.source }).sorted { $0.key < $1.key }
             .compactMap { source, group in Scores.of(group.map(\.item)).map { (source, $0) } }

@@ -108,7 +108,7 @@ public final class ChinchillaModel: BacktestModel {
 
     public func fit(train: [Run]) throws {
         let healthy = train.filter {
-            $0.status != .diverged && Split.size($0) != nil && ($0.tokens ?? $0.curve.last?.tokens) != nil && ($0.finalLoss ?? 0) > 0
+            $0.status != .diverged && $0.modelSize != nil && ($0.tokens ?? $0.curve.last?.tokens) != nil && ($0.finalLoss ?? 0) > 0
         }
         guard healthy.count >= 5 else {
             throw BacktestError("\(name): needs 5 or more healthy training runs with N and D; found \(healthy.count)")
@@ -116,7 +116,7 @@ public final class ChinchillaModel: BacktestModel {
         // N as the splits read it (the non-embedding count or the shape's when N is not logged).
         let sized = healthy.map { run -> Run in
             var copy = run
-            copy.configuration[ConfigKey.params] = .number(Split.size(run)!)
+            copy.configuration[ConfigKey.params] = .number(run.modelSize!)
             if copy.tokens == nil, let tokens = run.curve.last?.tokens { copy.configuration[ConfigKey.tokens] = .number(tokens) }
             return copy
         }
@@ -124,7 +124,7 @@ public final class ChinchillaModel: BacktestModel {
     }
 
     public func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
-        guard let params = Split.size(run) else { return points.map { _ in nil } }
+        guard let params = run.modelSize else { return points.map { _ in nil } }
         return points.map { point in
             guard let tokens = run.curve[point.index].tokens ?? (point.isFinal ? run.tokens : nil), tokens > 0 else { return nil }
             return Baseline.predict(law: law, parameters, SizePoint(params: params, tokens: tokens, loss: point.actual)).map {
@@ -146,8 +146,8 @@ public final class MultiPowerModel: BacktestModel {
     public init() {}
 
     public func fit(train: [Run]) throws {
-        let usable = train.filter { $0.status != .diverged && Split.size($0) != nil && !law.points(from: $0).isEmpty }
-        for (size, runs) in Dictionary(grouping: usable, by: { Split.size($0)! }) {
+        let usable = train.filter { $0.status != .diverged && $0.modelSize != nil && !law.points(from: $0).isEmpty }
+        for (size, runs) in Dictionary(grouping: usable, by: { $0.modelSize! }) {
             if let report = try? law.fit(runs: runs, options: FitOptions(), selection: "backtest") { fits[size] = report }
         }
         guard !fits.isEmpty else { throw BacktestError("mpl: no training run has a logged learning-rate schedule") }
@@ -176,7 +176,7 @@ public final class MultiPowerModel: BacktestModel {
     }
 
     public func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
-        guard let size = Split.size(run), let report = report(forSize: size) else { return points.map { _ in nil } }
+        guard let size = run.modelSize, let report = report(forSize: size) else { return points.map { _ in nil } }
         // The law's points are the curve's points after warmup with a positive loss, in
         // order: match them to curve indices by step.
         let lawPoints = law.predict(report, run: run)

@@ -2,6 +2,8 @@
 // - random: a seeded 20% of runs held out;
 // - by-size: train on the smaller models, test on the larger (N >= the threshold given, by
 //   default the two largest sizes: for StepLaw dense that is NCPL's split, 537M and 1.07B);
+//   N is Run.modelSize (N, else the non-embedding count, else 12 L d^2), as the predictor's
+//   calibration measures it;
 // - by-compute: train on runs with C = 6ND <= C_max / 10, test on runs with at least 10x the
 //   compute of every training run (NCPL's claim of generalising to 10x); both within 1%, as
 //   a budget's runs differ by a batch of tokens (the OLMo ladder's 1xC and 10xC, D from its
@@ -68,7 +70,7 @@ public struct Split: Sendable {
     public static func value(_ field: String, of run: Run) -> Double? {
         switch field.lowercased() {
         case "flops", "flop", "compute", "c": return compute(run)
-        case "params", "n": return size(run)
+        case "params", "n": return run.modelSize
         case "tokens", "d": return run.tokens ?? run.curve.last?.tokens
         default: return run.number(ConfigKey.canonical(field))
         }
@@ -81,15 +83,12 @@ public struct Split: Sendable {
         public var description: String
     }
 
-    /// The model size splits group by (Run.modelSize).
-    public static func size(_ run: Run) -> Double? { run.modelSize }
-
     /// Values this close (relative) are one level of a budget: its runs differ by a batch.
     static let levelTolerance = 0.01
 
     /// C = 6 N D at the run's end, or the training FLOPs the run logs.
     public static func compute(_ run: Run) -> Double? {
-        if let size = size(run), let tokens = run.tokens ?? run.curve.last?.tokens { return 6 * size * tokens }
+        if let size = run.modelSize, let tokens = run.tokens ?? run.curve.last?.tokens { return 6 * size * tokens }
         return run.number("training_flop") ?? run.number("compute")
     }
 
@@ -106,10 +105,10 @@ public struct Split: Sendable {
                 train: runs.indices.filter { !test.contains($0) }.map { runs[$0] }, test: test.sorted().map { runs[$0] },
                 description: "random: a seeded 20% of runs (seed \(seed)) held out")
         case .bySize:
-            let sizes = Set(runs.compactMap(Self.size)).sorted()
+            let sizes = Set(runs.compactMap(\.modelSize)).sorted()
             guard sizes.count >= 2 else { throw BacktestError("by-size needs runs of 2 or more sizes; found \(sizes.count)") }
             let cut = threshold ?? sizes[max(1, sizes.count - 2)]
-            let train = runs.filter { (Self.size($0) ?? .infinity) < cut }, test = runs.filter { (Self.size($0) ?? 0) >= cut }
+            let train = runs.filter { ($0.modelSize ?? .infinity) < cut }, test = runs.filter { ($0.modelSize ?? 0) >= cut }
             guard !train.isEmpty, !test.isEmpty else {
                 throw BacktestError(
                     "by-size at N >= \(format(cut)) leaves an empty side (sizes: \(sizes.map(format).joined(separator: ", ")))")

@@ -1,5 +1,5 @@
-// The sizes a source trained on, ln N (Run.modelSize) and ln D, from which the extrapolation distance of a
-// run of that source is measured (FeatureEncoder.extrapolationDistance).
+// The sizes a source trained on, ln N (Run.modelSize) and ln D, from which the extrapolation
+// distance of a run of that source is measured (FeatureEncoder.extrapolationDistance).
 import Foundation
 import Runs
 
