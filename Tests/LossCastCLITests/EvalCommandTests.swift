@@ -106,7 +106,8 @@ final class EvalCommandTests: XCTestCase {
         // So are ensembles `train` and `eval` cannot build, before any run is read.
         for (command, arguments, named) in [
             ("eval", ["--folds", "1"], "--folds 1"), ("train", ["--ensemble", "0"], "--ensemble 0"),
-            ("train", ["--folds", "8", "--ensemble", "8"], "64 members")
+            ("train", ["--folds", "8", "--ensemble", "8"], "64 members"),
+            ("train", ["--validation-fraction", "1"], "--validation-fraction 1")
         ] {
             let (message, status) = try LossCastBinary.run([command] + arguments, environment: environment, errors: true)
             XCTAssertNotEqual(status, 0)

@@ -77,8 +77,9 @@ final class StepLawAccuracyTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(spearman, 0.99)
     }
 
-    /// The 90% interval out of distribution: 94.6% to 96.5% over seeds 0-2, the band
-    /// 85-95% met on one; asserted are the floor that matters (intervals not too narrow) and a ceiling.
+    /// The 90% interval out of distribution: 89.8% and 91.1% on seeds 0 and 1 since the scale is
+    /// set with the ensemble's deviation (94.6% to 96.5% over seeds 0-2 before); asserted are
+    /// the floor that matters (intervals not too narrow) and a ceiling.
     func testOutOfDistributionCoverage() throws {
         let trained = try trained()
         let covered = zip(trained.largePredictions, trained.large).filter { $0.lower <= $1.finalLoss! && $1.finalLoss! <= $0.upper }.count
