@@ -100,6 +100,9 @@ extension Trainer {
             auxiliaryOptions.folds = 0
             auxiliaryOptions.ensemble = 3
         }
+        // An auxiliary calibrated (below) sets its scale only.
+        auxiliaryOptions.calibratesExtrapolation = false
+        auxiliaryOptions.calibratesNewSources = false
         var held: [(run: Run, context: StepContext, loss: Double)] = [], predictions: [Prediction] = [], away: [Double] = []
         // One source: its largest size, then its smallest. Several sources: the largest size
         // of each source with three sizes or more at once, in one auxiliary ensemble, as a
@@ -122,26 +125,22 @@ extension Trainer {
             let inner = fitRuns.filter { !holdOut.isHeld($0) }, outer = healthyPoints(fitRuns.filter(holdOut.isHeld))
             guard inner.count >= 8, outer.count >= 5 else { continue }
             progress?("calibrating the interval: holding out \(holdOut.name)")
-            // Uncalibrated, so each prediction's deviation is the network's own.
-            let auxiliary = try train(runs: inner, options: auxiliaryOptions, calibrating: false)
+            // Uncalibrated, each prediction's deviation is the network's own. But a cross-fitted
+            // predictor's deviation holds K - 1 times its members' spread, the shared-split
+            // auxiliary's does not: with the predictor's scale its intervals are too narrow
+            // inside the range and the slope made up for it. So that auxiliary is calibrated
+            // (its scale alone, on its own validation runs, as the predictor's is on its folds)
+            // and its deviations read in the predictor's scale, so the slope measures only what
+            // lies beyond the range. (Cross-fitted auxiliaries instead, each scaled on its folds,
+            // held NCPL's Marin intervals inside 85-95% on two seeds of three, but extrapolated
+            // StepLaw's held-out sizes better than the predictor then did the larger ones: 50-89%.)
+            let scalesItself = options.folds >= 2 && calibration.scale > 0
+            let auxiliary = try train(runs: inner, options: auxiliaryOptions, calibrating: scalesItself)
             var predicted = auxiliary.predict(outer.map { ($0.run, $0.context) })
-            // A cross-fitted predictor's deviation holds K - 1 times its members' spread, the
-            // shared-split auxiliary's does not: with the predictor's scale its intervals are
-            // too narrow inside the range and the slope made up for it. So the auxiliary's
-            // deviation is brought to its own scale, set on its own validation runs as the
-            // predictor's is on its folds, and the slope measures only what lies beyond the
-            // range. (Cross-fitted auxiliaries instead, each scaled on its folds, held NCPL's
-            // Marin intervals inside 85-95% on two seeds of three, but extrapolated StepLaw's
-            // held-out sizes better than the predictor then did the larger ones: 50-89%.)
-            if options.folds >= 2, calibration.scale > 0 {
-                let checks = healthyPoints(
-                    Trainer.holdOut(inner, fraction: auxiliaryOptions.validationFraction, seed: auxiliaryOptions.seed).1)
-                let checked = auxiliary.predict(checks.map { ($0.run, $0.context) })
-                let inside = distances(checks, auxiliary.encoder)
-                let own = smallest(upTo: 1000) { scale in coverage(checks, checked, inside, Calibration(scale: scale)) >= 0.9 }
+            if scalesItself {
                 predicted = predicted.map { prediction in
                     var brought = prediction
-                    brought.deviation *= own / calibration.scale
+                    brought.deviation /= calibration.scale
                     return brought
                 }
             }
