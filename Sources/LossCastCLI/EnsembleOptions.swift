@@ -10,8 +10,10 @@ struct EnsembleOptions: ParsableArguments {
         help:
             "Cross-fitting: deal the training runs into K folds; member k trains on the others and early-stops on fold k (K x --ensemble members: that many deals of the folds). 0: one shared validation split."
     ) var folds = 0
-    @Option(help: "The share of the runs held out to early-stop on and set the interval's scale, without --folds (default 0.2).")
-    var validationFraction: Double?
+    @Option(
+        help:
+            "The share of the runs held out to early-stop on and set the interval's scale, without --folds (default \(TrainingOptions().validationFraction))."
+    ) var validationFraction: Double?
     @Option(help: "Maximum epochs (default: 300 for mlp, 60 for transformer; early stopping on a validation split ends sooner).")
     var epochs: Int?
     @Option(help: "Random seed for splits and training.") var seed: UInt64 = 0
@@ -22,7 +24,7 @@ struct EnsembleOptions: ParsableArguments {
 
     func validate() throws {
         guard (epochs ?? 1) >= 1 else { throw ValidationError("--epochs \(epochs!): expected at least 1") }
-        guard (validationFraction ?? 0.2) > 0 && (validationFraction ?? 0.2) < 1 else {
+        guard validationFraction.map({ $0 > 0 && $0 < 1 }) ?? true else {
             throw ValidationError("--validation-fraction \(validationFraction!): expected a share between 0 and 1, such as 0.2")
         }
         guard ensemble >= 1 && ensemble <= 16 else { throw ValidationError("--ensemble \(ensemble): expected 1 to 16") }
