@@ -1,6 +1,7 @@
 // SLDBench (linhaowei1/SLD) scaling-law-discovery tasks. Each task's file becomes runs:
-// data-constrained (params, unique tokens, tokens, loss); vocabulary (vocab size, embedding
-// width, characters, non-vocabulary parameters, FLOPs, unigram-normalised loss Lossu);
+// data-constrained (params, unique tokens, tokens, loss; the file swaps the two token
+// columns); vocabulary (vocab size, embedding width, characters, non-vocabulary parameters,
+// FLOPs, unigram-normalised loss Lossu);
 // MoE curves (one run per configuration, loss every 10k steps); domain mixture (one run per
 // size and mixture, a loss per domain); and the lr task, StepLaw's dense table plus 117
 // rows with D = 1e13 and no iteration count, which are reported and not stored.
@@ -31,7 +32,14 @@ public struct SLDBenchImporter: Importer {
     private func importDataConstrained(_ path: String, _ source: String, _ sink: RunSink, _ progress: ((Int) -> Void)?) throws {
         try forEachRecord(path, required: ["params", "unique_tokens", "tokens", "loss"], progress: progress) { record, line in
             let number = { (field: String) in try Validation.number(record[field], file: path, line: line, field: field) }
-            let tokens = try number("tokens"), unique = try number("unique_tokens")
+            // The file's `unique_tokens` column holds the larger count on every row, and a run
+            // cannot see more unique tokens than it trains on: its two token columns are
+            // labelled the other way round. Muennighoff et al.'s run names agree (2b855b9b: 2.8B
+            // parameters, 55B tokens, 9B of them unique), as does the loss, which falls as that
+            // column grows at fixed unique data. So D is the larger count and U the smaller,
+            // which also reads a corrected file right.
+            let counts = [try number("tokens"), try number("unique_tokens")]
+            let tokens = counts.max()!, unique = counts.min()!
             let configuration: [String: ConfigValue] = [
                 ConfigKey.params: .number(try number("params")), ConfigKey.tokens: .number(tokens),
                 ConfigKey.uniqueTokens: .number(unique), "epochs": .number(tokens / unique)

@@ -101,7 +101,15 @@ final class DatasetImportTests: XCTestCase {
     func testSLDBench() throws {
         let base = root + "/sldbench"
         let constrained = base + "/data_constrained_scaling_law/data.csv"
-        XCTAssertEqual(try collect(SLDBenchImporter(task: .dataConstrained), constrained).runs.count, try dataLines(constrained).count)
+        let constrainedRuns = try collect(SLDBenchImporter(task: .dataConstrained), constrained).runs
+        XCTAssertEqual(constrainedRuns.count, try dataLines(constrained).count)
+        // Unique tokens never exceed the tokens trained on (the file's columns are swapped), and
+        // the run names say which is which: 2b855b9b is 2.8B parameters, 55B tokens, 9B unique.
+        XCTAssertTrue(constrainedRuns.allSatisfy { $0.number(ConfigKey.uniqueTokens)! <= $0.tokens! })
+        let named = try XCTUnwrap(constrainedRuns.first { $0.name == "2b855b9b" })
+        XCTAssertEqual(named.tokens, 55e9)
+        XCTAssertEqual(named.number(ConfigKey.uniqueTokens), 9e9)
+        XCTAssertEqual(named.number("epochs")!, 55.0 / 9, accuracy: 1e-12)
         let vocabulary = base + "/vocab_scaling_law/data.csv"
         XCTAssertEqual(try collect(SLDBenchImporter(task: .vocabulary), vocabulary).runs.count, 1200)
         XCTAssertEqual(try dataLines(vocabulary).count, 1200)
