@@ -24,6 +24,9 @@ public struct NewSourceStudy {
         /// The adapted predictor's 90% coverage of the larger runs, and the median width.
         public var adaptedCoverage: Double
         public var adaptedWidth: Double
+        /// The line the adaptation learned (SourceAdaptation): offset, slope and the ridge
+        /// its forecasts chose.
+        public var line: SourceAdaptation
     }
 
     public struct Source: Codable, Sendable {
@@ -93,7 +96,8 @@ public struct NewSourceStudy {
         let actual = tested.map { $0.finalLoss! }
         progress?("adapting to \(source.source) from its \(k) smallest runs, predicting \(tested.count) larger")
         let zeroShot = source.predictor.predictFinal(tested)
-        let adapted = try source.predictor.adapted(to: source.source, runs: given).predictFinal(tested)
+        let adaptedPredictor = try source.predictor.adapted(to: source.source, runs: given)
+        let adapted = adaptedPredictor.predictFinal(tested)
         var chinchilla: Double?
         if k >= 5 {
             let law = ChinchillaModel()
@@ -118,6 +122,7 @@ public struct NewSourceStudy {
         return Adaptation(
             given: k, tested: tested.count, zeroShotMAE: Metrics.meanAbsoluteError(zeroShot.map(\.loss), actual),
             adaptedMAE: Metrics.meanAbsoluteError(adapted.map(\.loss), actual), chinchillaMAE: chinchilla, scratchMAE: scratch,
-            adaptedCoverage: coverage(adapted, actual), adaptedWidth: Metrics.quantile(adapted.map { $0.upper - $0.lower }, 0.5))
+            adaptedCoverage: coverage(adapted, actual), adaptedWidth: Metrics.quantile(adapted.map { $0.upper - $0.lower }, 0.5),
+            line: adaptedPredictor.adaptations[source.source]!)
     }
 }
