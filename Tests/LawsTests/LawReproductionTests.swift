@@ -172,7 +172,6 @@ final class LawReproductionTests: XCTestCase {
                 Metrics.meanAbsoluteError(pairs.map(\.predicted), pairs.map(\.actual)), repetitionHalfLife,
                 Metrics.meanAbsoluteError(baseline.map(\.predicted), baseline.map(\.actual))))
         XCTAssertEqual(Metrics.spearman(pairs.map(\.predicted), pairs.map(\.actual)), 1, accuracy: 1e-12)
-        XCTAssertEqual(Set(baseline.map(\.predicted)).count, 1, "Chinchilla sees one N and one D")
         XCTAssertGreaterThan(repetitionHalfLife, 15.4 / 3)
         XCTAssertLessThan(repetitionHalfLife, 15.4 * 3)
     }

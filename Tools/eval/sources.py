@@ -2,10 +2,11 @@
 # out, then the bars of the issue on new sources: zero-shot coverage at least 80% averaged over
 # sources with every prediction flagged new; adapted from 10 runs, the median source's MAE at
 # least 30% below Chinchilla's on the same runs and below a predictor trained from scratch.
+import json
 import statistics
 import sys
 
-sources = __import__("json").load(open(sys.argv[1]))
+sources = json.load(open(sys.argv[1]))
 
 
 def cell(value):
