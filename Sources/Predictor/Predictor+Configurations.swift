@@ -102,7 +102,7 @@ extension Predictor {
         let distance = encoder.extrapolationDistance(run: run)
         let prediction = predict([(run: run, context: context)])[0]
         // The network's deviation alone, undoing the distance term of the calibration.
-        let widening = calibration.slope(for: run.source) * distance
+        let widening = calibration.widening(distance: distance, source: run.source)
         let networkPart = max(0, prediction.deviation * prediction.deviation - widening * widening).squareRoot()
         let inside = Self.interval(loss: prediction.loss, deviation: networkPart)
         let width = prediction.upper - prediction.lower, insideWidth = inside.upper - inside.lower

@@ -41,6 +41,13 @@ public struct SizeRange: Codable, Sendable, Equatable {
         }
     }
 
+    /// The span of ln N (or ln D) the runs cover, at least 1 (a factor e): the lever over which
+    /// the source's law learned how loss falls with N (or D) (Calibration.levers). One size, or
+    /// sizes closer than a factor e, count 1: a shorter span would make any distance beyond it huge.
+    func lever(alongTokens: Bool) -> Double {
+        (alongTokens ? logTokens : logParams).map { max($0.upperBound - $0.lowerBound, 1) } ?? 1
+    }
+
     /// ln N and ln D beyond the range, summed; a size the run does not state, or the source
     /// never did, counts 0.
     func distance(logParams n: Double?, logTokens d: Double?) -> Double {

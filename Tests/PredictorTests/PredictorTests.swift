@@ -356,6 +356,23 @@ final class CalibrationTests: XCTestCase {
         // One size, or two with too little spread in D to hold anything out: nothing.
         XCTAssertNil(Trainer.extrapolationHoldOut([run(1e8, 1e9), run(1e8, 1e12)]))
         XCTAssertNil(Trainer.extrapolationHoldOut([run(1e8, 1e9), run(3e8, 2e9)]))
+        // Its lever is then along ln D, among several sources; a source alone, or with three
+        // sizes, along ln N.
+        func other(_ n: Double) -> Run {
+            Run(
+                source: "t", name: "t\(n)", configuration: [ConfigKey.params: .number(n)], curve: [CurvePoint(losses: ["loss": 3])],
+                targetLoss: "loss", parameterConvention: .total, provenance: provenance)
+        }
+        XCTAssertEqual(Trainer.tokenAxisSources(twoSizes + [1e7, 1e8, 1e9].map(other)), ["s"])
+        XCTAssertEqual(Trainer.tokenAxisSources(threeSizes + [1e7, 1e8].map(other)), ["t"])
+        XCTAssertEqual(Trainer.tokenAxisSources(twoSizes), [])
+        // Only a source whose every run states N and D has a law to carry it, and so a lever:
+        // not "t" (no D), nor "s" (one run without D); none at all without a law.
+        let law = Baseline(law: .chinchilla, parameters: [], mean: 0, deviation: 1)
+        XCTAssertEqual(Trainer.lawCarriedSources(threeSizes + twoSizes.prefix(5) + [1e7].map(other), baselines: [law]), ["s"])
+        XCTAssertEqual(Trainer.lawCarriedSources(twoSizes + [1e7].map(other), baselines: [law]), [])
+        XCTAssertEqual(
+            Trainer.lawCarriedSources(threeSizes, baselines: [Baseline(law: .none, parameters: [], mean: 0, deviation: 1)]), [])
     }
 
     /// A held-out end of the size range takes sizes until it holds 20 healthy runs, and always
@@ -397,5 +414,33 @@ final class CalibrationTests: XCTestCase {
         let old = try JSONDecoder().decode(Calibration.self, from: Data(#"{"scale": 1.5, "extrapolationSlope": 0.2}"#.utf8))
         XCTAssertNil(old.sourceSlopes)
         XCTAssertEqual(old.slope(for: "s"), 0.2)
+        // Without levers (an older checkpoint) the distance is in ln units: 0.2 x 0.5.
+        XCTAssertNil(old.levers)
+        XCTAssertEqual(old.widening(distance: 0.5, source: "s"), 0.1, accuracy: 1e-15)
+    }
+
+    /// A source's lever is the span of ln N (or ln D) its runs cover, at least 1; the slope
+    /// multiplies the distance over it, and a source without one (new, or adapted) keeps ln units.
+    func testTheWideningIsPerLever() {
+        func range(_ sizes: [Double], tokens: [Double] = [1e9]) -> SizeRange {
+            let (n, d) = (sizes.map { log($0) }, tokens.map { log($0) })
+            return SizeRange(logParams: n.min()!...n.max()!, logTokens: d.min()!...d.max()!)
+        }
+        XCTAssertEqual(range([1e8, 3e8, 1e10]).lever(alongTokens: false), log(100), accuracy: 1e-12)
+        XCTAssertEqual(range([7.2e7, 3.72e8]).lever(alongTokens: false), log(372.0 / 72.0), accuracy: 1e-12)
+        XCTAssertEqual(range([1e8, 3e8], tokens: [1e9, 5e9, 2.4e11]).lever(alongTokens: true), log(240), accuracy: 1e-12)
+        // One size, or two closer than a factor e: 1.
+        XCTAssertEqual(range([1e8]).lever(alongTokens: false), 1)
+        XCTAssertEqual(range([1e8, 2e8]).lever(alongTokens: false), 1)
+        XCTAssertEqual(range([1e8, 1e10]).lever(alongTokens: true), 1)
+        XCTAssertEqual(SizeRange(logParams: nil, logTokens: 1...2).lever(alongTokens: false), 1)
+        var calibration = Calibration(scale: 2, extrapolationSlope: 0.1, sourceSlopes: ["s": 0.03])
+        calibration.levers = ["s": 1.5, "t": 2]
+        // s: 0.03 x 0.6 / 1.5 = 0.012; sqrt((2 x 0.008)^2 + 0.012^2) = sqrt(2.56e-4 + 1.44e-4) = 0.02
+        XCTAssertEqual(calibration.widening(distance: 0.6, source: "s"), 0.012, accuracy: 1e-15)
+        XCTAssertEqual(calibration.deviation(network: 0.008, distance: 0.6, source: "s"), 0.02, accuracy: 1e-15)
+        // t: the pooled slope over t's lever, 0.1 x 0.6 / 2; "new" has no lever: 0.1 x 0.6.
+        XCTAssertEqual(calibration.widening(distance: 0.6, source: "t"), 0.03, accuracy: 1e-15)
+        XCTAssertEqual(calibration.widening(distance: 0.6, source: "new"), 0.06, accuracy: 1e-15)
     }
 }
