@@ -32,7 +32,8 @@ public struct Calibration: Codable, Sendable, Equatable {
     /// distance over the span it was fitted on), and an auxiliary without the largest size (or
     /// the longest runs) has the shorter span: in ln units its slope overstated the predictor's
     /// (NCPL's split: Marin 96.9-97.3% and StepLaw 94.5-96.3% of the final losses covered for
-    /// 90% asked). Nil in checkpoints from before them: ln units.
+    /// 90% asked). 1 (ln units) for a source no law carries past its sizes (no N or no D:
+    /// Trainer.lawCarriedSources). Nil in checkpoints from before them: ln units.
     public var levers: [String: Double]?
 
     public init(scale: Double = 1, extrapolationSlope: Double = 0, sourceSlopes: [String: Double]? = nil, newSourceDeviation: Double? = nil)
