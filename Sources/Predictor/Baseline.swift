@@ -154,6 +154,14 @@ public struct Baseline: Codable, Sendable {
         return pooled
     }
 
+    /// A candidate's error at the held-out size for the selection note: four decimals, or, for
+    /// a fit that runs away past the sizes it saw (plain Chinchilla on several sources' pooled
+    /// frontier printed a 213-digit MAE), four significant digits and the word.
+    static func describe(_ law: BaselineLaw, error: Double) -> String {
+        guard error.isFinite, error < 100 else { return String(format: "%@ %.4g (runs away past the sizes fitted)", law.rawValue, error) }
+        return String(format: "%@ %.4f", law.rawValue, error)
+    }
+
     /// Hoffmann et al.'s parameter exponent (approach 3), when no source can give one.
     static let hoffmannAlpha = 0.34
 
@@ -180,7 +188,7 @@ public struct Baseline: Codable, Sendable {
             if predicted.count == held.count { scores.append((law, Metrics.meanAbsoluteError(predicted, held.map(\.loss)))) }
         }
         let best = scores.min { $0.error < $1.error }?.law ?? .chinchilla
-        let note = scores.map { String(format: "%@ %.4f", $0.law.rawValue, $0.error) }.joined(separator: ", ")
+        let note = scores.map { describe($0.law, error: $0.error) }.joined(separator: ", ")
         return Baseline(
             law: best, parameters: try fit(law: best, runs: healthy), mean: 0, deviation: 1,
             selection: "\(best.rawValue), by MAE on the largest training size's best runs per (N, D) (\(note))")

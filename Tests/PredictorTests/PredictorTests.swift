@@ -216,6 +216,16 @@ final class PredictorTests: XCTestCase {
         }
     }
 
+    /// The baseline's selection note gives a candidate's error to four decimals, and one that
+    /// ran away past the sizes fitted (NCPL's pooled frontier gave plain Chinchilla an MAE of
+    /// 4.9e212, printed as 213 digits) in four significant digits, said so.
+    func testARunawayLawCandidateIsNamedShortly() {
+        XCTAssertEqual(Baseline.describe(.chinchillaGamma, error: 0.20374), "chinchilla-gamma 0.2037")
+        let runaway = Baseline.describe(.chinchilla, error: 4.888e212)
+        XCTAssertEqual(runaway, "chinchilla 4.888e+212 (runs away past the sizes fitted)")
+        XCTAssertTrue(Baseline.describe(.chinchilla, error: .nan).hasSuffix("(runs away past the sizes fitted)"))
+    }
+
     /// Cross-fitting more folds than the runs can fill is refused before any training, by name.
     func testTooFewRunsForTheFoldsAreRefused() throws {
         var options = smallOptions()
