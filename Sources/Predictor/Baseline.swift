@@ -73,6 +73,11 @@ public struct Baseline: Codable, Sendable {
     /// A source's own law needs this many healthy runs; smaller sources use the pooled law.
     static let minimumSourceRuns = 40
 
+    /// Whether the law gives a run's final loss (`value` at its end is not 0): there is a law,
+    /// and the run states its N and D. The interval's lever applies only to such runs' sources
+    /// (Trainer.lawCarriedSources).
+    func carries(finalOf run: Run) -> Bool { law != .none && (run.params ?? 0) > 0 && (run.tokens ?? 0) > 0 }
+
     /// The baseline loss for a run at a point: the law at (N, tokens seen), or 0.
     public func value(run: Run, context: StepContext) -> Double {
         if context.step == 0 || context.tokensSeen == 0 { return run.number(ConfigKey.vocabSize).map { Foundation.log($0) } ?? 0 }

@@ -182,16 +182,15 @@ extension Trainer {
     }
 
     /// The sources whose extrapolation a baseline law carries, which alone have a lever (others
-    /// count 1, ln units): the predictor has a law and every run of the source states N and D,
-    /// its inputs (Baseline.value gives 0 without them). Elsewhere (SLDBench's vocabulary runs,
+    /// count 1, ln units): a baseline carries every run of the source (Baseline.carries: there
+    /// is a law and the run states N and D, its inputs). Elsewhere (SLDBench's vocabulary runs,
     /// which state neither, Gadre's grid and SLDBench's domain mixtures, one) the network
     /// predicts alone, its inputs held at the edge of their training range beyond it: its error
     /// there grows with how far the loss moves, not with a fitted law's lever arm. Divided by the
     /// lever, SLDBench's vocabulary runs by size went from 67.7-82.3% covered to 38.8-44.3%.
     static func lawCarriedSources(_ runs: [Run], baselines: [Baseline]) -> Set<String> {
-        guard baselines.contains(where: { $0.law != .none }) else { return [] }
         let bySource = Dictionary(grouping: runs, by: \.source)
-        return Set(bySource.filter { $0.value.allSatisfy { $0.params != nil && $0.tokens != nil } }.keys)
+        return Set(bySource.filter { $0.value.allSatisfy { run in baselines.contains { $0.carries(finalOf: run) } } }.keys)
     }
 
     /// The sources whose lever is taken along ln D: those with two sizes among several, whose
