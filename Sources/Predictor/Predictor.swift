@@ -207,7 +207,7 @@ public final class Predictor {
                 loss: loss + (adaptation?.offset(predicted: loss) ?? 0), lower: 0, upper: 0, deviation: deviation,
                 divergenceProbability: probability, newSource: batch.isNew[row] ? true : nil)
             let doubt = adaptation?.deviation ?? (batch.isNew[row] ? calibration.newSourceDeviation ?? 0 : 0)
-            prediction = prediction.widened(by: doubt, ceiling: Self.ceiling(run))
+            prediction = prediction.widened(by: doubt, ceiling: Self.ceiling(run, at: items[itemIndex].context))
             return prediction
         }
     }
@@ -221,13 +221,13 @@ public final class Predictor {
     /// gave -22.6 to 28.0). Where deviation / loss is small, as it is inside the range, this is
     /// loss -/+ 1.6449 deviation to first order.
     /// The upper end is kept at or below `ceiling` (the loss of a uniform guess over the
-    /// vocabulary, which a run falls from at once) when it is known and the loss is below 90%
-    /// of it: near the start a run sits at or just above ln V, and is not capped there.
+    /// vocabulary, which a run falls from at once) when it is given and the loss is below it;
+    /// the caller gives none at initialisation (`ceiling(_:at:)`).
     public static func interval(loss: Double, deviation: Double, ceiling: Double? = nil) -> (lower: Double, upper: Double) {
         guard loss > 0 else { return (loss - halfWidth90 * deviation, loss + halfWidth90 * deviation) }
         let width = halfWidth90 * deviation / loss
         let upper = loss * Foundation.exp(width)
-        guard let ceiling, loss < 0.9 * ceiling else { return (loss * Foundation.exp(-width), upper) }
+        guard let ceiling, loss < ceiling else { return (loss * Foundation.exp(-width), upper) }
         return (loss * Foundation.exp(-width), min(upper, ceiling))
     }
 
@@ -237,6 +237,16 @@ public final class Predictor {
     /// loss) reached 47 and 165 without it.
     public static func ceiling(_ run: Run) -> Double? {
         Foundation.log(run.number(ConfigKey.vocabSize).flatMap { $0 > 1 ? $0 : nil } ?? largestVocabulary)
+    }
+
+    /// The ceiling at one point: none at step 0, where a run sits at or above ln V (its initial
+    /// logits are not uniform: LossCast-Bench's Marin runs start 0.24 to 1.92 above it, its
+    /// nanochat runs 0.0005); past it, ln V. Of the benchmark's 382,532 points past step 0, one
+    /// lies above it, a Marin run that failed (10.64 at step 3000, ln V = 10.37). Capped only
+    /// below 90% of ln V before, a new source's final loss predicted at 8.74 (vocabulary 8,192)
+    /// printed an upper end of 9.04, above any loss the run could end at.
+    static func ceiling(_ run: Run, at context: StepContext) -> Double? {
+        context.step == 0 ? nil : ceiling(run)
     }
     static let largestVocabulary = 1e6
 

@@ -94,6 +94,34 @@ final class NewSourceTests: XCTestCase {
             "a dataset is new only to a checkpoint that reads datasets")
     }
 
+    /// A prediction's interval never reaches above ln V past initialisation (the loss of a
+    /// uniform guess over the vocabulary), however large the doubt, and never below 0: a level
+    /// doubt of 3 about finals near 2.5 would reach 2.5 e^(1.6449 x 3 / 2.5) = 18 uncapped. A
+    /// loss within 90% of ln V is capped too (it once was not), and at step 0, where runs start
+    /// at or above ln V, there is no cap.
+    func testTheIntervalStaysUnderTheUniformGuessPastInitialisation() throws {
+        let (trained, unseen) = try Self.trained.get()
+        let predictor = trained.members(Array(0..<trained.memberCount))
+        predictor.calibration.newSourceDeviation = 3
+        let runs = Self.shifted(Array(unseen.prefix(20)), by: 0, source: "mine").map { run in
+            var stated = run
+            stated.configuration[ConfigKey.vocabSize] = .number(8192)
+            return stated
+        }
+        let ceiling = Foundation.log(8192.0)
+        for prediction in predictor.predictFinal(runs) {
+            XCTAssertLessThan(prediction.loss, ceiling)
+            XCTAssertEqual(prediction.upper, ceiling, accuracy: 1e-12, "capped at ln 8192")
+            XCTAssertGreaterThan(prediction.lower, 0)
+            XCTAssertLessThan(prediction.lower, prediction.loss)
+        }
+        XCTAssertEqual(Predictor.interval(loss: 2.4, deviation: 10, ceiling: 2.5).upper, 2.5)
+        XCTAssertEqual(Predictor.interval(loss: 3, deviation: 10, ceiling: 2.5).upper, 3 * Foundation.exp(1.6449 * 10 / 3), accuracy: 1e-9)
+        XCTAssertNil(Predictor.ceiling(runs[0], at: StepContext(step: 0)))
+        XCTAssertEqual(Predictor.ceiling(runs[0], at: StepContext(step: 10)), ceiling)
+        XCTAssertEqual(Predictor.ceiling(runs[0], at: StepContext()), ceiling, "a point of unknown step is past the start")
+    }
+
     /// Runs the checkpoint never saw, raised by 0.5 in loss and named another source: zero-shot
     /// they are off by about the shift; adapted from ten of them, the others are predicted
     /// about as well as the unshifted runs of the source it knows (within a tenth of the
