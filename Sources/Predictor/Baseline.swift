@@ -80,7 +80,7 @@ public struct Baseline: Codable, Sendable {
 
     /// The baseline loss for a run at a point: the law at (N, tokens seen), or 0.
     public func value(run: Run, context: StepContext) -> Double {
-        if context.step == 0 || context.tokensSeen == 0 { return run.number(ConfigKey.vocabSize).map { Foundation.log($0) } ?? 0 }
+        if context.isInitialisation { return run.number(ConfigKey.vocabSize).map { Foundation.log($0) } ?? 0 }
         guard let n = run.params, n > 0 else { return 0 }
         guard let seen = context.tokensSeen ?? run.tokens, seen > 0 else { return 0 }
         let own = sources?[run.source]

@@ -103,6 +103,10 @@ public struct StepContext: Sendable {
         self.forwardArea = forwardArea
         self.annealingArea = annealingArea
     }
+
+    /// The point at initialisation (step 0, or no token seen), where a run sits at or above
+    /// ln V: the baseline there is ln V, and the interval is not capped at it.
+    public var isInitialisation: Bool { step == 0 || tokensSeen == 0 }
 }
 
 public struct FeatureEncoder: Codable, Sendable {

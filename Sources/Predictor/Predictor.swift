@@ -239,14 +239,14 @@ public final class Predictor {
         Foundation.log(run.number(ConfigKey.vocabSize).flatMap { $0 > 1 ? $0 : nil } ?? largestVocabulary)
     }
 
-    /// The ceiling at one point: none at step 0, where a run sits at or above ln V (its initial
-    /// logits are not uniform: LossCast-Bench's Marin runs start 0.24 to 1.92 above it, its
-    /// nanochat runs 0.0005); past it, ln V. Of the benchmark's 382,532 points past step 0, one
+    /// The ceiling at one point: none at initialisation (StepContext.isInitialisation), where a
+    /// run sits at or above ln V (its initial logits are not uniform: LossCast-Bench's Marin runs
+    /// start 0.24 to 1.92 above it, its nanochat runs 0.0005); past it, ln V. Of the benchmark's 382,532 points past step 0, one
     /// lies above it, a Marin run that failed (10.64 at step 3000, ln V = 10.37). Capped only
     /// below 90% of ln V before, a new source's final loss predicted at 8.74 (vocabulary 8,192)
     /// printed an upper end of 9.04, above any loss the run could end at.
     static func ceiling(_ run: Run, at context: StepContext) -> Double? {
-        context.step == 0 ? nil : ceiling(run)
+        context.isInitialisation ? nil : ceiling(run)
     }
     static let largestVocabulary = 1e6
 

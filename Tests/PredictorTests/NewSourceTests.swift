@@ -118,6 +118,7 @@ final class NewSourceTests: XCTestCase {
         XCTAssertEqual(Predictor.interval(loss: 2.4, deviation: 10, ceiling: 2.5).upper, 2.5)
         XCTAssertEqual(Predictor.interval(loss: 3, deviation: 10, ceiling: 2.5).upper, 3 * Foundation.exp(1.6449 * 10 / 3), accuracy: 1e-9)
         XCTAssertNil(Predictor.ceiling(runs[0], at: StepContext(step: 0)))
+        XCTAssertNil(Predictor.ceiling(runs[0], at: StepContext(tokensSeen: 0)), "no token seen: the baseline's initialisation too")
         XCTAssertEqual(Predictor.ceiling(runs[0], at: StepContext(step: 10)), ceiling)
         XCTAssertEqual(Predictor.ceiling(runs[0], at: StepContext()), ceiling, "a point of unknown step is past the start")
     }
