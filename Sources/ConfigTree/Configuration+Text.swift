@@ -6,7 +6,9 @@ import Runs
 
 extension Configuration {
     /// A configuration from text: a JSON object or YAML, or the path of a file holding one.
-    public static func read(_ textOrPath: String, origin: String, strictness: Strictness = .proposal) throws -> Configuration {
+    public static func read(
+        _ textOrPath: String, origin: String, strictness: Strictness = .proposal, alsoKnown: Set<String> = []
+    ) throws -> Configuration {
         let node: ConfigNode
         do {
             if !textOrPath.contains("{"), !textOrPath.contains("\n"), FileManager.default.fileExists(atPath: textOrPath) {
@@ -20,6 +22,6 @@ extension Configuration {
             let named = error.message.hasPrefix(origin + ":") ? error.message : "\(origin): \(error.message)"
             throw ConfigurationFileError(named + " (expected a JSON object such as {\"params\": 1e9, \"tokens\": 2e10}, or a YAML file)")
         }
-        return try read(node, origin: origin, strictness: strictness)
+        return try read(node, origin: origin, strictness: strictness, alsoKnown: alsoKnown)
     }
 }

@@ -56,18 +56,22 @@ struct PredictFromLaw {
 
 /// A configuration given on the command line: a JSON object, or a path to a JSON or YAML
 /// file, flat or in a recipe's sections, read by the one reader (Configuration.read).
+/// `reads`: the fields the loaded checkpoint reads beyond the known table
+/// (FeatureEncoder.statedKeys), which a proposal may state.
 enum ConfigurationInput {
-    static func read(_ text: String, option: String = "--config") throws -> Configuration {
-        try InputErrors.asUsage { try Configuration.read(text, origin: option) }
+    static func read(_ text: String, option: String = "--config", reads: Set<String> = []) throws -> Configuration {
+        try InputErrors.asUsage { try Configuration.read(text, origin: option, alsoKnown: reads) }
     }
 
     /// One field typed on the command line (`--grid lr=...`, `--set params=...`): a number, a
     /// boolean or else a name, read as a one-field configuration (no JSON text is built), so
     /// a typo gets the near name and a name where a number goes is refused.
-    static func field(_ key: String, _ text: String, option: String) throws -> [String: ConfigValue] {
+    static func field(_ key: String, _ text: String, option: String, reads: Set<String> = []) throws -> [String: ConfigValue] {
         let node: ConfigNode =
             Double(text).map(ConfigNode.number) ?? (text == "true" || text == "false" ? .bool(text == "true") : .string(text))
-        return try InputErrors.asUsage { try Configuration.read(.object([ConfigNode.Entry(key, node)]), origin: "\(option) \(key)").values }
+        return try InputErrors.asUsage {
+            try Configuration.read(.object([ConfigNode.Entry(key, node)]), origin: "\(option) \(key)", alsoKnown: reads).values
+        }
     }
 }
 
@@ -121,7 +125,7 @@ struct Predict: ParsableCommand {
             throw ValidationError("give --config FILE|JSON, --run ID, --runs DIR --out FILE, or --law FILE with --run ID")
         }
         let predictor = try Predictor.load(path: try Paths.checkpoint(checkpoint))
-        let configuration = try ConfigurationInput.read(config)
+        let configuration = try ConfigurationInput.read(config, reads: predictor.encoder.statedKeys)
         let curve = try InputErrors.asUsage("--config: ") { try predictor.predict([configuration], at: wanted)[0] }
         let predictions = curve.points
         let cost =
@@ -148,7 +152,8 @@ struct Predict: ParsableCommand {
                 String(
                     format: "predicted final loss %.4f (90%% interval %.4f to %.4f); divergence probability %.1f%%",
                     prediction.loss, prediction.lower, prediction.upper, prediction.divergenceProbability * 100)
-                    + (prediction.newSource == true ? "; a new source (see the note)" : ""))
+                    + (prediction.newSource != true
+                        ? "" : configuration["source"] == nil ? "; no source stated (see the note)" : "; a new source (see the note)"))
             if prediction.divergenceProbability > 0.5 {
                 print("warning: this configuration is likely to diverge; the loss above assumes it does not")
             }

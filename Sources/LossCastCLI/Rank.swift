@@ -49,7 +49,7 @@ struct Rank: ParsableCommand {
 
     func run() throws {
         let predictor = try Predictor.load(path: try Paths.checkpoint(checkpoint))
-        var stream = try CandidateStream(file: candidates, base: base, grid: grid)
+        var stream = try CandidateStream(file: candidates, base: base, grid: grid, reads: predictor.encoder.statedKeys)
         let start = Date()
         let progress = ProgressBar(total: stream.count ?? 0, label: "ranking")
         var best: [(score: Double, index: Int, configuration: Configuration, prediction: Prediction, cost: CostEstimate?)] = []
@@ -208,9 +208,12 @@ struct CandidateStream {
     private let file: String?
     private let base: Configuration?
     private let axes: [[[String: ConfigValue]]]
+    /// The fields the checkpoint reads beyond the known table (ConfigurationInput).
+    private let reads: Set<String>
 
-    init(file: String?, base: String?, grid: [String]) throws {
+    init(file: String?, base: String?, grid: [String], reads: Set<String> = []) throws {
         self.file = file
+        self.reads = reads
         if let file {
             guard base == nil, grid.isEmpty else { throw ValidationError("give --candidates FILE, or --base with --grid, not both") }
             lines = try InputErrors.asUsage("--candidates ") { try LineReader(path: file) }
@@ -221,8 +224,8 @@ struct CandidateStream {
         }
         guard let base else { throw ValidationError("give --candidates FILE, or --base JSON with --grid FIELD=V1,V2,...") }
         lines = nil
-        self.base = try ConfigurationInput.read(base, option: "--base")
-        axes = try grid.map(Self.axis)
+        self.base = try ConfigurationInput.read(base, option: "--base", reads: reads)
+        axes = try grid.map { try Self.axis($0, reads: reads) }
         var total = 1
         for (axis, values) in zip(grid, axes) {
             let (product, overflow) = total.multipliedReportingOverflow(by: values.count)
@@ -246,7 +249,7 @@ struct CandidateStream {
                 guard produced + batch.count < Self.maximumCount else {
                     throw ValidationError("--candidates \(file!): more than \(Self.maximumCount) configurations; rank the file in parts")
                 }
-                batch.append(try ConfigurationInput.read(line, option: "--candidates \(file!):\(lines.lineNumber)"))
+                batch.append(try ConfigurationInput.read(line, option: "--candidates \(file!):\(lines.lineNumber)", reads: reads))
             }
         } else if let base, let count {
             for index in produced..<min(count, produced + size) {
@@ -265,12 +268,12 @@ struct CandidateStream {
 
     /// One axis, FIELD=V1,V2,...: each value read as a one-field configuration, so a grid is
     /// checked like --base.
-    static func axis(_ text: String) throws -> [[String: ConfigValue]] {
+    static func axis(_ text: String, reads: Set<String> = []) throws -> [[String: ConfigValue]] {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--grid \(text.prefix(80)): expected FIELD=V1,V2,...") }
         let texts = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         guard !texts.isEmpty else { throw ValidationError("--grid \(text.prefix(80)): no values") }
-        return try texts.map { try ConfigurationInput.field(parts[0], $0, option: "--grid") }
+        return try texts.map { try ConfigurationInput.field(parts[0], $0, option: "--grid", reads: reads) }
     }
 }
 

@@ -9,7 +9,8 @@ import Foundation
 import Runs
 
 public enum ConfigurationRun {
-    /// The source of a proposal that states none: no source, rather than a new one.
+    /// The source of a proposal that states none: to a checkpoint that reads sources, one it
+    /// does not know, whose level is a guess (Predictor.isNewSource).
     public static let candidateSource = "candidate"
 
     /// A run whose curve has points at `steps` (default: the last step).

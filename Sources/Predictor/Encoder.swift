@@ -48,27 +48,34 @@ public struct InputReport: Sendable, Equatable {
     /// One line naming what a checkpoint never saw (nil for nothing): the loss level of a new
     /// dataset or source cannot be known from a configuration. `levelDoubt` is the deviation
     /// a new source's interval carries, when the checkpoint was calibrated for new sources.
+    /// A source not stated is an Unseen whose value is "" (Predictor.unseen).
     public static func novelty(_ unseen: [Unseen], levelDoubt: Double? = nil) -> String? {
         guard !unseen.isEmpty else { return nil }
         let named = unseen.map { unseen in
+            // Every source when none is stated: the note asks for one of them.
+            let shown = unseen.value.isEmpty ? unseen.known.count : 6
             let known =
-                unseen.known.prefix(6).joined(separator: ", ") + (unseen.known.count > 6 ? " and \(unseen.known.count - 6) more" : "")
-            return "\(unseen.name) '\(unseen.value)' (it knows \(known))"
+                unseen.known.prefix(shown).joined(separator: ", ")
+                + (unseen.known.count > shown ? " and \(unseen.known.count - shown) more" : "")
+            return unseen.value.isEmpty
+                ? "no \(unseen.name) stated (it knows \(known))" : "\(unseen.name) '\(unseen.value)' (it knows \(known))"
         }
         let names = Set(unseen.map(\.name))
         let data = !names.isDisjoint(with: FeatureEncoder.dataKeys)
+        let unstated = unseen.contains { $0.name == "source" && $0.value.isEmpty }
+        let what = unstated ? "without a source, as for a new one" : "a new source"
         let interval =
             !data
             ? "read as unknown"
             : levelDoubt.map {
                 String(
                     format:
-                        "a new source: its loss level is a guess, and the interval carries that doubt (deviation %.3f, from leaving each training source out)",
+                        "\(what): its loss level is a guess, and the interval carries that doubt (deviation %.3f, from leaving each training source out)",
                     $0)
-            } ?? "a new source: its loss level is a guess the interval does not carry (the checkpoint was not trained with --new-sources)"
+            } ?? "\(what): its loss level is a guess the interval does not carry (the checkpoint was not trained with --new-sources)"
         return "new to this checkpoint: " + named.joined(separator: "; ") + ". " + interval.prefix(1).uppercased() + interval.dropFirst()
-            + ". "
-            + "A few runs of your own give the level: losscast ingest them, then losscast adapt --source NAME --out FILE"
+            + ". " + (unstated ? "State \"source\" if the runs are like one it knows; else a" : "A")
+            + " few runs of your own give the level: losscast ingest them, then losscast adapt --source NAME --out FILE"
     }
 }
 
@@ -125,11 +132,21 @@ public struct FeatureEncoder: Codable, Sendable {
     public static let dataKeys: Set<String> = ["source", ConfigKey.dataset, ConfigKey.evalDataset]
 
     /// Keys never used as inputs: identifiers, and losses or outcomes logged as fields.
-    static let excluded: Set<String> = [
-        "exp_name", "name", "id", "loss", "smooth loss", "smooth_loss", "figure_x", "figure_y",
-        "split", "size_label", "hyper_id", "seed", "key", "model", "schedule_name", "rerun",
+    static let excluded = identifiers.union(["loss", "smooth loss", "smooth_loss", "figure_x", "figure_y"])
+    /// Fields that name a run or its code, not its recipe: a configuration may state them
+    /// (a run folder's `config.json` does), and they are not read.
+    static let identifiers: Set<String> = [
+        "exp_name", "name", "id", "split", "size_label", "hyper_id", "seed", "key", "model", "schedule_name", "rerun",
         "run_id", "code_commit", "code_repo"
     ]
+
+    /// The configuration fields a proposal may state beyond the known table
+    /// (Configuration.read's `alsoKnown`): the ones this checkpoint reads as inputs (the
+    /// fields its training runs logged under their own names: `window_pattern`, `matrix_lr`),
+    /// and the identifiers it does not read.
+    public var statedKeys: Set<String> {
+        Set(numeric.map(\.name).filter { !$0.hasPrefix("derived.") }).union(categorical.map(\.key)).union(Self.identifiers)
+    }
     /// Shape fields, read through the shape ratios (DerivedFeature) instead of as numbers of their own.
     static let shapeKeys: Set<String> = [ConfigKey.dModel, ConfigKey.nLayers, ConfigKey.ffnDim, ConfigKey.nHeads]
     /// Distances from the optimum, in ln, for the hyperparameters an `OptimumLaw` covers.
@@ -294,8 +311,8 @@ public struct FeatureEncoder: Codable, Sendable {
         return report
     }
 
-    /// The stated categories this encoder never trained on. Only stated values: a
-    /// configuration without a source is a "candidate", not a new source.
+    /// The stated categories this encoder never trained on (a configuration without a source
+    /// is named by Predictor.unseen, which knows what the checkpoint was adapted to).
     public func unseen(_ configuration: [String: ConfigValue]) -> [InputReport.Unseen] {
         categorical.compactMap { feature in
             guard let value = configuration[feature.key]?.text, feature.index(of: value) == 0 else { return nil }

@@ -12,6 +12,9 @@
 //              refused with the nearest known name (`lrr` -> `lr`), except under the
 //              `optimizer` section (optimizer-specific extras) and `extra`;
 //   .log       (a recipe someone logged: the run-folder importer) it is kept under its name.
+// `alsoKnown` names fields a proposal may state beyond the table: those a checkpoint reads
+// (`predict` and `rank` pass the inputs of the checkpoint they load, so a recipe in the
+// format the checkpoint trained on, `model.window_pattern` and all, is read; a typo still is not).
 // Nulls are fields not given. A field given twice with two values is refused in both.
 import Foundation
 
@@ -28,13 +31,15 @@ extension Configuration {
     static let outcomeWords = ["loss", "bpb", "ppl", "perplexity", "acc", "score"]
 
     /// A configuration from a parsed tree (ConfigTree) whose top level is an object.
-    public static func read(_ node: ConfigNode, origin: String, strictness: Strictness = .proposal) throws -> Configuration {
+    public static func read(
+        _ node: ConfigNode, origin: String, strictness: Strictness = .proposal, alsoKnown: Set<String> = []
+    ) throws -> Configuration {
         guard case .object(let entries) = node else {
             throw IngestError(
                 file: origin, problem: "the configuration is \(node.kind)",
                 expected: "an object of fields such as {\"params\": 1e9, \"tokens\": 2e10}")
         }
-        var reader = Reader(origin: origin, strictness: strictness)
+        var reader = Reader(origin: origin, strictness: strictness, alsoKnown: alsoKnown)
         for entry in entries {
             if sectionNames.contains(entry.key), case .object(let inner) = entry.value {
                 for field in inner {
@@ -68,13 +73,16 @@ extension Configuration {
 private struct Reader {
     let origin: String
     let strictness: Configuration.Strictness
+    /// Names accepted in a proposal beyond the table's (Configuration.read).
+    let alsoKnown: Set<String>
     var values: [String: ConfigValue] = [:]
     var paths: [String: String] = [:]
     var extraSections: [String: ConfigurationField.Section] = [:]
 
-    init(origin: String, strictness: Configuration.Strictness) {
+    init(origin: String, strictness: Configuration.Strictness, alsoKnown: Set<String>) {
         self.origin = origin
         self.strictness = strictness
+        self.alsoKnown = alsoKnown
     }
 
     /// One field: an object's fields flatten into the same namespace (`optimizer.extra.matrix_lr`
@@ -101,15 +109,18 @@ private struct Reader {
         if let field = ConfigurationField.named(key) {
             value = try checked(node, field: field, path: path)
         } else {
-            if strictness == .proposal && !free {
-                let near = NearMatch.nearest(to: key, in: ConfigurationField.typeableNames)
+            if strictness == .proposal && !free && !alsoKnown.contains(key) {
+                let names = ConfigurationField.typeableNames + alsoKnown.sorted()
+                let near = NearMatch.nearest(to: key, in: names)
                 // An optimizer may have extras of its own (`ns_steps`); a name one edit from a
                 // known field (`weight_decya`) is still a typo.
-                let typo = NearMatch.nearest(to: key, in: ConfigurationField.typeableNames, limit: 1)
+                let typo = NearMatch.nearest(to: key, in: names, limit: 1)
                 if section != .optimizer || typo != nil {
                     throw IngestError(
                         file: origin, field: path, problem: "unknown field '\(path)'",
-                        expected: near.map { "a known field; the nearest is '\($0)'" } ?? "one of the known fields: \(Self.knownList)")
+                        expected: near.map { "a known field; the nearest is '\($0)'" }
+                            ?? "one of the known fields: \(Self.knownList)"
+                            + (alsoKnown.isEmpty ? "" : ", or one the checkpoint reads (\(alsoKnown.count) more)"))
                 }
             }
             value = try plain(node, path: path)

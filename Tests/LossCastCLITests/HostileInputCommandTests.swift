@@ -159,10 +159,10 @@ final class HostileInputCommandTests: XCTestCase {
     }
 
     /// A dataset or optimizer the checkpoint never trained on is named before the number, with
-    /// what it does know; a known one and an unstated source are not. With --json the note
-    /// goes to standard error and standard output stays JSON.
+    /// what it does know; a known one is not. With --json the note goes to standard error and
+    /// standard output stays JSON. (A source is stated: an unstated one is named too, below.)
     func testWhatTheCheckpointNeverSawIsSaidOutLoud() throws {
-        func with(_ extra: String) -> String { String(flat.dropLast()) + ", " + extra + "}" }
+        func with(_ extra: String) -> String { String(flat.dropLast()) + #", "source": "steplaw-dense", "# + extra + "}" }
         let new = try losscast(["predict", "--config", with(#""dataset": "my_own_corpus", "optimizer": "lamb""#)])
         XCTAssertEqual(new.status, 0, new.errors)
         let note = try XCTUnwrap(

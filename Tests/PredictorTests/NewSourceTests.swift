@@ -67,8 +67,9 @@ final class NewSourceTests: XCTestCase {
     }
 
     /// A new source's prediction is marked and its deviation is the plain one and the level
-    /// doubt in quadrature; a proposal stating no source is not new, one stating a dataset the
-    /// checkpoint never saw is.
+    /// doubt in quadrature; a proposal stating no source is new (to a checkpoint that reads
+    /// sources), one stating a known source is not, and one stating a dataset the checkpoint
+    /// never saw is.
     func testNewSourceIsMarkedAndCarriesTheLevelDoubt() throws {
         let (trained, unseen) = try Self.trained.get()
         let predictor = trained.members(Array(0..<trained.memberCount))
@@ -85,8 +86,12 @@ final class NewSourceTests: XCTestCase {
             XCTAssertGreaterThan(after.lower, 0)
         }
         XCTAssertNil(predictor.predictFinal(Array(unseen.prefix(5))).compactMap(\.newSource).first, "its own source is not new")
+        // A proposal stating no source is read as a source the network does not know: new to a
+        // checkpoint that reads sources (its level is as much a guess), else not.
         var proposal = unseen[0]
         proposal.source = ConfigurationRun.candidateSource
+        XCTAssertEqual(predictor.isNewSource(proposal), predictor.encoder.categorical.contains { $0.key == "source" })
+        proposal.source = unseen[0].source
         XCTAssertFalse(predictor.isNewSource(proposal))
         proposal.configuration[ConfigKey.dataset] = .text("my-private-web-crawl")
         XCTAssertEqual(
