@@ -112,6 +112,11 @@ struct Rank: ParsableCommand {
         if let novelty = predictor.novelty(best.map(\.configuration.values)) {
             printNote(novelty, json: json)
         }
+        if riskAdjusted, best.contains(where: { $0.prediction.levelDoubt != nil }) {
+            printNote(
+                "--risk-adjusted: the level doubt is the same for candidates of one source, so it orders none of them: "
+                    + "each is ranked by its upper end without it, plus 1.645 times it (Prediction.riskAdjustedScore)", json: json)
+        }
         if json {
             try printJSON(
                 best.enumerated().map { position, entry in

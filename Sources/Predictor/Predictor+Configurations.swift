@@ -127,6 +127,14 @@ public enum RiskRule {
 }
 
 extension Prediction {
-    /// The risk-adjusted score (RiskRule): lower is better.
-    public var riskAdjustedScore: Double { RiskRule.score(loss: loss, upper: upper, divergenceProbability: divergenceProbability) }
+    /// The risk-adjusted score (RiskRule): lower is better. A source's level doubt counts
+    /// added to the upper end without it (1.645 deviations), not in quadrature with the run's
+    /// own: candidates sharing one doubt are ordered by their own upper ends, and one with a
+    /// larger doubt (another source) still scores worse. In quadrature a doubt of 1.4 (no
+    /// source stated) took the spread out of 24 candidates' upper ends and ranked them by loss.
+    public var riskAdjustedScore: Double {
+        RiskRule.score(
+            loss: loss, upper: ownUpper.map { $0 + Predictor.halfWidth90 * (levelDoubt ?? 0) } ?? upper,
+            divergenceProbability: divergenceProbability)
+    }
 }

@@ -67,13 +67,23 @@ public struct Prediction: Codable, Sendable, Equatable {
     /// True for a run or configuration of a source, dataset or eval set the checkpoint never
     /// trained on nor was adapted to: its loss level is a guess (nil otherwise).
     public var newSource: Bool? = nil
+    /// The doubt about the source's loss level added to the interval (a new source's, or an
+    /// adapted one's), and the interval's upper end without it; nil when none was added. Every
+    /// run of the source shares that doubt, so it orders none of them (RiskRule).
+    public var levelDoubt: Double? = nil
+    public var ownUpper: Double? = nil
 
-    /// The prediction with a further deviation `doubt` (in loss) added in quadrature to its
-    /// own, and its 90% interval remade, kept under `ceiling` (Predictor.interval).
+    /// The prediction with a further deviation `doubt` (in loss), the source's level doubt,
+    /// added in quadrature to its own, and its 90% interval remade, kept under `ceiling`
+    /// (Predictor.interval).
     public func widened(by doubt: Double, ceiling: Double?) -> Prediction {
         var widened = self
         widened.deviation = (deviation * deviation + doubt * doubt).squareRoot()
         (widened.lower, widened.upper) = Predictor.interval(loss: loss, deviation: widened.deviation, ceiling: ceiling)
+        if doubt > 0 {
+            widened.levelDoubt = doubt
+            widened.ownUpper = Predictor.interval(loss: loss, deviation: deviation, ceiling: ceiling).upper
+        }
         return widened
     }
 }

@@ -132,6 +132,31 @@ final class NewSourceTests: XCTestCase {
     /// they are off by about the shift; adapted from ten of them, the others are predicted
     /// about as well as the unshifted runs of the source it knows (within a tenth of the
     /// shift), not marked new, and a checkpoint round trip keeps the adaptation.
+    /// The risk-adjusted score counts a source's level doubt added to the upper end without it,
+    /// so candidates sharing the doubt are ordered by their own upper ends. In quadrature the
+    /// doubt swamps them: here B's wider interval ends lower than A's once a doubt of 1.4 is
+    /// added (the loss decides), though its own upper end is 0.13 higher. Hand arithmetic on
+    /// the log-space interval, loss x exp(1.6449 d / loss).
+    func testTheRiskScoreOrdersCandidatesSharingALevelDoubtByTheirOwnUpperEnds() {
+        func widened(_ loss: Double, _ deviation: Double) -> Prediction {
+            Prediction(loss: loss, lower: 0, upper: 0, deviation: deviation, divergenceProbability: 0).widened(by: 1.4, ceiling: nil)
+        }
+        let a = widened(2.80, 0.02), b = widened(2.70, 0.15)
+        let ownA = 2.80 * exp(1.6449 * 0.02 / 2.80), ownB = 2.70 * exp(1.6449 * 0.15 / 2.70)
+        XCTAssertEqual(a.upper, 2.80 * exp(1.6449 * (0.02 * 0.02 + 1.96).squareRoot() / 2.80), accuracy: 1e-12)
+        XCTAssertGreaterThan(a.upper, b.upper, "in quadrature B's upper end is the lower")
+        XCTAssertEqual(a.ownUpper!, ownA, accuracy: 1e-12)
+        XCTAssertEqual(a.riskAdjustedScore, ownA + 1.6449 * 1.4, accuracy: 1e-12)
+        XCTAssertEqual(b.riskAdjustedScore, ownB + 1.6449 * 1.4, accuracy: 1e-12)
+        XCTAssertLessThan(a.riskAdjustedScore, b.riskAdjustedScore)
+        // A larger doubt (another source) still scores worse; no doubt: the upper end itself.
+        let doubtful = Prediction(loss: 2.80, lower: 0, upper: 0, deviation: 0.02, divergenceProbability: 0).widened(by: 1.5, ceiling: nil)
+        XCTAssertGreaterThan(doubtful.riskAdjustedScore, a.riskAdjustedScore)
+        let plain = Prediction(loss: 2.80, lower: 0, upper: 0, deviation: 0.02, divergenceProbability: 0).widened(by: 0, ceiling: nil)
+        XCTAssertNil(plain.levelDoubt)
+        XCTAssertEqual(plain.riskAdjustedScore, ownA, accuracy: 1e-12)
+    }
+
     func testAdaptingRecoversAnInjectedShift() throws {
         let (predictor, unseen) = try Self.trained.get()
         let known = Metrics.meanAbsoluteError(predictor.predictFinal(unseen).map(\.loss), unseen.map { $0.finalLoss! })
