@@ -64,8 +64,10 @@ extension Configuration {
     }
 
     /// A configuration from a JSONSerialization object (an HTTP body's field).
-    public static func read(json object: Any, origin: String, strictness: Strictness = .proposal) throws -> Configuration {
-        try read(ConfigNode(json: object), origin: origin, strictness: strictness)
+    public static func read(
+        json object: Any, origin: String, strictness: Strictness = .proposal, alsoKnown: Set<String> = []
+    ) throws -> Configuration {
+        try read(ConfigNode(json: object), origin: origin, strictness: strictness, alsoKnown: alsoKnown)
     }
 }
 

@@ -157,6 +157,30 @@ final class NewSourceTests: XCTestCase {
         XCTAssertEqual(plain.riskAdjustedScore, ownA, accuracy: 1e-12)
     }
 
+    /// Every recipe of LossCast-Bench (train/ and val/) reads as a user's proposal to the
+    /// bundled checkpoint, which trained on them: its fields beyond the table
+    /// (FeatureEncoder.statedKeys) are known. Without them, the table alone refuses exactly
+    /// the nanochat recipes (by folder name), which state `model.window_pattern`.
+    func testEveryBenchmarkRecipeReadsAsAProposalToTheBundledCheckpoint() throws {
+        let bench = datasetsRoot + "/losscast_bench"
+        guard FileManager.default.fileExists(atPath: bench) else { throw XCTSkip("no ../shared/datasets/losscast_bench") }
+        let known = try Predictor.load(path: repositoryRoot + "/Checkpoints/default.safetensors").encoder.statedKeys
+        var read = 0, refusedByTheTable: [String] = [], nanochat: [String] = []
+        for split in ["train", "val"] {
+            for folder in try FileManager.default.contentsOfDirectory(atPath: bench + "/" + split).sorted() where !folder.hasPrefix(".") {
+                let path = bench + "/" + split + "/" + folder + "/config.json"
+                let recipe = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))
+                try Configuration.read(json: recipe, origin: path, alsoKnown: known).checkPredictable(origin: path)
+                read += 1
+                if (try? Configuration.read(json: recipe, origin: path)) == nil { refusedByTheTable.append(folder) }
+                if folder.hasPrefix("nanochat_") { nanochat.append(folder) }
+            }
+        }
+        XCTAssertEqual(read, 5_676, "the benchmark's README: 4,567 runs in train/, 1,109 in val/")
+        XCTAssertEqual(refusedByTheTable, nanochat)
+        XCTAssertEqual(nanochat.count, 590)
+    }
+
     func testAdaptingRecoversAnInjectedShift() throws {
         let (predictor, unseen) = try Self.trained.get()
         let known = Metrics.meanAbsoluteError(predictor.predictFinal(unseen).map(\.loss), unseen.map { $0.finalLoss! })
