@@ -115,26 +115,27 @@ extension Predictor {
 
 /// How a risk-averse choice scores a prediction: the upper end of its 90% interval, and a run
 /// more likely than not to diverge placed after every run that is not (its loss means nothing
-/// if it diverges). Lower is better.
+/// if it diverges). Lower is better. A source's level doubt (Prediction.levelDoubt) counts
+/// added to the upper end without it (1.645 deviations), not in quadrature with the run's
+/// own: candidates sharing one doubt are ordered by their own upper ends, and one with a
+/// larger doubt (another source) still scores worse. In quadrature a doubt of 1.4 (no source
+/// stated) took the spread out of 24 candidates' upper ends and ranked them by loss.
 public enum RiskRule {
     public static let divergenceLimit = 0.5
     /// Added to a likely divergence's score: larger than any loss.
     public static let divergencePenalty = 1e6
 
-    public static func score(loss: Double, upper: Double?, divergenceProbability: Double?) -> Double {
-        (upper ?? loss) + ((divergenceProbability ?? 0) > divergenceLimit ? divergencePenalty : 0)
+    /// `upper`: the interval's upper end without the level doubt (Prediction.ownUpper where one
+    /// was added); nil scores the loss itself.
+    public static func score(loss: Double, upper: Double?, levelDoubt: Double? = nil, divergenceProbability: Double?) -> Double {
+        (upper.map { $0 + Predictor.halfWidth90 * (levelDoubt ?? 0) } ?? loss)
+            + ((divergenceProbability ?? 0) > divergenceLimit ? divergencePenalty : 0)
     }
 }
 
 extension Prediction {
-    /// The risk-adjusted score (RiskRule): lower is better. A source's level doubt counts
-    /// added to the upper end without it (1.645 deviations), not in quadrature with the run's
-    /// own: candidates sharing one doubt are ordered by their own upper ends, and one with a
-    /// larger doubt (another source) still scores worse. In quadrature a doubt of 1.4 (no
-    /// source stated) took the spread out of 24 candidates' upper ends and ranked them by loss.
+    /// The risk-adjusted score (RiskRule): lower is better.
     public var riskAdjustedScore: Double {
-        RiskRule.score(
-            loss: loss, upper: ownUpper.map { $0 + Predictor.halfWidth90 * (levelDoubt ?? 0) } ?? upper,
-            divergenceProbability: divergenceProbability)
+        RiskRule.score(loss: loss, upper: ownUpper ?? upper, levelDoubt: levelDoubt, divergenceProbability: divergenceProbability)
     }
 }

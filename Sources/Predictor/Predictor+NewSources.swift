@@ -102,7 +102,7 @@ extension Predictor {
     /// (StepLaw) from their final losses, inside an interval 0.03 wide (0.2% covered); with
     /// their source stated, 0.018 and 0.009.
     public func isNewSource(_ run: Run) -> Bool {
-        if run.source == ConfigurationRun.candidateSource ? readsSources : !record.sources.contains(run.source) { return true }
+        if run.source == ConfigurationRun.candidateSource ? sourceFeature != nil : !record.sources.contains(run.source) { return true }
         return encoder.categorical.contains { feature in
             guard feature.key != "source", FeatureEncoder.dataKeys.contains(feature.key), let value = run.configuration[feature.key]?.text
             else { return false }
@@ -110,8 +110,8 @@ extension Predictor {
         }
     }
 
-    /// Whether the network reads a run's source (an embedding per source it trained on).
-    var readsSources: Bool { encoder.categorical.contains { $0.key == "source" } }
+    /// The network's source input (an embedding per source it trained on), if it reads one.
+    var sourceFeature: CategoricalFeature? { encoder.categorical.first { $0.key == "source" } }
 
     /// What a configuration states that this checkpoint never trained on, less the source it
     /// was adapted to (and that source's data fields, whose level the adaptation learned); and
@@ -119,7 +119,7 @@ extension Predictor {
     public func unseen(_ configuration: [String: ConfigValue]) -> [InputReport.Unseen] {
         let adapted = configuration["source"]?.text.map { adaptations[$0] != nil } ?? false
         var unseen = encoder.unseen(configuration).filter { !(adapted && FeatureEncoder.dataKeys.contains($0.name)) }
-        if configuration["source"] == nil, let sources = encoder.categorical.first(where: { $0.key == "source" }) {
+        if configuration["source"] == nil, let sources = sourceFeature {
             unseen.insert(InputReport.Unseen(name: "source", value: "", known: sources.vocabulary), at: 0)
         }
         return unseen
