@@ -22,11 +22,28 @@ public struct PointPrediction: Sendable {
     public var lower: Double?
     public var upper: Double?
     public var divergenceProbability: Double?
+    /// The source's level doubt in the interval, and its upper end without it (Prediction).
+    public var levelDoubt: Double?
+    public var ownUpper: Double?
     public init(loss: Double, lower: Double? = nil, upper: Double? = nil, divergenceProbability: Double? = nil) {
         self.loss = loss
         self.lower = lower
         self.upper = upper
         self.divergenceProbability = divergenceProbability
+    }
+
+    /// A predictor's prediction, its level doubt kept for the risk score.
+    public init(_ prediction: Prediction) {
+        self.init(
+            loss: prediction.loss, lower: prediction.lower, upper: prediction.upper, divergenceProbability: prediction.divergenceProbability
+        )
+        levelDoubt = prediction.levelDoubt
+        ownUpper = prediction.ownUpper
+    }
+
+    /// The risk-adjusted score, as `rank --risk-adjusted` scores (RiskRule): lower is better.
+    public var riskAdjustedScore: Double {
+        RiskRule.score(loss: loss, upper: ownUpper ?? upper, levelDoubt: levelDoubt, divergenceProbability: divergenceProbability)
     }
 }
 
@@ -221,8 +238,6 @@ public final class NeuralModel: BacktestModel {
     public func predict(run: Run, points: [TestPoint]) -> [PointPrediction?] {
         guard let predictor else { return points.map { _ in nil } }
         let contexts = StepContext.contexts(for: run)
-        return predictor.predict(points.map { (run, contexts[$0.index]) }).map {
-            PointPrediction(loss: $0.loss, lower: $0.lower, upper: $0.upper, divergenceProbability: $0.divergenceProbability)
-        }
+        return predictor.predict(points.map { (run, contexts[$0.index]) }).map(PointPrediction.init)
     }
 }

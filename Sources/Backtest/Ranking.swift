@@ -100,11 +100,7 @@ public enum Ranking {
             used += 1
             let losses = scored.map(\.1.loss)
             if losses.max()! - losses.min()! < 1e-12 { constant += 1; continue }
-            func score(_ prediction: PointPrediction) -> Double {
-                guard riskAdjusted else { return prediction.loss }
-                return RiskRule.score(
-                    loss: prediction.loss, upper: prediction.upper, divergenceProbability: prediction.divergenceProbability)
-            }
+            func score(_ prediction: PointPrediction) -> Double { riskAdjusted ? prediction.riskAdjustedScore : prediction.loss }
             let values = scored.map { score($0.1) }
             let order = scored.indices.sorted { values[$0] < values[$1] }
             let best = group.map(\.actual).min()!

@@ -2,6 +2,8 @@
 // number is worked out by hand in the comments.
 import XCTest
 @testable import Backtest
+import Foundation
+@testable import Predictor
 import Runs
 import Scoring
 
@@ -178,5 +180,19 @@ final class SplitAndRankingTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(rows["steplaw-law"]?.meanRegret), 0.10, accuracy: 1e-12)
         // Random: mean of (0.10, 0.05, 0, 0.25) = 0.10.
         XCTAssertEqual(try XCTUnwrap(rows["random"]?.meanRegret), 0.10, accuracy: 1e-12)
+    }
+
+    /// eval's ranking scores a predictor's point as rank does: a level doubt of 1.4 counts
+    /// added to the upper end without it, 2.80 e^(1.6449 x 0.02 / 2.80) + 1.6449 x 1.4 (hand
+    /// arithmetic), not the widened upper end 2.80 e^(1.6449 sqrt(0.02^2 + 1.4^2) / 2.80); a
+    /// point without a doubt scores its upper end.
+    func testEvalScoresALevelDoubtAsRankDoes() {
+        let widened = Prediction(loss: 2.80, lower: 0, upper: 0, deviation: 0.02, divergenceProbability: 0).widened(by: 1.4, ceiling: nil)
+        let point = PointPrediction(widened)
+        XCTAssertEqual(point.riskAdjustedScore, 2.80 * exp(1.6449 * 0.02 / 2.80) + 1.6449 * 1.4, accuracy: 1e-12)
+        XCTAssertEqual(point.riskAdjustedScore, widened.riskAdjustedScore)
+        XCTAssertEqual(point.upper!, 2.80 * exp(1.6449 * (0.02 * 0.02 + 1.96).squareRoot() / 2.80), accuracy: 1e-12)
+        let plain = PointPrediction(loss: 2.80, upper: 2.9, divergenceProbability: 0.1)
+        XCTAssertEqual(plain.riskAdjustedScore, 2.9)
     }
 }
